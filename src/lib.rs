@@ -1,0 +1,20 @@
+//! GAN Studio: generative adversarial networks on MNIST that run natively and in the browser.
+//!
+//! One crate serves the page (wasm, WebGPU), the native CLI (`gan`) and the tests:
+//! - [`model`]: the MLP GAN, DCGAN and conditional DCGAN, exactly as the course specifies them;
+//! - [`train`]: the GAN losses, one D + G step and the state of a run;
+//! - [`data`]: the shipped MNIST digits (bytes in, batches out);
+//! - [`latent`]: seeded z, interpolation, one-hot labels and grid layouts;
+//! - [`image`]: grids of pixels and PNG encoding;
+//! - [`checkpoint`]: model config + weights to and from bytes, versioned and validated;
+//! - [`rng`]: the portable seeded generator behind every random draw that must reproduce.
+//!
+//! Nothing here touches files, stdout or the DOM: the CLI (`src/bin`) and the web layer own those.
+
+pub mod checkpoint;
+pub mod data;
+pub mod image;
+pub mod latent;
+pub mod model;
+pub mod rng;
+pub mod train;

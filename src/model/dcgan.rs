@@ -1,0 +1,113 @@
+//! DCGAN for 1x32x32 MNIST, with the course's layer list (see shared DESIGN.md).
+
+use burn::nn::BatchNorm;
+use burn::nn::conv::{Conv2d, ConvTranspose2d};
+use burn::prelude::*;
+use burn::tensor::activation::{leaky_relu, relu, tanh};
+use serde::{Deserialize, Serialize};
+
+use super::init::{InitScheme, K4_S1_P0, K4_S2_P1, batch_norm, conv, conv_transpose};
+
+/// Slope of the discriminator's LeakyReLU, as in the DCGAN paper.
+pub const LEAKY_SLOPE: f64 = 0.2;
+
+/// Settings of the DCGAN generator and discriminator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DcganConfig {
+    /// Size of the latent vector z; 100 is the DCGAN paper's and the course's choice.
+    pub nz: usize,
+    /// Generator width: its layers have 4·ngf, 2·ngf, ngf channels; 32 keeps MNIST cheap.
+    pub ngf: usize,
+    /// Discriminator width: its layers have ndf, 2·ndf, 4·ndf channels; 32 mirrors ngf.
+    pub ndf: usize,
+    /// Parameter initialisation; DCGAN's N(0, 0.02) is what the architecture was tuned with.
+    pub init: InitScheme,
+}
+
+impl Default for DcganConfig {
+    fn default() -> Self {
+        Self {
+            nz: 100,
+            ngf: 32,
+            ndf: 32,
+            init: InitScheme::Dcgan,
+        }
+    }
+}
+
+impl DcganConfig {
+    /// Builds the generator on `device`.
+    pub fn init_generator(&self, device: &Device) -> DcganGenerator {
+        let (nz, ngf, init) = (self.nz, self.ngf, self.init);
+        DcganGenerator {
+            conv1: conv_transpose([nz, 4 * ngf], K4_S1_P0, false, init, device),
+            bn1: batch_norm(4 * ngf, init, device),
+            conv2: conv_transpose([4 * ngf, 2 * ngf], K4_S2_P1, false, init, device),
+            bn2: batch_norm(2 * ngf, init, device),
+            conv3: conv_transpose([2 * ngf, ngf], K4_S2_P1, false, init, device),
+            bn3: batch_norm(ngf, init, device),
+            conv4: conv_transpose([ngf, 1], K4_S2_P1, false, init, device),
+        }
+    }
+
+    /// Builds the discriminator on `device`.
+    pub fn init_discriminator(&self, device: &Device) -> DcganDiscriminator {
+        let (ndf, init) = (self.ndf, self.init);
+        DcganDiscriminator {
+            conv1: conv([1, ndf], K4_S2_P1, false, init, device),
+            bn1: batch_norm(ndf, init, device),
+            conv2: conv([ndf, 2 * ndf], K4_S2_P1, false, init, device),
+            bn2: batch_norm(2 * ndf, init, device),
+            conv3: conv([2 * ndf, 4 * ndf], K4_S2_P1, false, init, device),
+            bn3: batch_norm(4 * ndf, init, device),
+            conv4: conv([4 * ndf, 1], K4_S1_P0, false, init, device),
+        }
+    }
+}
+
+/// DCGAN generator: z [B, nz] -> image [B, 1, 32, 32] in [-1, 1].
+#[derive(Module, Debug)]
+pub struct DcganGenerator {
+    conv1: ConvTranspose2d,
+    bn1: BatchNorm,
+    conv2: ConvTranspose2d,
+    bn2: BatchNorm,
+    conv3: ConvTranspose2d,
+    bn3: BatchNorm,
+    conv4: ConvTranspose2d,
+}
+
+impl DcganGenerator {
+    /// Generates images from latent vectors.
+    pub fn forward(&self, z: Tensor<2>) -> Tensor<4> {
+        let [batch, nz] = z.dims();
+        let x = z.reshape([batch, nz, 1, 1]); // [B, nz, 1, 1]
+        let x = relu(self.bn1.forward(self.conv1.forward(x))); // [B, 4ngf, 4, 4]
+        let x = relu(self.bn2.forward(self.conv2.forward(x))); // [B, 2ngf, 8, 8]
+        let x = relu(self.bn3.forward(self.conv3.forward(x))); // [B, ngf, 16, 16]
+        tanh(self.conv4.forward(x)) // [B, 1, 32, 32]
+    }
+}
+
+/// DCGAN discriminator: image [B, 1, 32, 32] -> logit [B, 1] (the sigmoid is in the loss).
+#[derive(Module, Debug)]
+pub struct DcganDiscriminator {
+    conv1: Conv2d,
+    bn1: BatchNorm,
+    conv2: Conv2d,
+    bn2: BatchNorm,
+    conv3: Conv2d,
+    bn3: BatchNorm,
+    conv4: Conv2d,
+}
+
+impl DcganDiscriminator {
+    /// Scores images; a larger logit means "more likely real".
+    pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
+        let batch = images.dims()[0];
+        let x = leaky_relu(self.bn1.forward(self.conv1.forward(images)), LEAKY_SLOPE); // [B, ndf, 16, 16]
+        let x = leaky_relu(self.bn2.forward(self.conv2.forward(x)), LEAKY_SLOPE); // [B, 2ndf, 8, 8]
+        let x = leaky_relu(self.bn3.forward(self.conv3.forward(x)), LEAKY_SLOPE); // [B, 4ndf, 4, 4]
+        self.conv4.forward(x).reshape([batch, 1]) // [B, 1]
+    }
+}

@@ -1,0 +1,217 @@
+//! Checkpoints: every model round-trips with identical generator output, and bad bytes give
+//! errors that name the problem instead of panics.
+
+use burn::prelude::*;
+use gan_studio::checkpoint::{Checkpoint, CheckpointError, block_on, record_bytes_async};
+use gan_studio::latent;
+use gan_studio::model::{CdcganConfig, DcganConfig, MlpGanConfig, ModelConfig, ModelKind};
+use gan_studio::train::sample;
+
+fn device() -> Device {
+    Device::flex()
+}
+
+fn checkpoint_of(config: &ModelConfig, seed: u64) -> (Checkpoint, Vec<f32>) {
+    let device = device();
+    device.seed(seed);
+    let generator = config.init_generator(&device);
+    let discriminator = config.init_discriminator(&device);
+    let output = outputs(&generator, config);
+    let checkpoint = Checkpoint {
+        model: config.clone(),
+        training: None,
+        generator: block_on(record_bytes_async(&generator)).unwrap(),
+        discriminator: Some(block_on(record_bytes_async(&discriminator)).unwrap()),
+        optimizers: None,
+    };
+    (checkpoint, output)
+}
+
+fn outputs(generator: &gan_studio::model::Generator, config: &ModelConfig) -> Vec<f32> {
+    let n = 4;
+    let z = latent::sample_z(11, n, config.nz());
+    let codes = config
+        .kind()
+        .is_conditional()
+        .then(|| latent::one_hot(&[1, 3, 5, 7]));
+    sample(generator, config.nz(), &z, codes.as_deref(), &device())
+        .into_data()
+        .try_to_vec()
+        .unwrap()
+}
+
+fn all_models() -> Vec<ModelConfig> {
+    vec![
+        ModelConfig::Mlp(MlpGanConfig::default()),
+        ModelConfig::Dcgan(DcganConfig::default()),
+        ModelConfig::Cdcgan(CdcganConfig::half_width()),
+    ]
+}
+
+#[test]
+fn every_model_round_trips_with_identical_output() {
+    for config in all_models() {
+        let (checkpoint, expected) = checkpoint_of(&config, 5);
+        let bytes = checkpoint.to_bytes();
+        let loaded = Checkpoint::from_bytes(&bytes).unwrap();
+        assert_eq!(loaded, checkpoint);
+        assert_eq!(loaded.model, config);
+        let generator = loaded.load_generator(&device()).unwrap();
+        assert_eq!(
+            outputs(&generator, &config),
+            expected,
+            "{}",
+            config.kind().name()
+        );
+        loaded.load_discriminator(&device()).unwrap();
+    }
+}
+
+#[test]
+fn async_export_matches_burns_own_record_bytes() {
+    // The async path (used in the browser) must load exactly like Burn's synchronous record.
+    let config = ModelConfig::Dcgan(DcganConfig::default());
+    let device = device();
+    let generator = config.init_generator(&device);
+    let expected = outputs(&generator, &config);
+    let sync_bytes = burn::module::Module::into_record(generator.valid())
+        .into_bytes()
+        .unwrap()
+        .to_vec();
+    let checkpoint = Checkpoint {
+        model: config.clone(),
+        training: None,
+        generator: sync_bytes,
+        discriminator: None,
+        optimizers: None,
+    };
+    let loaded = checkpoint.load_generator(&device).unwrap();
+    assert_eq!(outputs(&loaded, &config), expected);
+}
+
+#[test]
+fn a_generator_only_checkpoint_loads_but_has_no_discriminator() {
+    let config = ModelConfig::Dcgan(DcganConfig::default());
+    let (mut checkpoint, _) = checkpoint_of(&config, 1);
+    checkpoint.discriminator = None;
+    let loaded = Checkpoint::from_bytes(&checkpoint.to_bytes()).unwrap();
+    loaded.load_generator(&device()).unwrap();
+    assert_eq!(
+        loaded.load_discriminator(&device()).unwrap_err(),
+        CheckpointError::MissingSection("discriminator")
+    );
+}
+
+#[test]
+fn truncated_foreign_and_random_bytes_are_rejected_with_a_reason() {
+    let config = ModelConfig::Dcgan(DcganConfig::default());
+    let bytes = checkpoint_of(&config, 2).0.to_bytes();
+
+    for cut in [3, 12, 40, bytes.len() / 2, bytes.len() - 1] {
+        let err = Checkpoint::from_bytes(&bytes[..cut]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CheckpointError::Truncated { .. } | CheckpointError::BadHeader(_)
+            ),
+            "cut at {cut}: {err:?}"
+        );
+        assert!(!err.to_string().is_empty());
+    }
+    assert!(matches!(
+        Checkpoint::from_bytes(&bytes[..bytes.len() - 1]).unwrap_err(),
+        CheckpointError::Truncated { .. }
+    ));
+
+    // random bytes, a PNG, and empty input are not checkpoints
+    let mut rng = gan_studio::rng::SplitMix64::new(9);
+    let random: Vec<u8> = (0..5000).map(|_| rng.next_u64() as u8).collect();
+    assert_eq!(
+        Checkpoint::from_bytes(&random).unwrap_err(),
+        CheckpointError::NotACheckpoint
+    );
+    let png = b"\x89PNG\r\n\x1a\n0000000000000000";
+    assert_eq!(
+        Checkpoint::from_bytes(png).unwrap_err(),
+        CheckpointError::NotACheckpoint
+    );
+    assert_eq!(
+        Checkpoint::from_bytes(&[]).unwrap_err(),
+        CheckpointError::NotACheckpoint
+    );
+
+    // a future format version
+    let mut future = bytes.clone();
+    future[8..12].copy_from_slice(&7u32.to_le_bytes());
+    assert_eq!(
+        Checkpoint::from_bytes(&future).unwrap_err(),
+        CheckpointError::UnsupportedVersion(7)
+    );
+    assert!(
+        Checkpoint::from_bytes(&future)
+            .unwrap_err()
+            .to_string()
+            .contains("version 7")
+    );
+}
+
+#[test]
+fn corrupt_weights_fail_at_load_not_with_a_panic() {
+    let config = ModelConfig::Dcgan(DcganConfig::default());
+    let (mut checkpoint, _) = checkpoint_of(&config, 3);
+    let len = checkpoint.generator.len();
+    checkpoint.generator[..len / 2].fill(0xAB);
+    let loaded = Checkpoint::from_bytes(&checkpoint.to_bytes()).unwrap();
+    let err = loaded.load_generator(&device()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CheckpointError::BadWeights {
+                section: "generator",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn weights_of_another_model_are_refused_by_kind_and_by_shape() {
+    let dcgan = ModelConfig::Dcgan(DcganConfig::default());
+    let (checkpoint, _) = checkpoint_of(&dcgan, 4);
+    assert_eq!(
+        checkpoint.expect_kind(ModelKind::Cdcgan).unwrap_err(),
+        CheckpointError::WrongModel {
+            expected: ModelKind::Cdcgan,
+            found: ModelKind::Dcgan
+        }
+    );
+    checkpoint.expect_kind(ModelKind::Dcgan).unwrap();
+
+    // DCGAN weights under an MLP header: the loader must say they do not fit.
+    let mut forged = checkpoint.clone();
+    forged.model = ModelConfig::Mlp(MlpGanConfig::default());
+    let err = forged.load_generator(&device()).unwrap_err();
+    assert!(matches!(err, CheckpointError::BadWeights { .. }), "{err:?}");
+
+    // A wider DCGAN header over narrower weights: shapes differ.
+    let mut wider = checkpoint;
+    wider.model = ModelConfig::Dcgan(DcganConfig {
+        ngf: 64,
+        ..DcganConfig::default()
+    });
+    let err = wider.load_generator(&device()).unwrap_err();
+    assert!(err.to_string().contains("shape"), "{err}");
+}
+
+#[test]
+fn a_header_with_nonsense_settings_is_rejected() {
+    let config = ModelConfig::Dcgan(DcganConfig::default());
+    let bytes = checkpoint_of(&config, 6).0.to_bytes();
+    let start = bytes.windows(8).position(|w| w == b"\"nz\":100").unwrap();
+    let mut forged = bytes.clone();
+    forged[start..start + 8].copy_from_slice(b"\"nz\":  0");
+    let err = Checkpoint::from_bytes(&forged).unwrap_err();
+    assert!(matches!(err, CheckpointError::BadHeader(_)), "{err:?}");
+    assert!(err.to_string().contains("nz"), "{err}");
+}

@@ -1,0 +1,206 @@
+//! The three architectures: parameter counts from the course's layer lists, output shapes
+//! and ranges, and the losses against hand-computed values.
+
+use burn::prelude::*;
+use gan_studio::latent;
+use gan_studio::model::{
+    CdcganConfig, DcganConfig, InitScheme, MlpGanConfig, ModelConfig, ModelKind, trainable_params,
+};
+use gan_studio::train::{GanLoss, labels_tensor, z_tensor};
+
+fn device() -> Device {
+    Device::flex()
+}
+
+#[test]
+fn parameter_counts_match_the_hand_computed_layer_lists() {
+    let device = device();
+    // (config, generator, discriminator): computed by hand from shared/DESIGN.md
+    let cases = [
+        (ModelConfig::Dcgan(DcganConfig::default()), 369_600, 166_848),
+        (
+            ModelConfig::Cdcgan(CdcganConfig::default()),
+            3_075_841,
+            2_642_561,
+        ),
+        (ModelConfig::Mlp(MlpGanConfig::default()), 293_136, 267_009),
+    ];
+    for (config, g, d) in cases {
+        let name = config.kind().name();
+        assert_eq!(
+            trainable_params(&config.init_generator(&device)),
+            g,
+            "{name} G"
+        );
+        assert_eq!(
+            trainable_params(&config.init_discriminator(&device)),
+            d,
+            "{name} D"
+        );
+    }
+    // The half-width conditional preset keeps the structure with a quarter of the weights.
+    let half = ModelConfig::Cdcgan(CdcganConfig::half_width());
+    let g = trainable_params(&half.init_generator(&device));
+    assert!(g < 3_075_841 / 3, "half-width G has {g} parameters");
+}
+
+fn shapes_and_range(config: ModelConfig) {
+    let device = device();
+    let kind = config.kind();
+    let batch = 3;
+    let generator = config.init_generator(&device);
+    let discriminator = config.init_discriminator(&device);
+    let z = z_tensor(
+        &latent::sample_z(1, batch, config.nz()),
+        config.nz(),
+        &device,
+    );
+    let labels = kind
+        .is_conditional()
+        .then(|| labels_tensor(&latent::one_hot(&[0, 4, 9]), &device));
+    let images = generator.forward(z, labels.clone());
+    let side = kind.image_size();
+    assert_eq!(images.dims(), [batch, 1, side, side], "{}", kind.name());
+    let values: Vec<f32> = images.clone().into_data().try_to_vec().unwrap();
+    assert!(values.iter().all(|v| (-1.0..=1.0).contains(v)));
+    assert!(values.iter().any(|v| *v != values[0]), "output is constant");
+    let scores = discriminator.forward(images, labels);
+    assert_eq!(scores.dims(), [batch, 1]);
+}
+
+#[test]
+fn dcgan_makes_32x32_images_and_one_score_each() {
+    shapes_and_range(ModelConfig::Dcgan(DcganConfig::default()));
+}
+
+#[test]
+fn conditional_dcgan_makes_32x32_images_and_one_score_each() {
+    shapes_and_range(ModelConfig::Cdcgan(CdcganConfig::half_width()));
+}
+
+#[test]
+fn mlp_gan_makes_28x28_images_from_784_vectors() {
+    let config = MlpGanConfig::default();
+    let device = device();
+    let g = config.init_generator(&device);
+    let flat = g.forward(z_tensor(&latent::sample_z(2, 4, 100), 100, &device));
+    assert_eq!(flat.dims(), [4, 784]);
+    shapes_and_range(ModelConfig::Mlp(config));
+}
+
+#[test]
+fn dcgan_init_draws_weights_with_std_002_and_batchnorm_gamma_near_one() {
+    let device = device();
+    device.seed(3);
+    let config = DcganConfig {
+        init: InitScheme::Dcgan,
+        ..DcganConfig::default()
+    };
+    let g = config.init_generator(&device);
+    let mut weights = Vec::new();
+    let mut gammas = Vec::new();
+    struct Collect<'a>(&'a mut Vec<f32>, &'a mut Vec<f32>, Vec<String>);
+    impl burn::module::ModuleVisitor for Collect<'_> {
+        fn enter_module(&mut self, name: &str, _: &str) {
+            self.2.push(name.to_string());
+        }
+        fn exit_module(&mut self, _: &str, _: &str) {
+            self.2.pop();
+        }
+        fn visit_float<const D: usize>(&mut self, p: &burn::module::Param<Tensor<D>>) {
+            let values: Vec<f32> = p.val().into_data().try_to_vec().unwrap();
+            match self.2.last().map(String::as_str) {
+                Some("weight") => self.0.extend(values),
+                Some("gamma") => self.1.extend(values),
+                _ => {}
+            }
+        }
+    }
+    burn::module::Module::visit(&g, &mut Collect(&mut weights, &mut gammas, Vec::new()));
+    let stats = |v: &[f32]| {
+        let mean = v.iter().sum::<f32>() / v.len() as f32;
+        let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / v.len() as f32;
+        (mean, var.sqrt())
+    };
+    let (mean, std) = stats(&weights);
+    assert!(
+        mean.abs() < 0.002 && (std - 0.02).abs() < 0.002,
+        "weights {mean} {std}"
+    );
+    let (mean, std) = stats(&gammas);
+    assert!(
+        (mean - 1.0).abs() < 0.01 && (std - 0.02).abs() < 0.01,
+        "gamma {mean} {std}"
+    );
+}
+
+fn scalar(t: Tensor<1>) -> f32 {
+    t.into_scalar::<f32>()
+}
+
+fn logits(values: &[f32]) -> Tensor<2> {
+    Tensor::from_data(
+        TensorData::new(values.to_vec(), [values.len(), 1]),
+        &device(),
+    )
+}
+
+#[test]
+fn losses_match_hand_computed_values() {
+    let real = [2.0, -1.0];
+    let fake = [0.0, 3.0];
+    // softplus(x) = ln(1 + e^x); BCE(s, 1) = softplus(-s), BCE(s, 0) = softplus(s)
+    let sp = |x: f64| (1.0 + x.exp()).ln();
+    let bce_d = (sp(-2.0) + sp(1.0)) / 2.0 + (sp(0.0) + sp(3.0)) / 2.0;
+    let ns_g = (sp(-0.0) + sp(-3.0)) / 2.0;
+    let sat_g = -(sp(0.0) + sp(3.0)) / 2.0; // mean log(1 - σ(f)) = -mean softplus(f)
+    let ls_d = 0.5 * ((1.0 + 4.0) / 2.0) + 0.5 * ((0.0 + 9.0) / 2.0);
+    let ls_g = 0.5 * ((1.0 + 4.0) / 2.0);
+    let cases = [
+        (GanLoss::NonSaturating, bce_d, ns_g),
+        (GanLoss::Saturating, bce_d, sat_g),
+        (GanLoss::LeastSquares, ls_d, ls_g),
+    ];
+    for (loss, d, g) in cases {
+        let got_d = scalar(loss.discriminator(logits(&real), logits(&fake)));
+        let got_g = scalar(loss.generator(logits(&fake)));
+        assert!((got_d as f64 - d).abs() < 1e-5, "{loss:?} D {got_d} vs {d}");
+        assert!((got_g as f64 - g).abs() < 1e-5, "{loss:?} G {got_g} vs {g}");
+    }
+}
+
+#[test]
+fn bce_losses_stay_finite_for_extreme_logits() {
+    // A clamped-probability implementation would give inf or a flat 100 here.
+    let d = scalar(GanLoss::NonSaturating.discriminator(logits(&[-200.0]), logits(&[200.0])));
+    assert!((d - 400.0).abs() < 1e-2, "D loss {d}");
+    let g = scalar(GanLoss::NonSaturating.generator(logits(&[-150.0])));
+    assert!((g - 150.0).abs() < 1e-2, "G loss {g}");
+}
+
+#[test]
+fn non_saturating_gradient_is_strong_where_the_saturating_one_vanishes() {
+    let device = device().autodiff();
+    let grad_of = |loss: GanLoss| {
+        let s =
+            Tensor::<2>::from_data(TensorData::new(vec![-8.0f32], [1, 1]), &device).require_grad();
+        let grads = loss.generator(s.clone()).backward();
+        s.grad(&grads).unwrap().into_scalar::<f32>()
+    };
+    // d/ds −log σ(s) = σ(s) − 1 ≈ −1 ; d/ds log(1 − σ(s)) = −σ(s) ≈ −0.000335
+    let ns = grad_of(GanLoss::NonSaturating);
+    let sat = grad_of(GanLoss::Saturating);
+    assert!(
+        (ns + 0.999_665).abs() < 1e-4,
+        "non-saturating gradient {ns}"
+    );
+    assert!((sat + 0.000_335).abs() < 1e-5, "saturating gradient {sat}");
+}
+
+#[test]
+fn kinds_report_their_image_sizes() {
+    assert_eq!(ModelKind::Mlp.image_size(), 28);
+    assert_eq!(ModelKind::Dcgan.image_size(), 32);
+    assert!(ModelKind::Cdcgan.is_conditional());
+    assert!(!ModelKind::Dcgan.is_conditional());
+}
