@@ -7,7 +7,8 @@
 //! - [`latent`]: seeded z, interpolation, one-hot labels and grid layouts;
 //! - [`image`]: grids of pixels and PNG encoding;
 //! - [`checkpoint`]: model config + weights to and from bytes, versioned and validated;
-//! - [`rng`]: the portable seeded generator behind every random draw that must reproduce.
+//! - [`rng`]: the portable seeded generator behind every random draw that must reproduce;
+//! - `web` (wasm only): the browser API the page's script calls.
 //!
 //! Nothing here touches files, stdout or the DOM: the CLI (`src/bin`) and the web layer own those.
 
@@ -18,3 +19,5 @@ pub mod latent;
 pub mod model;
 pub mod rng;
 pub mod train;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,4 +1,4 @@
-//! `gan`: the native command line of GAN Studio. Trains the shipped weights, samples grids,
+//! The `gan` command line. Trains the shipped weights, samples grids,
 //! interpolates, inspects checkpoints and benchmarks training steps. It owns files and stdout;
 //! everything else comes from the library.
 
@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use burn::module::Module;
 use burn::prelude::*;
 use burn::tensor::Bytes;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -14,12 +13,14 @@ use gan_studio::checkpoint::{Checkpoint, TrainingState, block_on, record_bytes_a
 use gan_studio::data::MnistSet;
 use gan_studio::image::{GrayImage, grid};
 use gan_studio::latent;
-use gan_studio::model::{CdcganConfig, DcganConfig, InitScheme, MlpGanConfig, ModelConfig};
+use gan_studio::model::{
+    CdcganConfig, DcganConfig, InitScheme, MlpGanConfig, ModelConfig, trainable_params,
+};
 use gan_studio::train::{GanLoss, GanTrainer, StepMode, TrainConfig, sample};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// The 10,000 shipped digits, so the CLI works from any directory.
-static SHIPPED_MNIST: &[u8] = include_bytes!("../../www/data/mnist.bin");
+static SHIPPED_MNIST: &[u8] = include_bytes!("../../../www/data/mnist.bin");
 
 #[derive(Parser)]
 #[command(
@@ -47,6 +48,19 @@ enum Command {
     },
     /// Time training steps (median ms per step) on a backend; prints figures, asserts nothing.
     Bench(BenchArgs),
+    /// Copy a checkpoint without its optimiser state (and, optionally, its discriminator):
+    /// the smaller files shipped to the page.
+    Export {
+        /// Checkpoint to read.
+        #[arg(long)]
+        weights: PathBuf,
+        /// Checkpoint to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Keep only the generator (enough for the explorer, not for further training).
+        #[arg(long)]
+        generator_only: bool,
+    },
 }
 
 /// Compute backends this build can use.
@@ -54,7 +68,7 @@ enum Command {
 enum Backend {
     /// burn-flex: pure-Rust CPU kernels with SIMD and threads (the default).
     Flex,
-    /// burn-ndarray: the older pure-Rust CPU backend.
+    /// burn-ndarray: the older pure-Rust CPU backend (needs `--features ndarray`).
     Ndarray,
     /// burn-cpu: CubeCL kernels compiled through LLVM (needs `--features cpu`).
     Cpu,
@@ -73,7 +87,10 @@ fn device_for(backend: Backend) -> Result<Device, String> {
     };
     match backend {
         Backend::Flex => Ok(Device::flex()),
+        #[cfg(feature = "ndarray")]
         Backend::Ndarray => Ok(Device::ndarray()),
+        #[cfg(not(feature = "ndarray"))]
+        Backend::Ndarray => missing("ndarray"),
         #[cfg(feature = "cpu")]
         Backend::Cpu => Ok(Device::cpu()),
         #[cfg(not(feature = "cpu"))]
@@ -320,7 +337,7 @@ struct BenchArgs {
     backend: Backend,
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Train(args) => train(args),
@@ -328,6 +345,11 @@ fn main() -> ExitCode {
         Command::Interpolate(args) => interpolate(args),
         Command::Inspect { weights } => inspect(&weights),
         Command::Bench(args) => bench(args),
+        Command::Export {
+            weights,
+            out,
+            generator_only,
+        } => export(&weights, &out, generator_only),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -649,11 +671,11 @@ fn inspect(path: &Path) -> Result<(), String> {
         "config:        {}",
         serde_json::to_string(&checkpoint.model).unwrap_or_default()
     );
-    println!("generator:     {} parameters", generator.num_params());
+    println!("generator:     {} parameters", trainable_params(&generator));
     match &checkpoint.discriminator {
         Some(_) => {
             let d = checkpoint.load_discriminator(&device).map_err(err)?;
-            println!("discriminator: {} parameters", d.num_params());
+            println!("discriminator: {} parameters", trainable_params(&d));
         }
         None => println!("discriminator: not stored (generator-only checkpoint)"),
     }
@@ -673,6 +695,22 @@ fn inspect(path: &Path) -> Result<(), String> {
             "not stored"
         }
     );
+    Ok(())
+}
+
+fn export(weights: &Path, out: &Path, generator_only: bool) -> Result<(), String> {
+    let mut checkpoint = read_checkpoint(weights)?;
+    // Load once to be sure the weights are sound before writing them anywhere.
+    checkpoint
+        .load_generator(&Device::flex())
+        .map_err(|e| format!("{}: {e}", weights.display()))?;
+    checkpoint.optimizers = None;
+    if generator_only {
+        checkpoint.discriminator = None;
+    }
+    let bytes = checkpoint.to_bytes();
+    write_atomically(out, &bytes)?;
+    println!("wrote {} ({} bytes)", out.display(), bytes.len());
     Ok(())
 }
 

@@ -1,0 +1,281 @@
+//! The browser side: the only module that knows wasm-bindgen and the DOM.
+//!
+//! It exports a small API to the page's script (`www/app.js`): a [`Studio`] that owns the
+//! compute device (WebGPU through Burn's wgpu runtime, or Burn's flex CPU backend when WebGPU
+//! is missing or fails) and the loaded generator, plus the latent-space helpers of
+//! [`crate::latent`]. Tensors are read back only with `into_data_async`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use burn::prelude::*;
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::checkpoint::Checkpoint;
+use crate::image::{GrayImage, grid};
+use crate::latent;
+use crate::model::{Generator, ModelConfig};
+use crate::train::sample;
+
+/// Installs the panic hook: panics go to the console and replace the page's status text.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_fatal(&format!("GAN Studio crashed: {info}"));
+    }));
+}
+
+/// Writes a fatal message into the page's status line (and marks it as an error).
+fn show_fatal(message: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(status) = document.get_element_by_id("status") {
+        status.set_text_content(Some(message));
+        let _ = status.set_attribute("data-state", "error");
+    }
+}
+
+struct Loaded {
+    config: ModelConfig,
+    generator: Generator,
+}
+
+struct State {
+    device: Device,
+    backend: &'static str,
+    fallback_reason: Option<String>,
+    model: Option<Rc<Loaded>>,
+}
+
+/// The compute device, the loaded generator and the last picture drawn.
+#[wasm_bindgen]
+pub struct Studio {
+    state: Rc<RefCell<State>>,
+}
+
+/// A rendered grid: its size and RGBA pixels, ready for a canvas `ImageData`.
+#[wasm_bindgen]
+pub struct Rendered {
+    width: usize,
+    height: usize,
+    rgba: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl Rendered {
+    /// Width in pixels.
+    #[wasm_bindgen(getter)]
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Height in pixels.
+    #[wasm_bindgen(getter)]
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// RGBA bytes, row-major.
+    #[wasm_bindgen(getter)]
+    pub fn rgba(&self) -> Vec<u8> {
+        self.rgba.clone()
+    }
+}
+
+fn js_error(message: impl std::fmt::Display) -> JsValue {
+    JsError::new(&message.to_string()).into()
+}
+
+#[wasm_bindgen]
+impl Studio {
+    /// Starts the compute device: WebGPU when `prefer_gpu` and the browser grants an adapter
+    /// and device, otherwise Burn's CPU backend, with the reason kept in `fallback_reason`.
+    pub async fn create(prefer_gpu: bool) -> Studio {
+        let (device, backend, fallback_reason) = if prefer_gpu {
+            match Device::wgpu_options().init_async().await {
+                Ok(device) => (device, "webgpu", None),
+                Err(e) => (
+                    Device::flex(),
+                    "cpu",
+                    Some(format!("WebGPU could not start ({e}); using the CPU")),
+                ),
+            }
+        } else {
+            (
+                Device::flex(),
+                "cpu",
+                Some("this browser offers no WebGPU; using the CPU".to_string()),
+            )
+        };
+        Studio {
+            state: Rc::new(RefCell::new(State {
+                device,
+                backend,
+                fallback_reason,
+                model: None,
+            })),
+        }
+    }
+
+    /// `"webgpu"` or `"cpu"`.
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.state.borrow().backend.to_string()
+    }
+
+    /// Why the CPU is used, if it is.
+    #[wasm_bindgen(getter, js_name = fallbackReason)]
+    pub fn fallback_reason(&self) -> Option<String> {
+        self.state.borrow().fallback_reason.clone()
+    }
+
+    /// Loads a checkpoint (the bytes of a `.bpk` file). On success the new model replaces the
+    /// current one and its description (JSON: kind, nz, image size, config) is returned; on
+    /// failure the current model stays and the error names the problem.
+    pub fn load(&self, bytes: &[u8]) -> Result<String, JsValue> {
+        let checkpoint = Checkpoint::from_bytes(bytes).map_err(js_error)?;
+        let device = self.state.borrow().device.clone();
+        let generator = checkpoint.load_generator(&device).map_err(js_error)?;
+        let info = describe(&checkpoint.model);
+        self.state.borrow_mut().model = Some(Rc::new(Loaded {
+            config: checkpoint.model,
+            generator,
+        }));
+        Ok(info)
+    }
+
+    /// Description of the loaded model (JSON), or `null` before any load.
+    #[wasm_bindgen(getter)]
+    pub fn model(&self) -> Option<String> {
+        self.state
+            .borrow()
+            .model
+            .as_ref()
+            .map(|m| describe(&m.config))
+    }
+
+    /// Draws `z` (`[n, nz]`, row-major) with label codes (`[n, 10]`, conditional model) as a
+    /// `rows` x `cols` grid with `gap` black pixels between cells. Resolves to a [`Rendered`].
+    pub fn render(
+        &self,
+        z: Vec<f32>,
+        labels: Option<Vec<f32>>,
+        rows: usize,
+        cols: usize,
+        gap: usize,
+    ) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let (model, device) = {
+                let s = state.borrow();
+                let model = s
+                    .model
+                    .clone()
+                    .ok_or_else(|| js_error("no model is loaded"))?;
+                (model, s.device.clone())
+            };
+            let image = draw(&model, &device, &z, labels.as_deref(), rows, cols, gap).await?;
+            Ok(Rendered {
+                width: image.width,
+                height: image.height,
+                rgba: image.to_rgba(),
+            }
+            .into())
+        })
+    }
+}
+
+fn describe(config: &ModelConfig) -> String {
+    serde_json::json!({
+        "kind": config.kind().name(),
+        "nz": config.nz(),
+        "imageSize": config.kind().image_size(),
+        "conditional": config.kind().is_conditional(),
+        "config": config,
+    })
+    .to_string()
+}
+
+async fn draw(
+    model: &Loaded,
+    device: &Device,
+    z: &[f32],
+    labels: Option<&[f32]>,
+    rows: usize,
+    cols: usize,
+    gap: usize,
+) -> Result<GrayImage, JsValue> {
+    let nz = model.config.nz();
+    let count = z.len() / nz.max(1);
+    if count == 0 || z.len() != count * nz {
+        return Err(js_error(format!(
+            "z holds {} values, not a multiple of nz = {nz}",
+            z.len()
+        )));
+    }
+    if count > rows * cols {
+        return Err(js_error(format!("{count} images do not fit {rows}x{cols}")));
+    }
+    let conditional = model.config.kind().is_conditional();
+    let labels = match (conditional, labels) {
+        (true, Some(codes)) if codes.len() == count * latent::DIGITS => Some(codes),
+        (true, Some(codes)) => {
+            return Err(js_error(format!(
+                "{} label values for {count} images",
+                codes.len()
+            )));
+        }
+        (true, None) => return Err(js_error("the conditional model needs labels")),
+        (false, _) => None,
+    };
+    let images = sample(&model.generator, nz, z, labels, device); // [n, 1, H, W]
+    let size = images.dims()[3];
+    let data = images
+        .into_data_async()
+        .await
+        .map_err(|e| js_error(format!("reading the images failed: {e:?}")))?;
+    let values: Vec<f32> = data
+        .try_to_vec()
+        .map_err(|e| js_error(format!("reading the images failed: {e:?}")))?;
+    grid(&values, size, rows, cols, gap).map_err(js_error)
+}
+
+/// `count` latent vectors of size `nz` for `seed` (see [`latent::sample_z`]).
+#[wasm_bindgen(js_name = sampleZ)]
+pub fn sample_z(seed: u32, count: usize, nz: usize) -> Vec<f32> {
+    latent::sample_z(seed as u64, count, nz)
+}
+
+/// Linear interpolation, `from` at `t = 0`.
+#[wasm_bindgen]
+pub fn lerp(from: &[f32], to: &[f32], t: f32) -> Vec<f32> {
+    latent::lerp(from, to, t)
+}
+
+/// Spherical interpolation, `from` at `t = 0`.
+#[wasm_bindgen]
+pub fn slerp(from: &[f32], to: &[f32], t: f32) -> Vec<f32> {
+    latent::slerp(from, to, t)
+}
+
+/// One-hot codes `[n, 10]` of the digits `labels`.
+#[wasm_bindgen(js_name = oneHot)]
+pub fn one_hot(labels: &[u8]) -> Result<Vec<f32>, JsValue> {
+    if let Some(bad) = labels.iter().find(|&&l| l > 9) {
+        return Err(js_error(format!("label {bad} is not a digit")));
+    }
+    Ok(latent::one_hot(labels))
+}
+
+/// The mix of digits `from` (t = 0) and `to` (t = 1) as a label code.
+#[wasm_bindgen(js_name = mixedLabel)]
+pub fn mixed_label(from: u8, to: u8, t: f32) -> Result<Vec<f32>, JsValue> {
+    if from > 9 || to > 9 {
+        return Err(js_error("labels must be digits 0-9"));
+    }
+    Ok(latent::mixed_label(from, to, t.clamp(0.0, 1.0)).to_vec())
+}

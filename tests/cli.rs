@@ -1,0 +1,336 @@
+//! The `gan` command line, run as a user would: train, resume, inspect, sample, interpolate,
+//! and clear errors for bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn gan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gan"))
+        .args(args)
+        .output()
+        .expect("the gan binary runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = gan(args);
+    assert!(
+        out.status.success(),
+        "gan {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn fails(args: &[&str]) -> String {
+    let out = gan(args);
+    assert!(!out.status.success(), "gan {args:?} should fail");
+    assert_eq!(out.status.code(), Some(1));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gan-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Width, height and pixels of a grayscale PNG.
+fn read_png(path: &Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn train_resume_inspect_sample_and_interpolate_a_dcgan() {
+    let dir = scratch("dcgan");
+    let weights = dir.join("dcgan.bpk");
+    let samples = dir.join("progress");
+    ok(&[
+        "train",
+        "--model",
+        "dcgan",
+        "--steps",
+        "2",
+        "--batch",
+        "4",
+        "--seed",
+        "5",
+        "--out",
+        s(&weights),
+        "--samples",
+        s(&samples),
+        "--log-every",
+        "1",
+    ]);
+    assert!(weights.exists());
+    let (w, h, _) = read_png(&samples.join("step-000002.png"));
+    assert_eq!((w, h), ((8 * 32 + 9) * 2, (8 * 32 + 9) * 2));
+
+    let info = ok(&["inspect", s(&weights)]);
+    assert!(info.contains("model:         dcgan"), "{info}");
+    assert!(
+        info.contains("369600"),
+        "trainable generator parameters: {info}"
+    );
+    assert!(info.contains("step 2"), "{info}");
+
+    // Resuming continues the step count from the checkpoint.
+    ok(&[
+        "train",
+        "--resume",
+        s(&weights),
+        "--steps",
+        "3",
+        "--out",
+        s(&weights),
+    ]);
+    assert!(ok(&["inspect", s(&weights)]).contains("step 3"));
+
+    let grid = dir.join("grid.png");
+    ok(&[
+        "sample",
+        "--weights",
+        s(&weights),
+        "--grid",
+        "3x4",
+        "--seed",
+        "7",
+        "--scale",
+        "1",
+        "--out",
+        s(&grid),
+    ]);
+    let (w, h, pixels) = read_png(&grid);
+    assert_eq!((w, h), (4 * 32 + 5, 3 * 32 + 4));
+    // the gap between cells is black, the cells are not
+    assert_eq!(pixels[0], 0);
+    let cell: Vec<u8> = (1..33)
+        .flat_map(|y| pixels[y * w as usize + 1..y * w as usize + 33].to_vec())
+        .collect();
+    assert!(cell.iter().any(|&p| p != cell[0]), "a cell is flat");
+
+    // The same seed gives the same picture; another seed another one.
+    let again = dir.join("again.png");
+    let other = dir.join("other.png");
+    ok(&[
+        "sample",
+        "--weights",
+        s(&weights),
+        "--grid",
+        "3x4",
+        "--seed",
+        "7",
+        "--scale",
+        "1",
+        "--out",
+        s(&again),
+    ]);
+    ok(&[
+        "sample",
+        "--weights",
+        s(&weights),
+        "--grid",
+        "3x4",
+        "--seed",
+        "8",
+        "--scale",
+        "1",
+        "--out",
+        s(&other),
+    ]);
+    assert_eq!(read_png(&again).2, pixels);
+    assert_ne!(read_png(&other).2, pixels);
+
+    let strip = dir.join("strip.png");
+    ok(&[
+        "interpolate",
+        "--weights",
+        s(&weights),
+        "--from-seed",
+        "1",
+        "--to-seed",
+        "2",
+        "--steps",
+        "6",
+        "--slerp",
+        "--scale",
+        "1",
+        "--out",
+        s(&strip),
+    ]);
+    let (w, h, strip_pixels) = read_png(&strip);
+    assert_eq!((w, h), (6 * 32 + 7, 32 + 2));
+    // The first image of the strip is the image of seed 1's vector: cell 0 of a 1x1 grid.
+    let single = dir.join("single.png");
+    ok(&[
+        "sample",
+        "--weights",
+        s(&weights),
+        "--grid",
+        "1x1",
+        "--seed",
+        "1",
+        "--scale",
+        "1",
+        "--out",
+        s(&single),
+    ]);
+    let (sw, _, single_pixels) = read_png(&single);
+    for y in 1..33 {
+        assert_eq!(
+            strip_pixels[y * w as usize + 1..y * w as usize + 33],
+            single_pixels[y * sw as usize + 1..y * sw as usize + 33]
+        );
+    }
+
+    // Labels make no sense for an unconditional model.
+    let err = fails(&[
+        "sample",
+        "--weights",
+        s(&weights),
+        "--label",
+        "3",
+        "--out",
+        s(&grid),
+    ]);
+    assert!(err.contains("takes no label"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn conditional_label_rows_draw_one_digit_per_row() {
+    let dir = scratch("cdcgan");
+    let weights = dir.join("c.bpk");
+    ok(&[
+        "train",
+        "--model",
+        "cdcgan-half",
+        "--steps",
+        "1",
+        "--batch",
+        "4",
+        "--out",
+        s(&weights),
+    ]);
+    let info = ok(&["inspect", s(&weights)]);
+    assert!(
+        info.contains("cdcgan") && info.contains("\"ngf\":64"),
+        "{info}"
+    );
+    let grid = dir.join("rows.png");
+    ok(&[
+        "sample",
+        "--weights",
+        s(&weights),
+        "--grid",
+        "10x3",
+        "--label-rows",
+        "--scale",
+        "1",
+        "--out",
+        s(&grid),
+    ]);
+    let (w, h, _) = read_png(&grid);
+    assert_eq!((w, h), (3 * 32 + 4, 10 * 32 + 11));
+    let err = fails(&[
+        "sample",
+        "--weights",
+        s(&weights),
+        "--grid",
+        "4x4",
+        "--label-rows",
+        "--out",
+        s(&grid),
+    ]);
+    assert!(err.contains("10 rows"), "{err}");
+    let err = fails(&[
+        "sample",
+        "--weights",
+        s(&weights),
+        "--label",
+        "12",
+        "--out",
+        s(&grid),
+    ]);
+    assert!(err.contains("digit"), "{err}");
+    ok(&[
+        "interpolate",
+        "--weights",
+        s(&weights),
+        "--label",
+        "1",
+        "--to-label",
+        "7",
+        "--steps",
+        "4",
+        "--out",
+        s(&dir.join("labels.png")),
+    ]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn bad_files_and_values_get_clear_errors() {
+    let dir = scratch("bad");
+    let junk = dir.join("junk.bpk");
+    std::fs::write(&junk, b"this is not a checkpoint at all").unwrap();
+    let out = dir.join("x.png");
+    let err = fails(&["sample", "--weights", s(&junk), "--out", s(&out)]);
+    assert!(err.contains("not a GAN Studio checkpoint"), "{err}");
+    let err = fails(&["inspect", s(&dir.join("missing.bpk"))]);
+    assert!(err.contains("cannot read"), "{err}");
+    let err = fails(&[
+        "sample",
+        "--weights",
+        s(&junk),
+        "--grid",
+        "0x5",
+        "--out",
+        s(&out),
+    ]);
+    assert!(err.contains("grid must look like"), "{err}");
+    let err = fails(&["train", "--steps", "1", "--lr-g=-1", "--out", s(&out)]);
+    assert!(err.contains("lr_g"), "{err}");
+    let err = fails(&[
+        "train",
+        "--steps",
+        "1",
+        "--loss",
+        "wasserstein",
+        "--out",
+        s(&out),
+    ]);
+    assert!(err.contains("unknown loss"), "{err}");
+    let err = fails(&["train", "--steps", "1", "--nz", "0", "--out", s(&out)]);
+    assert!(err.contains("nz"), "{err}");
+    assert!(!out.exists(), "nothing is written on bad input");
+
+    // A truncated checkpoint names the problem.
+    let good = dir.join("good.bpk");
+    ok(&[
+        "train",
+        "--model",
+        "mlp",
+        "--steps",
+        "1",
+        "--batch",
+        "2",
+        "--out",
+        s(&good),
+    ]);
+    let bytes = std::fs::read(&good).unwrap();
+    let cut = dir.join("cut.bpk");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let err = fails(&["inspect", s(&cut)]);
+    assert!(err.contains("truncated"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
