@@ -1,0 +1,600 @@
+// GAN Studio's page script: the explorer's controls, drawing and URL state.
+// The model work happens in Rust (window.wasmBindings, see src/web/mod.rs); this file only
+// wires the DOM to it. Every redraw goes through `Coalescer`, so a fast slider drag never
+// queues stale frames: while a draw is running only the newest request is kept.
+
+const MODELS = ["dcgan", "cdcgan", "mlp"];
+const GRID_GAP = 1; // black pixels between cells
+const STRIP_STEPS = 8;
+const Z_RANGE = 3;
+
+const $ = (id) => document.getElementById(id);
+
+function setStatus(text, state = "loading") {
+  const status = $("status");
+  status.textContent = text;
+  status.dataset.state = state;
+}
+
+function fail(error) {
+  const message = error && error.message ? error.message : String(error);
+  console.error(error);
+  setStatus(`Error: ${message}`, "error");
+}
+
+window.addEventListener("error", (event) => fail(event.error || event.message));
+window.addEventListener("unhandledrejection", (event) => fail(event.reason));
+
+/**
+ * Runs async jobs one at a time. A job asked for while one runs waits, replacing any waiting
+ * job of the same or smaller `weight` (a full-grid redraw covers a one-cell redraw). Jobs read
+ * the current state when they start, so the newest request always wins.
+ */
+class Coalescer {
+  constructor() {
+    this.running = false;
+    this.pending = null;
+  }
+  request(job, weight = 1) {
+    if (this.running) {
+      if (!this.pending || weight >= this.pending.weight) this.pending = { job, weight };
+      return;
+    }
+    this.run(job);
+  }
+  async run(job) {
+    this.running = true;
+    try {
+      await job();
+    } catch (error) {
+      fail(error);
+    } finally {
+      this.running = false;
+      const next = this.pending;
+      this.pending = null;
+      if (next) this.run(next.job);
+    }
+  }
+}
+
+/** Fetches a file with progress reported as a fraction (when the size is known). */
+async function fetchWithProgress(url, onProgress) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const total = Number(response.headers.get("content-length")) || 0;
+  if (!response.body || !total) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const bytes = new Uint8Array(total);
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes.set(value, received);
+    received += value.length;
+    onProgress(received / total);
+  }
+  return bytes.subarray(0, received);
+}
+
+// ---------------------------------------------------------------- state and URL hash
+
+const defaults = () => ({
+  model: "dcgan",
+  seed: 1,
+  grid: 8,
+  label: "mixed",
+  styleGrid: false,
+  cell: 0,
+  alpha: 0.5,
+  z1: 1,
+  z2: 2,
+  slerp: false,
+  interpMode: "z",
+  y1: 1,
+  y2: 7,
+});
+
+function intIn(text, lo, hi) {
+  if (!/^\d+$/.test(text ?? "")) return null;
+  const v = Number(text);
+  return v >= lo && v <= hi ? v : null;
+}
+
+/** Reads the view from the URL hash; anything malformed falls back to its default. */
+function stateFromHash() {
+  const s = defaults();
+  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+  if (MODELS.includes(params.get("m"))) s.model = params.get("m");
+  s.seed = intIn(params.get("s"), 0, 4294967295) ?? s.seed;
+  s.grid = intIn(params.get("n"), 1, 10) ?? s.grid;
+  const label = params.get("l");
+  if (label === "mixed" || intIn(label, 0, 9) !== null) s.label = label;
+  s.styleGrid = params.get("sg") === "1";
+  s.cell = intIn(params.get("c"), 0, 99) ?? s.cell;
+  const alpha = Number(params.get("a"));
+  if (params.has("a") && Number.isFinite(alpha) && alpha >= 0 && alpha <= 1) s.alpha = alpha;
+  s.z1 = intIn(params.get("z1"), 0, 4294967295) ?? s.z1;
+  s.z2 = intIn(params.get("z2"), 0, 4294967295) ?? s.z2;
+  s.slerp = params.get("sl") === "1";
+  if (["z", "label"].includes(params.get("im"))) s.interpMode = params.get("im");
+  s.y1 = intIn(params.get("y1"), 0, 9) ?? s.y1;
+  s.y2 = intIn(params.get("y2"), 0, 9) ?? s.y2;
+  return s;
+}
+
+function writeHash(s) {
+  const params = new URLSearchParams({
+    m: s.model, s: s.seed, n: s.grid, l: s.label, sg: s.styleGrid ? 1 : 0, c: s.cell,
+    a: s.alpha, z1: s.z1, z2: s.z2, sl: s.slerp ? 1 : 0, im: s.interpMode, y1: s.y1, y2: s.y2,
+  });
+  history.replaceState(null, "", `#${params}`);
+}
+
+// ---------------------------------------------------------------- the explorer
+
+class Explorer {
+  constructor(wasm, studio) {
+    this.wasm = wasm;
+    this.studio = studio;
+    this.state = stateFromHash();
+    this.info = null; // the loaded model's description
+    this.customModel = null; // name of a checkpoint loaded from disk
+    this.z = new Float32Array(0); // the grid's latent vectors [cells, nz]
+    this.endpoints = { z1: null, z2: null }; // explicit endpoint vectors (from cells)
+    this.gridDraws = new Coalescer();
+    this.interpDraws = new Coalescer();
+  }
+
+  get nz() {
+    return this.info.nz;
+  }
+
+  get conditional() {
+    return this.info.conditional;
+  }
+
+  get rows() {
+    return this.conditional && this.state.styleGrid ? 10 : this.state.grid;
+  }
+
+  get cols() {
+    return this.state.grid;
+  }
+
+  async loadShipped(name, onProgress = () => {}) {
+    const bytes = await fetchWithProgress(`weights/${name}.bpk`, onProgress);
+    this.applyCheckpoint(bytes, name);
+  }
+
+  /** Loads checkpoint bytes; throws (with the model unchanged) if they are not usable. */
+  applyCheckpoint(bytes, name) {
+    const info = JSON.parse(this.studio.load(bytes));
+    this.info = info;
+    this.state.model = name;
+    this.resetLatents();
+    this.syncControls();
+  }
+
+  resetLatents() {
+    const cells = this.conditional && this.state.styleGrid ? this.cols : this.rows * this.cols;
+    this.z = this.wasm.sampleZ(this.state.seed, cells, this.nz);
+    this.state.cell = Math.min(this.state.cell, this.rows * this.cols - 1);
+    this.endpoints = { z1: null, z2: null };
+  }
+
+  /** Latent vector index behind a grid cell (style grids share z down each column). */
+  zIndex(cell) {
+    return this.conditional && this.state.styleGrid ? cell % this.cols : cell;
+  }
+
+  /** The digit drawn in grid cell `cell` (conditional model). */
+  digitOf(cell) {
+    if (this.state.styleGrid) return Math.floor(cell / this.cols);
+    if (this.state.label === "mixed") return (cell % this.cols) % 10;
+    return Number(this.state.label);
+  }
+
+  /** Label codes for cells `first .. first + count` (undefined for unconditional models). */
+  labelsFor(count, first = 0) {
+    if (!this.conditional) return undefined;
+    const digits = Uint8Array.from({ length: count }, (_, i) => this.digitOf(first + i));
+    return this.wasm.oneHot(digits);
+  }
+
+  gridLatents() {
+    if (!(this.conditional && this.state.styleGrid)) return this.z;
+    const out = new Float32Array(this.rows * this.cols * this.nz);
+    for (let cell = 0; cell < this.rows * this.cols; cell++) {
+      const src = this.zIndex(cell) * this.nz;
+      out.set(this.z.subarray(src, src + this.nz), cell * this.nz);
+    }
+    return out;
+  }
+
+  cellZ(cell) {
+    const i = this.zIndex(cell) * this.nz;
+    return this.z.subarray(i, i + this.nz);
+  }
+
+  endpoint(which) {
+    return this.endpoints[which] ?? this.wasm.sampleZ(this.state[which], 1, this.nz);
+  }
+
+  async draw(canvas, z, labels, rows, cols) {
+    const started = performance.now();
+    const rendered = await this.studio.render(z, labels, rows, cols, GRID_GAP);
+    const { width, height } = rendered;
+    canvas.width = width;
+    canvas.height = height;
+    const pixels = new Uint8ClampedArray(rendered.rgba);
+    rendered.free();
+    canvas.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);
+    this.highlight(canvas);
+    canvas.dataset.renderCount = Number(canvas.dataset.renderCount) + 1;
+    const ms = performance.now() - started;
+    $("render-ms").textContent = ms.toFixed(1);
+    return ms;
+  }
+
+  highlight(canvas) {
+    if (canvas !== $("grid-canvas")) return;
+    const size = this.info.imageSize;
+    const cell = this.state.cell;
+    const x = GRID_GAP + (cell % this.cols) * (size + GRID_GAP);
+    const y = GRID_GAP + Math.floor(cell / this.cols) * (size + GRID_GAP);
+    canvas.dataset.selectedX = x;
+    canvas.dataset.selectedY = y;
+  }
+
+  requestGrid() {
+    writeHash(this.state);
+    this.gridDraws.request(async () => {
+      const z = this.gridLatents();
+      const count = z.length / this.nz;
+      await this.draw($("grid-canvas"), z, this.labelsFor(count), this.rows, this.cols);
+    }, 2);
+  }
+
+  /** Redraws only the selected cell (what a z slider changes), pasted into the grid. */
+  requestCell() {
+    if (this.conditional && this.state.styleGrid) {
+      this.requestGrid(); // one z is shared by a whole column
+      return;
+    }
+    this.gridDraws.request(async () => {
+      const cell = this.state.cell;
+      const started = performance.now();
+      const rendered = await this.studio.render(
+        Float32Array.from(this.cellZ(cell)), this.labelsFor(1, cell), 1, 1, 0);
+      const size = this.info.imageSize;
+      const pixels = new Uint8ClampedArray(rendered.rgba);
+      rendered.free();
+      const canvas = $("grid-canvas");
+      const x = GRID_GAP + (cell % this.cols) * (size + GRID_GAP);
+      const y = GRID_GAP + Math.floor(cell / this.cols) * (size + GRID_GAP);
+      canvas.getContext("2d").putImageData(new ImageData(pixels, size, size), x, y);
+      canvas.dataset.renderCount = Number(canvas.dataset.renderCount) + 1;
+      $("render-ms").textContent = (performance.now() - started).toFixed(1);
+    }, 1);
+  }
+
+  /** The latent vectors and labels of the interpolation at the given alphas. */
+  interpolation(alphas) {
+    const nz = this.nz;
+    const z = new Float32Array(alphas.length * nz);
+    const labels = this.conditional ? new Float32Array(alphas.length * 10) : undefined;
+    const z1 = this.endpoint("z1");
+    const z2 = this.endpoint("z2");
+    alphas.forEach((alpha, i) => {
+      if (this.state.interpMode === "label" && this.conditional) {
+        z.set(z1, i * nz);
+        labels.set(this.wasm.mixedLabel(this.state.y2, this.state.y1, alpha), i * 10);
+      } else {
+        // α·z1 + (1−α)·z2: from z2 at α = 0 to z1 at α = 1
+        const path = this.state.slerp ? this.wasm.slerp(z2, z1, alpha) : this.wasm.lerp(z2, z1, alpha);
+        z.set(path, i * nz);
+        if (labels) {
+          const digit = this.state.label === "mixed" ? 0 : Number(this.state.label);
+          labels.set(this.wasm.oneHot(Uint8Array.of(digit)), i * 10);
+        }
+      }
+    });
+    return { z, labels };
+  }
+
+  requestInterpolation(withStrip) {
+    writeHash(this.state);
+    this.interpDraws.request(async () => {
+      const one = this.interpolation([this.state.alpha]);
+      await this.draw($("interp-canvas"), one.z, one.labels, 1, 1);
+      if (withStrip) {
+        const alphas = Array.from({ length: STRIP_STEPS }, (_, i) => i / (STRIP_STEPS - 1));
+        const strip = this.interpolation(alphas);
+        await this.draw($("strip-canvas"), strip.z, strip.labels, 1, STRIP_STEPS);
+      }
+    });
+  }
+
+  redrawAll() {
+    this.requestGrid();
+    this.requestInterpolation(true);
+  }
+
+  // ------------------------------------------------------------ controls
+
+  syncControls() {
+    const s = this.state;
+    const select = $("model");
+    if (this.customModel && !MODELS.includes(s.model)) {
+      let option = select.querySelector('option[data-custom="1"]');
+      if (!option) {
+        option = new Option("", s.model);
+        option.dataset.custom = "1";
+        select.add(option);
+      }
+      option.value = s.model;
+      option.textContent = `${s.model} (loaded file)`;
+    }
+    select.value = s.model;
+    $("seed").value = s.seed;
+    $("grid-size").value = s.grid;
+    $("label").value = s.label;
+    $("style-grid").checked = s.styleGrid;
+    $("alpha").value = s.alpha;
+    $("alpha-value").textContent = Number(s.alpha).toFixed(2);
+    $("z1-seed").value = s.z1;
+    $("z2-seed").value = s.z2;
+    $("slerp").checked = s.slerp;
+    $("interp-mode").value = this.conditional ? s.interpMode : "z";
+    $("y1").value = s.y1;
+    $("y2").value = s.y2;
+    for (const el of document.querySelectorAll(".conditional-only")) {
+      el.hidden = !this.conditional;
+      if ("disabled" in el) el.disabled = !this.conditional;
+    }
+    const labelMode = this.conditional && s.interpMode === "label";
+    document.querySelector(".label-endpoints").hidden = !labelMode;
+    $("model-info").textContent =
+      `${this.info.kind}: nz = ${this.info.nz}, ${this.info.imageSize}×${this.info.imageSize} images` +
+      (this.conditional ? ", conditioned on the digit" : "");
+    this.buildSliders();
+  }
+
+  buildSliders() {
+    const box = $("z-sliders");
+    box.replaceChildren();
+    const z = this.cellZ(this.state.cell);
+    $("selected-cell").textContent = String(this.state.cell + 1);
+    for (let d = 0; d < this.nz; d++) {
+      const wrap = document.createElement("div");
+      wrap.className = "slider";
+      const label = document.createElement("label");
+      label.htmlFor = `z-${d}`;
+      label.textContent = `z${d}`;
+      const input = document.createElement("input");
+      Object.assign(input, { type: "range", id: `z-${d}`, min: -Z_RANGE, max: Z_RANGE, step: 0.01 });
+      input.value = z[d];
+      input.dataset.dim = d;
+      wrap.append(label, input);
+      box.append(wrap);
+    }
+  }
+
+  bind() {
+    const s = this.state;
+    $("model").addEventListener("change", async (e) => {
+      const name = e.target.value;
+      if (!MODELS.includes(name)) return; // the loaded file's entry: nothing to fetch
+      await this.switchModel(name);
+    });
+    $("seed").addEventListener("change", (e) => {
+      const seed = intIn(e.target.value, 0, 4294967295);
+      if (seed === null) {
+        e.target.value = s.seed;
+        return;
+      }
+      s.seed = seed;
+      this.resetLatents();
+      this.buildSliders();
+      this.requestGrid();
+    });
+    $("new-noise").addEventListener("click", () => {
+      s.seed = Math.floor(Math.random() * 4294967296);
+      $("seed").value = s.seed;
+      this.resetLatents();
+      this.buildSliders();
+      this.requestGrid();
+    });
+    $("grid-size").addEventListener("change", (e) => {
+      s.grid = intIn(e.target.value, 1, 10) ?? 8;
+      this.resetLatents();
+      this.buildSliders();
+      this.requestGrid();
+    });
+    $("label").addEventListener("change", (e) => {
+      s.label = e.target.value;
+      this.redrawAll();
+    });
+    $("style-grid").addEventListener("change", (e) => {
+      s.styleGrid = e.target.checked;
+      this.resetLatents();
+      this.buildSliders();
+      this.requestGrid();
+    });
+    $("grid-canvas").addEventListener("click", (e) => {
+      const canvas = e.currentTarget;
+      const size = this.info.imageSize + GRID_GAP;
+      const x = (e.offsetX * canvas.width) / canvas.clientWidth;
+      const y = (e.offsetY * canvas.height) / canvas.clientHeight;
+      const col = Math.min(this.cols - 1, Math.floor(x / size));
+      const row = Math.min(this.rows - 1, Math.floor(y / size));
+      s.cell = row * this.cols + col;
+      this.buildSliders();
+      this.highlight(canvas);
+      writeHash(s);
+    });
+    $("z-sliders").addEventListener("input", (e) => {
+      const dim = Number(e.target.dataset.dim);
+      if (!Number.isInteger(dim)) return;
+      this.cellZ(s.cell)[dim] = Number(e.target.value);
+      this.requestCell();
+    });
+    $("z-reset").addEventListener("click", () => {
+      const fresh = this.wasm.sampleZ(s.seed, this.z.length / this.nz, this.nz);
+      const i = this.zIndex(s.cell) * this.nz;
+      this.z.set(fresh.subarray(i, i + this.nz), i);
+      this.buildSliders();
+      this.requestCell();
+    });
+    $("export-grid").addEventListener("click", () => this.exportCanvas($("grid-canvas"), "grid"));
+    $("export-strip").addEventListener("click", () => this.exportCanvas($("strip-canvas"), "strip"));
+
+    $("alpha").addEventListener("input", (e) => {
+      s.alpha = Number(e.target.value);
+      $("alpha-value").textContent = s.alpha.toFixed(2);
+      this.requestInterpolation(false);
+    });
+    for (const which of ["z1", "z2"]) {
+      $(`${which}-seed`).addEventListener("change", (e) => {
+        const seed = intIn(e.target.value, 0, 4294967295);
+        if (seed === null) {
+          e.target.value = s[which];
+          return;
+        }
+        s[which] = seed;
+        this.endpoints[which] = null;
+        this.requestInterpolation(true);
+      });
+      $(`${which}-from-cell`).addEventListener("click", () => {
+        this.endpoints[which] = Float32Array.from(this.cellZ(s.cell));
+        this.requestInterpolation(true);
+      });
+    }
+    $("slerp").addEventListener("change", (e) => {
+      s.slerp = e.target.checked;
+      this.requestInterpolation(true);
+    });
+    $("interp-mode").addEventListener("change", (e) => {
+      s.interpMode = e.target.value;
+      this.syncControls();
+      this.requestInterpolation(true);
+    });
+    for (const which of ["y1", "y2"]) {
+      $(which).addEventListener("change", (e) => {
+        s[which] = Number(e.target.value);
+        this.requestInterpolation(true);
+      });
+    }
+
+    $("checkpoint-file").addEventListener("change", (e) => {
+      const file = e.target.files[0];
+      if (file) this.loadFile(file);
+      e.target.value = "";
+    });
+    document.addEventListener("dragover", (e) => e.preventDefault());
+    document.addEventListener("drop", (e) => {
+      e.preventDefault();
+      const file = e.dataTransfer?.files?.[0];
+      if (file) this.loadFile(file);
+    });
+  }
+
+  async switchModel(name) {
+    const previous = this.state.model;
+    try {
+      setStatus(`Loading the ${name} weights…`);
+      await this.loadShipped(name, (f) => ($("progress").value = f));
+      $("load-error").hidden = true;
+      setStatus(`Ready: ${name}`, "ready");
+      this.redrawAll();
+    } catch (error) {
+      this.state.model = previous;
+      $("model").value = previous;
+      this.showLoadError(`Could not load the ${name} weights: ${error.message ?? error}`);
+      setStatus(`Ready: ${previous}`, "ready");
+    }
+  }
+
+  async loadFile(file) {
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      this.customModel = file.name;
+      this.applyCheckpoint(bytes, file.name);
+      $("load-error").hidden = true;
+      setStatus(`Ready: ${file.name}`, "ready");
+      this.redrawAll();
+    } catch (error) {
+      this.showLoadError(`${file.name}: ${error.message ?? error}. The current model is kept.`);
+    }
+  }
+
+  showLoadError(message) {
+    const box = $("load-error");
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  exportCanvas(source, mode) {
+    const scale = Number($("export-scale").value) || 1;
+    const canvas = document.createElement("canvas");
+    canvas.width = source.width * scale;
+    canvas.height = source.height * scale;
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+    const name = String(this.state.model).replace(/[^a-zA-Z0-9_-]+/g, "-").replace(/-bpk$/, "");
+    const seed = mode === "grid" ? `seed${this.state.seed}` : `z${this.state.z1}-z${this.state.z2}`;
+    canvas.toBlob((blob) => {
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = `gan-studio_${name}_${seed}_${mode}.png`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    }, "image/png");
+  }
+}
+
+// ---------------------------------------------------------------- start-up
+
+async function main() {
+  const wasm = window.wasmBindings;
+  const params = new URLSearchParams(location.search);
+  const gpuAvailable = "gpu" in navigator && params.get("backend") !== "cpu";
+  setStatus(gpuAvailable ? "Starting WebGPU…" : "No WebGPU here: starting the CPU backend…");
+  const studio = await wasm.Studio.create(gpuAvailable);
+  const backend = $("backend");
+  backend.dataset.backend = studio.backend;
+  backend.textContent =
+    studio.backend === "webgpu" ? "WebGPU (your GPU)" : `CPU (slower): ${studio.fallbackReason}`;
+
+  const explorer = new Explorer(wasm, studio);
+  window.ganStudio = explorer; // for the console and the browser tests
+  const wanted = explorer.state.model;
+  setStatus(`Loading the ${wanted} weights…`);
+  await explorer.loadShipped(wanted, (f) => {
+    $("progress").value = f;
+    setStatus(`Loading the ${wanted} weights: ${Math.round(f * 100)}%`);
+  });
+
+  setStatus("Warming up the GPU kernels…");
+  for (const select of [$("y1"), $("y2")]) {
+    for (let d = 0; d < 10; d++) select.add(new Option(String(d), String(d)));
+  }
+  explorer.syncControls();
+  await explorer.draw($("interp-canvas"), wasm.sampleZ(0, 1, explorer.nz), explorer.labelsFor(1), 1, 1);
+
+  explorer.bind();
+  $("app").hidden = false;
+  $("progress").hidden = true;
+  setStatus(`Ready: ${wanted}`, "ready");
+  explorer.redrawAll();
+}
+
+function start() {
+  main().catch(fail);
+}
+
+if (window.wasmBindings) start();
+else addEventListener("TrunkApplicationStarted", start, { once: true });
