@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs GAN Studio's browser tests (tests/e2e/explorer.test.mjs, plus server.test.mjs for the
+# static server they use) against an existing build.
+#
+# It does not build the page: run `trunk build --release` first (dist/ at the repository
+# root), or point GAN_DIST at another build. Needs node >= 20, npm, and Chromium at
+# /usr/bin/chromium (or CHROMIUM=/path); the only npm dependency is playwright-core, which
+# never downloads a browser. Exit status: the test run's.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+export GAN_DIST="${GAN_DIST:-$root/dist}"
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+# playwright-core never downloads browsers, but make sure nothing tries.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+if [[ ! -f "$GAN_DIST/index.html" ]] || ! compgen -G "$GAN_DIST/*_bg.wasm" >/dev/null; then
+  echo "run.sh: no built page at $GAN_DIST (index.html and *_bg.wasm)." >&2
+  echo "        Build it first: trunk build --release   (or set GAN_DIST)" >&2
+  exit 2
+fi
+if [[ ! -x "$CHROMIUM" ]]; then
+  echo "run.sh: no Chromium at $CHROMIUM (set CHROMIUM=/path/to/chromium)" >&2
+  exit 2
+fi
+
+cd "$here"
+# (Re)install when node_modules is missing or older than the lock file.
+stamp=node_modules/.package-lock.json
+if [[ ! -f "$stamp" || package-lock.json -nt "$stamp" ]]; then
+  npm ci --no-audit --no-fund
+fi
+
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" server.test.mjs explorer.test.mjs
