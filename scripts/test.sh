@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check of GAN Studio: formatting, clippy, and the native tests (Burn's flex CPU
-# backend). Works on a fresh machine: it needs only the Rust toolchain.
+# Runs every check of GAN Studio: formatting, clippy (native and wasm), the native tests
+# (Burn's flex CPU backend), the page's wasm build, and the browser tests that drive the built
+# page in headless Chromium on WebGPU (SwiftShader). Installs what it needs on first use
+# (wasm target, wasm-bindgen-cli, trunk, Debian's chromium; npm packages for the tests).
 #
 # Builds go to $CARGO_TARGET_DIR, by default a directory outside the clone, so that later
 # runs (and CI on the same machine) reuse the compiled dependencies.
@@ -11,11 +13,23 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 
+step "tools for the page and the browser tests"
+scripts/setup-web.sh --browser
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "clippy (native, all targets)"
 cargo clippy --release --all-targets --locked -- -D warnings
 
+step "clippy (wasm: the page's API)"
+cargo clippy --release --lib --target wasm32-unknown-unknown --locked -- -D warnings
+
 step "native tests (release build, flex backend)"
 cargo test --release --locked
+
+step "the page: trunk build --release"
+trunk build --release
+
+step "browser tests (headless Chromium, WebGPU on SwiftShader)"
+tests/e2e/run.sh

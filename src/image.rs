@@ -63,7 +63,7 @@ pub fn grid(
         )));
     }
     let cell = size * size;
-    if values.len() % cell != 0 {
+    if !values.len().is_multiple_of(cell) {
         return Err(ImageError::WrongLength {
             got: values.len(),
             expected: values.len().div_ceil(cell) * cell,

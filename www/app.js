@@ -518,8 +518,9 @@ class Explorer {
   async loadFile(file) {
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      this.customModel = file.name;
       this.applyCheckpoint(bytes, file.name);
+      this.customModel = file.name;
+      this.syncControls();
       $("load-error").hidden = true;
       setStatus(`Ready: ${file.name}`, "ready");
       this.redrawAll();
@@ -571,12 +572,23 @@ async function main() {
 
   const explorer = new Explorer(wasm, studio);
   window.ganStudio = explorer; // for the console and the browser tests
-  const wanted = explorer.state.model;
-  setStatus(`Loading the ${wanted} weights…`);
-  await explorer.loadShipped(wanted, (f) => {
-    $("progress").value = f;
-    setStatus(`Loading the ${wanted} weights: ${Math.round(f * 100)}%`);
-  });
+  let wanted = explorer.state.model;
+  const load = (name) => {
+    setStatus(`Loading the ${name} weights…`);
+    return explorer.loadShipped(name, (f) => {
+      $("progress").value = f;
+      setStatus(`Loading the ${name} weights: ${Math.round(f * 100)}%`);
+    });
+  };
+  try {
+    await load(wanted);
+  } catch (error) {
+    if (wanted === defaults().model) throw error;
+    // A shared link may name a model whose weights fail to load: fall back to the default.
+    explorer.showLoadError(`Could not load the ${wanted} weights (${error.message ?? error}); showing ${defaults().model} instead.`);
+    wanted = defaults().model;
+    await load(wanted);
+  }
 
   setStatus("Warming up the GPU kernels…");
   for (const select of [$("y1"), $("y2")]) {

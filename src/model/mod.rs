@@ -132,6 +132,8 @@ impl ModelConfig {
 }
 
 /// Any of the three generators.
+// One generator lives per run or page; boxing the larger variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum Generator {
     /// MLP GAN generator.
@@ -163,6 +165,7 @@ impl Generator {
 }
 
 /// Any of the three discriminators.
+#[allow(clippy::large_enum_variant)] // as for Generator
 #[derive(Module, Debug)]
 pub enum Discriminator {
     /// MLP GAN discriminator.
