@@ -257,11 +257,42 @@ struct TrainArgs {
     backend: Backend,
 }
 
+/// Where a picture comes from and goes to: shared by `sample` and `interpolate`.
 #[derive(Args)]
-struct SampleArgs {
+struct RenderArgs {
     /// Checkpoint file.
     #[arg(long)]
     weights: PathBuf,
+    /// Integer pixel scale of the PNG.
+    #[arg(long, default_value_t = 2)]
+    scale: usize,
+    /// Output PNG.
+    #[arg(long)]
+    out: PathBuf,
+    /// Compute backend.
+    #[arg(long, value_enum, default_value = "flex")]
+    backend: Backend,
+}
+
+impl RenderArgs {
+    /// Reads the checkpoint and loads its generator on the chosen backend.
+    fn load(&self) -> Result<(ModelConfig, gan_studio::model::Generator, Device), String> {
+        let checkpoint = read_checkpoint(&self.weights)?;
+        let device = device_for(self.backend)?;
+        let generator = checkpoint
+            .load_generator(&device)
+            .map_err(|e| format!("{}: {e}", self.weights.display()))?;
+        Ok((checkpoint.model, generator, device))
+    }
+
+    /// Writes `images` as a `rows` x `cols` grid PNG.
+    fn write(&self, images: Tensor<4>, rows: usize, cols: usize) -> Result<(), String> {
+        write_png(&render(images, rows, cols, self.scale)?, &self.out)
+    }
+}
+
+#[derive(Args)]
+struct SampleArgs {
     /// Grid size as ROWSxCOLS, e.g. 10x10.
     #[arg(long, default_value = "8x8")]
     grid: String,
@@ -274,22 +305,12 @@ struct SampleArgs {
     /// Conditional model: row r shows digit r, each column one z (needs 10 rows).
     #[arg(long)]
     label_rows: bool,
-    /// Integer pixel scale of the PNG.
-    #[arg(long, default_value_t = 2)]
-    scale: usize,
-    /// Output PNG.
-    #[arg(long)]
-    out: PathBuf,
-    /// Compute backend.
-    #[arg(long, value_enum, default_value = "flex")]
-    backend: Backend,
+    #[command(flatten)]
+    render: RenderArgs,
 }
 
 #[derive(Args)]
 struct InterpolateArgs {
-    /// Checkpoint file.
-    #[arg(long)]
-    weights: PathBuf,
     /// Seed of the first latent vector.
     #[arg(long, default_value_t = 0)]
     from_seed: u64,
@@ -308,15 +329,8 @@ struct InterpolateArgs {
     /// Conditional model: interpolate the label from --label to this digit at fixed z (--from-seed).
     #[arg(long)]
     to_label: Option<u8>,
-    /// Integer pixel scale of the PNG.
-    #[arg(long, default_value_t = 2)]
-    scale: usize,
-    /// Output PNG.
-    #[arg(long)]
-    out: PathBuf,
-    /// Compute backend.
-    #[arg(long, value_enum, default_value = "flex")]
-    backend: Backend,
+    #[command(flatten)]
+    render: RenderArgs,
 }
 
 #[derive(Args)]
@@ -577,8 +591,7 @@ fn check_digit(label: Option<u8>) -> Result<(), String> {
 fn sample_grid(args: SampleArgs) -> Result<(), String> {
     let (rows, cols) = parse_grid(&args.grid)?;
     check_digit(args.label)?;
-    let checkpoint = read_checkpoint(&args.weights)?;
-    let model = checkpoint.model.clone();
+    let (model, generator, device) = args.render.load()?;
     let conditional = model.kind().is_conditional();
     if !conditional && (args.label.is_some() || args.label_rows) {
         return Err(format!(
@@ -591,10 +604,6 @@ fn sample_grid(args: SampleArgs) -> Result<(), String> {
             "--label-rows needs 10 rows (one per digit), got {rows}"
         ));
     }
-    let device = device_for(args.backend)?;
-    let generator = checkpoint
-        .load_generator(&device)
-        .map_err(|e| format!("{}: {e}", args.weights.display()))?;
     let count = rows * cols;
     let (z, labels) = if args.label_rows {
         let (z, digits) = latent::style_grid(args.seed, cols, model.nz());
@@ -610,10 +619,10 @@ fn sample_grid(args: SampleArgs) -> Result<(), String> {
     };
     let codes = labels.map(|d| latent::one_hot(&d));
     let images = sample(&generator, model.nz(), &z, codes.as_deref(), &device);
-    write_png(&render(images, rows, cols, args.scale)?, &args.out)?;
+    args.render.write(images, rows, cols)?;
     println!(
         "wrote {} ({rows}x{cols}, seed {})",
-        args.out.display(),
+        args.render.out.display(),
         args.seed
     );
     Ok(())
@@ -625,16 +634,11 @@ fn interpolate(args: InterpolateArgs) -> Result<(), String> {
     }
     check_digit(args.label)?;
     check_digit(args.to_label)?;
-    let checkpoint = read_checkpoint(&args.weights)?;
-    let model = checkpoint.model.clone();
+    let (model, generator, device) = args.render.load()?;
     let conditional = model.kind().is_conditional();
     if !conditional && (args.label.is_some() || args.to_label.is_some()) {
         return Err(format!("the {} model takes no label", model.kind().name()));
     }
-    let device = device_for(args.backend)?;
-    let generator = checkpoint
-        .load_generator(&device)
-        .map_err(|e| format!("{}: {e}", args.weights.display()))?;
     let nz = model.nz();
     let from = latent::latent_vector(args.from_seed, nz);
     let (z, codes) = match args.to_label {
@@ -655,8 +659,12 @@ fn interpolate(args: InterpolateArgs) -> Result<(), String> {
         }
     };
     let images = sample(&generator, nz, &z, codes.as_deref(), &device);
-    write_png(&render(images, 1, args.steps, args.scale)?, &args.out)?;
-    println!("wrote {} ({} images)", args.out.display(), args.steps);
+    args.render.write(images, 1, args.steps)?;
+    println!(
+        "wrote {} ({} images)",
+        args.render.out.display(),
+        args.steps
+    );
     Ok(())
 }
 
