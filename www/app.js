@@ -236,14 +236,31 @@ class Explorer {
     return ms;
   }
 
+  /** Marks the selected cell with an outline over the grid (the pixels stay untouched). */
   highlight(canvas) {
     if (canvas !== $("grid-canvas")) return;
     const size = this.info.imageSize;
     const cell = this.state.cell;
     const x = GRID_GAP + (cell % this.cols) * (size + GRID_GAP);
     const y = GRID_GAP + Math.floor(cell / this.cols) * (size + GRID_GAP);
-    canvas.dataset.selectedX = x;
-    canvas.dataset.selectedY = y;
+    // Percentages of the wrapper, which is exactly the canvas's box: no resize handling needed.
+    const pct = (v, total) => `${(100 * v) / total}%`;
+    Object.assign($("cell-marker").style, {
+      left: pct(x - GRID_GAP, canvas.width),
+      top: pct(y - GRID_GAP, canvas.height),
+      width: pct(size + 2 * GRID_GAP, canvas.width),
+      height: pct(size + 2 * GRID_GAP, canvas.height),
+    });
+    const input = $("cell");
+    input.max = String(this.rows * this.cols);
+    input.value = String(cell + 1);
+  }
+
+  selectCell(cell) {
+    this.state.cell = Math.max(0, Math.min(this.rows * this.cols - 1, cell));
+    this.buildSliders();
+    this.highlight($("grid-canvas"));
+    writeHash(this.state);
   }
 
   requestGrid() {
@@ -428,10 +445,12 @@ class Explorer {
       const y = (e.offsetY * canvas.height) / canvas.clientHeight;
       const col = Math.min(this.cols - 1, Math.floor(x / size));
       const row = Math.min(this.rows - 1, Math.floor(y / size));
-      s.cell = row * this.cols + col;
-      this.buildSliders();
-      this.highlight(canvas);
-      writeHash(s);
+      this.selectCell(row * this.cols + col);
+    });
+    $("cell").addEventListener("change", (e) => {
+      const cell = intIn(e.target.value, 1, this.rows * this.cols);
+      if (cell === null) e.target.value = String(s.cell + 1);
+      else this.selectCell(cell - 1);
     });
     $("z-sliders").addEventListener("input", (e) => {
       const dim = Number(e.target.dataset.dim);
