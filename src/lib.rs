@@ -7,6 +7,7 @@
 //! - [`latent`]: seeded z, interpolation, one-hot labels and grid layouts;
 //! - [`image`]: grids of pixels and PNG encoding;
 //! - [`checkpoint`]: model config + weights to and from bytes, versioned and validated;
+//! - [`eval`]: the quality meter: an MNIST classifier that scores generators (Fréchet distance);
 //! - [`rng`]: the portable seeded generator behind every random draw that must reproduce;
 //! - `web` (wasm only): the browser API the page's script calls.
 //!
@@ -14,6 +15,7 @@
 
 pub mod checkpoint;
 pub mod data;
+pub mod eval;
 pub mod image;
 pub mod latent;
 pub mod model;

@@ -1,0 +1,161 @@
+//! Images for the classifier: 28 -> 32 resizing and the training augmentation.
+//!
+//! The classifier reads `[B, 1, 32, 32]` in [-1, 1], like the DCGANs. The MLP GAN's 28x28
+//! outputs and the augmented training digits are resized exactly as [`crate::data`] resizes
+//! the dataset (bilinear, half-pixel centres), so every image reaches the classifier the same
+//! way: [`resize_28_to_32`] on the CPU, [`to_classifier_input`] on a device.
+
+use burn::prelude::*;
+use burn::tensor::module::interpolate;
+use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
+
+use crate::data::{COLS, IMAGE_PIXELS, RESIZED_PIXELS, RESIZED_SIDE, ROWS};
+use crate::rng::SplitMix64;
+
+/// Largest shift of an augmented digit, in pixels, along each axis.
+pub const MAX_SHIFT_PIXELS: f64 = 2.0;
+/// Largest rotation of an augmented digit, in degrees, either way.
+pub const MAX_ROTATION_DEGREES: f64 = 10.0;
+
+/// For each of the 32 output positions: (lower source index, upper source index, weight of the
+/// upper one), for a 28 -> 32 bilinear resize with half-pixel centres (as `crate::data`).
+fn resize_taps() -> [(usize, usize, f32); RESIZED_SIDE] {
+    const SCALE: f32 = ROWS as f32 / RESIZED_SIDE as f32; // 0.875 source pixels per output pixel
+    std::array::from_fn(|d| {
+        let s = ((d as f32 + 0.5) * SCALE - 0.5).max(0.0);
+        let lo = (s.floor() as usize).min(ROWS - 1);
+        let hi = (lo + 1).min(ROWS - 1);
+        (lo, hi, s - lo as f32)
+    })
+}
+
+fn lerp(a: f32, b: f32, w: f32) -> f32 {
+    a + (b - a) * w
+}
+
+/// Resizes one row-major 28x28 image to 32x32 (1024 values), bilinearly with half-pixel
+/// centres: output pixel `d` samples the source at `(d + 0.5) · 28/32 − 0.5`, clamped to the
+/// image. The same arithmetic as [`crate::data::MnistSet::push_resized_32`], on any value
+/// range: grey levels 0..255 give that function's result before its `x / 127.5 − 1`, and
+/// values in [-1, 1] (the MLP GAN's) stay in [-1, 1].
+///
+/// # Panics
+/// If `image` does not have 784 values.
+pub fn resize_28_to_32(image: &[f32]) -> Vec<f32> {
+    assert_eq!(image.len(), IMAGE_PIXELS, "a 28x28 image has 784 values");
+    let taps = resize_taps();
+    let mut out = Vec::with_capacity(RESIZED_PIXELS);
+    for &(y0, y1, wy) in &taps {
+        let (row0, row1) = (&image[y0 * COLS..][..COLS], &image[y1 * COLS..][..COLS]);
+        for &(x0, x1, wx) in &taps {
+            let top = lerp(row0[x0], row0[x1], wx);
+            let bottom = lerp(row1[x0], row1[x1], wx);
+            out.push(lerp(top, bottom, wy));
+        }
+    }
+    out
+}
+
+/// Images `[B, 1, 28, 28]` or `[B, 1, 32, 32]` as classifier input `[B, 1, 32, 32]`: 32x32
+/// images pass through, 28x28 ones are resized on their device with Burn's bilinear
+/// interpolation, half-pixel centres (`align_corners = false`), which computes what
+/// [`resize_28_to_32`] does.
+///
+/// # Panics
+/// If the images are neither 28x28 nor 32x32.
+pub fn to_classifier_input(images: Tensor<4>) -> Tensor<4> {
+    let [_, _, height, width] = images.dims();
+    match (height, width) {
+        (RESIZED_SIDE, RESIZED_SIDE) => images,
+        (ROWS, COLS) => interpolate(
+            images,
+            InterpolateOptions::new(InterpolateMode::Bilinear)
+                .with_align_corners(false)
+                .with_output_size([RESIZED_SIDE, RESIZED_SIDE]),
+        ), // [B, 1, 32, 32]
+        _ => panic!("the classifier reads 28x28 or 32x32 images, got {height}x{width}"),
+    }
+}
+
+/// One random distortion of a training digit: a shift and a rotation about the centre.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Augmentation {
+    /// Shift to the right, in pixels.
+    pub shift_x: f64,
+    /// Shift downwards, in pixels.
+    pub shift_y: f64,
+    /// Rotation, in radians (positive turns the digit clockwise on screen, y pointing down).
+    pub angle: f64,
+}
+
+impl Augmentation {
+    /// The identity: no shift, no rotation.
+    pub const NONE: Self = Self {
+        shift_x: 0.0,
+        shift_y: 0.0,
+        angle: 0.0,
+    };
+
+    /// Shifts uniform in ±[`MAX_SHIFT_PIXELS`] and a rotation uniform in
+    /// ±[`MAX_ROTATION_DEGREES`], drawn from `rng`.
+    pub fn random(rng: &mut SplitMix64) -> Self {
+        let mut symmetric = |limit: f64| (2.0 * rng.next_f64() - 1.0) * limit;
+        Self {
+            shift_x: symmetric(MAX_SHIFT_PIXELS),
+            shift_y: symmetric(MAX_SHIFT_PIXELS),
+            angle: symmetric(MAX_ROTATION_DEGREES).to_radians(),
+        }
+    }
+
+    /// Applies the distortion to a 28x28 digit (784 grey levels, 0 = background), returning
+    /// 784 grey levels as `f32` in [0, 255]: each output pixel samples the source bilinearly
+    /// at the inverse-transformed position; outside the source is background.
+    ///
+    /// # Panics
+    /// If `pixels` does not have 784 values.
+    pub fn apply(&self, pixels: &[u8]) -> Vec<f32> {
+        assert_eq!(pixels.len(), IMAGE_PIXELS, "a 28x28 image has 784 values");
+        let centre = (ROWS as f64 - 1.0) / 2.0;
+        let (sin, cos) = self.angle.sin_cos();
+        let at = |x: isize, y: isize| -> f64 {
+            if (0..COLS as isize).contains(&x) && (0..ROWS as isize).contains(&y) {
+                f64::from(pixels[y as usize * COLS + x as usize])
+            } else {
+                0.0
+            }
+        };
+        let mut out = Vec::with_capacity(IMAGE_PIXELS);
+        for y in 0..ROWS {
+            for x in 0..COLS {
+                // Undo the shift, then the rotation about the centre.
+                let u = x as f64 - centre - self.shift_x;
+                let v = y as f64 - centre - self.shift_y;
+                let sx = cos * u + sin * v + centre;
+                let sy = -sin * u + cos * v + centre;
+                let (x0, y0) = (sx.floor(), sy.floor());
+                let (wx, wy) = (sx - x0, sy - y0);
+                let (x0, y0) = (x0 as isize, y0 as isize);
+                let top = at(x0, y0) * (1.0 - wx) + at(x0 + 1, y0) * wx;
+                let bottom = at(x0, y0 + 1) * (1.0 - wx) + at(x0 + 1, y0 + 1) * wx;
+                out.push((top * (1.0 - wy) + bottom * wy) as f32);
+            }
+        }
+        out
+    }
+}
+
+/// Appends one digit as classifier input: `pixels` (28x28 grey levels) distorted by
+/// `augmentation`, resized to 32x32 and mapped to [-1, 1] by `x / 127.5 − 1`. With
+/// [`Augmentation::NONE`] this is exactly [`crate::data::MnistSet::push_resized_32`].
+pub fn push_augmented_32(pixels: &[u8], augmentation: &Augmentation, out: &mut Vec<f32>) {
+    let distorted = if *augmentation == Augmentation::NONE {
+        pixels.iter().map(|&p| f32::from(p)).collect()
+    } else {
+        augmentation.apply(pixels)
+    };
+    out.extend(
+        resize_28_to_32(&distorted)
+            .into_iter()
+            .map(|v| v / 127.5 - 1.0),
+    );
+}

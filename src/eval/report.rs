@@ -1,0 +1,359 @@
+//! Scoring a generator (or real digits) with the classifier: the figures of [`EvalReport`].
+
+use std::fmt;
+
+use burn::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::data::{MnistSet, NUM_CLASSES};
+use crate::eval::classifier::Classifier;
+use crate::eval::frechet::{GaussianStats, frechet_distance};
+use crate::eval::images::to_classifier_input;
+use crate::eval::training::{argmax, digit_batch};
+use crate::eval::{EVAL_BATCH, EvalError, read_floats};
+use crate::latent;
+use crate::model::{Generator, ModelConfig};
+use crate::rng::SplitMix64;
+use crate::train::sample;
+
+/// A digit counts as covered when at least this fraction of the samples is classified as it
+/// (uniform would be 10%).
+pub const COVERAGE_THRESHOLD: f64 = 0.04;
+/// What [`EvalReport::source`] says for real digits.
+pub const REAL_SOURCE: &str = "real";
+/// Mixed into the seed for the conditional model's label draws, so they do not reuse z's bits.
+const LABEL_STREAM: u64 = 0x1ABE_15EE_D000_0001;
+
+/// What the classifier makes of a set of images, read back to the CPU.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClassifierOutputs {
+    /// Logits, row-major `[n, 10]`.
+    pub logits: Vec<f32>,
+    /// Penultimate features, row-major `[n, feature_dim]`.
+    pub features: Vec<f32>,
+    /// Length of one feature vector.
+    pub feature_dim: usize,
+}
+
+impl ClassifierOutputs {
+    /// Number of images classified.
+    pub fn len(&self) -> usize {
+        self.logits.len() / NUM_CLASSES
+    }
+
+    /// Whether no image was classified.
+    pub fn is_empty(&self) -> bool {
+        self.logits.is_empty()
+    }
+
+    /// The predicted digit of each image (argmax of its logits).
+    pub fn predictions(&self) -> Vec<u8> {
+        self.logits
+            .chunks_exact(NUM_CLASSES)
+            .map(|row| argmax(row) as u8)
+            .collect()
+    }
+
+    /// The softmax probability of the predicted digit, for each image.
+    pub fn confidences(&self) -> Vec<f64> {
+        self.logits
+            .chunks_exact(NUM_CLASSES)
+            .map(|row| {
+                // max softmax = 1 / Σ exp(l_j − l_max): stable for any logits.
+                let top = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                1.0 / row
+                    .iter()
+                    .map(|&l| (f64::from(l) - f64::from(top)).exp())
+                    .sum::<f64>()
+            })
+            .collect()
+    }
+
+    /// The Gaussian fitted to the features.
+    ///
+    /// # Panics
+    /// With fewer than two images.
+    pub fn feature_stats(&self) -> GaussianStats {
+        GaussianStats::of_vectors(&self.features, self.feature_dim)
+    }
+
+    fn append(&mut self, logits: Vec<f32>, features: Vec<f32>, feature_dim: usize) {
+        self.logits.extend(logits);
+        self.features.extend(features);
+        self.feature_dim = feature_dim;
+    }
+}
+
+/// Classifies one batch of images `[B, 1, 28 or 32, 28 or 32]` in [-1, 1] (28x28 ones are
+/// resized first), reading the results back synchronously (native backends).
+pub fn classify_images(
+    classifier: &Classifier,
+    images: Tensor<4>,
+) -> Result<ClassifierOutputs, EvalError> {
+    let (logits, features) = classifier.forward_with_features(to_classifier_input(images)); // [B, 10], [B, F]
+    let feature_dim = features.dims()[1];
+    let mut outputs = ClassifierOutputs::default();
+    outputs.append(read_floats(logits)?, read_floats(features)?, feature_dim);
+    Ok(outputs)
+}
+
+/// Classifies the digits `indices` of `data` (unaugmented), in batches.
+pub fn classify_digits(
+    classifier: &Classifier,
+    data: &MnistSet,
+    indices: &[usize],
+    device: &Device,
+) -> Result<ClassifierOutputs, EvalError> {
+    let mut outputs = ClassifierOutputs::default();
+    for chunk in indices.chunks(EVAL_BATCH) {
+        let (images, _) = digit_batch(data, chunk, None, device);
+        let batch = classify_images(classifier, images)?;
+        outputs.append(batch.logits, batch.features, batch.feature_dim);
+    }
+    Ok(outputs)
+}
+
+/// The quality figures of a set of images, as the classifier sees them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalReport {
+    /// What was scored: the model's name (`mlp`, `dcgan`, `cdcgan`) or `real`.
+    pub source: String,
+    /// Number of images scored.
+    pub samples: usize,
+    /// Seed of the latent vectors and labels (generators) or of the digit choice (real).
+    pub seed: u64,
+    /// Fraction of images whose predicted digit is the one asked for (conditional models), or
+    /// the true one (real digits); `None` for unconditional models.
+    pub label_accuracy: Option<f64>,
+    /// How many images the classifier assigns to each digit 0..9.
+    pub class_histogram: [usize; NUM_CLASSES],
+    /// How many digits receive at least [`COVERAGE_THRESHOLD`] of the images (10 = all).
+    pub digits_covered: usize,
+    /// Mean over the images of the classifier's top softmax probability.
+    pub mean_confidence: f64,
+    /// Fréchet distance between the classifier features of these images and of the reference
+    /// digits (lower is closer to real digits).
+    pub frechet_distance: f64,
+    /// Number of reference digits (the held-out split).
+    pub reference_samples: usize,
+}
+
+impl EvalReport {
+    /// The figures of `outputs` against the reference Gaussian; `requested` are the digits the
+    /// images should show, if known.
+    fn from_outputs(
+        source: &str,
+        seed: u64,
+        outputs: &ClassifierOutputs,
+        requested: Option<&[u8]>,
+        reference: &GaussianStats,
+        reference_samples: usize,
+    ) -> Self {
+        let predictions = outputs.predictions();
+        let n = predictions.len();
+        let mut class_histogram = [0; NUM_CLASSES];
+        for &digit in &predictions {
+            class_histogram[usize::from(digit)] += 1;
+        }
+        let digits_covered = class_histogram
+            .iter()
+            .filter(|&&count| count as f64 >= COVERAGE_THRESHOLD * n as f64)
+            .count();
+        let label_accuracy = requested.map(|wanted| {
+            let hits = predictions
+                .iter()
+                .zip(wanted)
+                .filter(|(p, w)| p == w)
+                .count();
+            hits as f64 / n as f64
+        });
+        let mean_confidence = outputs.confidences().iter().sum::<f64>() / n as f64;
+        Self {
+            source: source.to_owned(),
+            samples: n,
+            seed,
+            label_accuracy,
+            class_histogram,
+            digits_covered,
+            mean_confidence,
+            frechet_distance: frechet_distance(&outputs.feature_stats(), reference),
+            reference_samples,
+        }
+    }
+}
+
+impl fmt::Display for EvalReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "source:           {} ({} samples, seed {})",
+            self.source, self.samples, self.seed
+        )?;
+        match self.label_accuracy {
+            Some(accuracy) => writeln!(
+                f,
+                "label accuracy:   {:.1}% (classifier's digit = {} digit)",
+                100.0 * accuracy,
+                if self.source == REAL_SOURCE {
+                    "true"
+                } else {
+                    "requested"
+                }
+            )?,
+            None => writeln!(f, "label accuracy:   - (unconditional model)")?,
+        }
+        writeln!(
+            f,
+            "digits covered:   {} of 10 at >= {:.0}% of samples",
+            self.digits_covered,
+            100.0 * COVERAGE_THRESHOLD
+        )?;
+        let histogram: Vec<String> = self
+            .class_histogram
+            .iter()
+            .enumerate()
+            .map(|(digit, count)| format!("{digit}:{count}"))
+            .collect();
+        writeln!(f, "class histogram:  {}", histogram.join(" "))?;
+        writeln!(
+            f,
+            "mean confidence:  {:.3} (mean top softmax probability)",
+            self.mean_confidence
+        )?;
+        write!(
+            f,
+            "Fréchet distance: {:.2} (classifier features vs {} held-out digits)",
+            self.frechet_distance, self.reference_samples
+        )
+    }
+}
+
+/// A classifier and the features of the held-out digits: scores any number of sources
+/// against the same reference.
+pub struct Evaluator<'a> {
+    classifier: &'a Classifier,
+    reference: GaussianStats,
+    reference_samples: usize,
+    device: Device,
+}
+
+impl<'a> Evaluator<'a> {
+    /// Classifies the held-out digits of `data` once, as the reference of every report.
+    pub fn new(
+        classifier: &'a Classifier,
+        data: &MnistSet,
+        device: &Device,
+    ) -> Result<Self, EvalError> {
+        let heldout = data.heldout_indices();
+        if heldout.len() < 2 {
+            return Err(EvalError::BadRequest(format!(
+                "the reference needs at least 2 held-out digits, the data has {}",
+                heldout.len()
+            )));
+        }
+        let outputs = classify_digits(classifier, data, &heldout, device)?;
+        Ok(Self {
+            classifier,
+            reference: outputs.feature_stats(),
+            reference_samples: heldout.len(),
+            device: device.clone(),
+        })
+    }
+
+    /// Scores `n` samples of `generator` (in inference mode, on this evaluator's device) from
+    /// the latent vectors `latent::sample_z(seed, n, nz)`; a conditional model is asked for
+    /// digits drawn uniformly with a generator seeded from `seed`.
+    pub fn evaluate_generator(
+        &self,
+        generator: &Generator,
+        model: &ModelConfig,
+        n: usize,
+        seed: u64,
+    ) -> Result<EvalReport, EvalError> {
+        check_sample_count(n)?;
+        let nz = model.nz();
+        let z = latent::sample_z(seed, n, nz);
+        let requested = model
+            .kind()
+            .is_conditional()
+            .then(|| latent::random_labels(&mut SplitMix64::new(seed ^ LABEL_STREAM), n));
+        let mut outputs = ClassifierOutputs::default();
+        for start in (0..n).step_by(EVAL_BATCH) {
+            let end = (start + EVAL_BATCH).min(n);
+            let codes = requested
+                .as_ref()
+                .map(|digits| latent::one_hot(&digits[start..end]));
+            let images = sample(
+                generator,
+                nz,
+                &z[start * nz..end * nz],
+                codes.as_deref(),
+                &self.device,
+            ); // [b, 1, H, W]
+            let batch = classify_images(self.classifier, images)?;
+            outputs.append(batch.logits, batch.features, batch.feature_dim);
+        }
+        Ok(EvalReport::from_outputs(
+            model.kind().name(),
+            seed,
+            &outputs,
+            requested.as_deref(),
+            &self.reference,
+            self.reference_samples,
+        ))
+    }
+
+    /// Scores `n` real training digits, chosen by a shuffle seeded with `seed`, labelled with
+    /// their true digits: the floor that a perfect generator would reach.
+    pub fn evaluate_real(
+        &self,
+        data: &MnistSet,
+        n: usize,
+        seed: u64,
+    ) -> Result<EvalReport, EvalError> {
+        check_sample_count(n)?;
+        let mut indices = data.train_indices();
+        if n > indices.len() {
+            return Err(EvalError::BadRequest(format!(
+                "asked for {n} real digits, the training split has {}",
+                indices.len()
+            )));
+        }
+        SplitMix64::new(seed).shuffle(&mut indices);
+        indices.truncate(n);
+        let outputs = classify_digits(self.classifier, data, &indices, &self.device)?;
+        let labels: Vec<u8> = indices.iter().map(|&i| data.label(i)).collect();
+        Ok(EvalReport::from_outputs(
+            REAL_SOURCE,
+            seed,
+            &outputs,
+            Some(&labels),
+            &self.reference,
+            self.reference_samples,
+        ))
+    }
+}
+
+fn check_sample_count(n: usize) -> Result<(), EvalError> {
+    if (2..=100_000).contains(&n) {
+        Ok(())
+    } else {
+        Err(EvalError::BadRequest(format!(
+            "the number of samples must be 2 to 100000 (a covariance needs two), got {n}"
+        )))
+    }
+}
+
+/// Scores `n` samples of `generator` against the held-out digits of `data`: a one-off
+/// [`Evaluator::new`] + [`Evaluator::evaluate_generator`].
+pub fn evaluate(
+    generator: &Generator,
+    model: &ModelConfig,
+    classifier: &Classifier,
+    data: &MnistSet,
+    n: usize,
+    seed: u64,
+    device: &Device,
+) -> Result<EvalReport, EvalError> {
+    Evaluator::new(classifier, data, device)?.evaluate_generator(generator, model, n, seed)
+}
