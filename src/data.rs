@@ -384,17 +384,24 @@ impl MnistSet {
     /// clamped to 27). Then `x / 127.5 - 1`.
     pub fn push_resized_32(&self, i: usize, out: &mut Vec<f32>) {
         let src = self.pixels(i);
-        // The same taps serve rows and columns: 28 -> 32 in both directions.
-        let taps = resize_taps();
         out.reserve(RESIZED_PIXELS);
-        for &(y0, y1, wy) in &taps {
-            let (row0, row1) = (&src[y0 * COLS..][..COLS], &src[y1 * COLS..][..COLS]);
-            for &(x0, x1, wx) in &taps {
-                // Lerp form `a + (b - a) * w` keeps flat regions exactly flat.
-                let top = lerp(f32::from(row0[x0]), f32::from(row0[x1]), wx);
-                let bottom = lerp(f32::from(row1[x0]), f32::from(row1[x1]), wx);
-                out.push(lerp(top, bottom, wy) / 127.5 - 1.0);
-            }
+        resize_28_to_32_with(|p| f32::from(src[p]), |v| out.push(v / 127.5 - 1.0));
+    }
+}
+
+/// Resizes a row-major 28x28 image to 32x32 with the bilinear, half-pixel-centre rule of
+/// [`MnistSet::push_resized_32`] (which applies `x / 127.5 - 1` afterwards): `pixel(p)` reads
+/// source value `p` (0..784) and `emit` receives the 1024 output values in row-major order.
+/// Works on any value range, so generated [-1, 1] images resize exactly like the dataset.
+pub fn resize_28_to_32_with(pixel: impl Fn(usize) -> f32, mut emit: impl FnMut(f32)) {
+    // The same taps serve rows and columns: 28 -> 32 in both directions.
+    let taps = resize_taps();
+    for &(y0, y1, wy) in &taps {
+        for &(x0, x1, wx) in &taps {
+            // Lerp form `a + (b - a) * w` keeps flat regions exactly flat.
+            let top = lerp(pixel(y0 * COLS + x0), pixel(y0 * COLS + x1), wx);
+            let bottom = lerp(pixel(y1 * COLS + x0), pixel(y1 * COLS + x1), wx);
+            emit(lerp(top, bottom, wy));
         }
     }
 }

@@ -14,6 +14,13 @@ use gan_studio::train::{GanLoss, GanTrainer, StepMode, TrainConfig};
 
 static MNIST: &[u8] = include_bytes!("../www/data/mnist.bin");
 
+/// Pins Burn's CPU backend to one worker thread, so both runs reduce in the same order.
+fn single_threaded() {
+    // SAFETY: called first thing in the only test of this binary, before any thread that
+    // could read the environment (Burn's pool) exists.
+    unsafe { std::env::set_var("RAYON_NUM_THREADS", "1") };
+}
+
 fn fixed_sample(trainer: &GanTrainer) -> Vec<f32> {
     let z = latent::sample_z(42, 2, trainer.model().nz());
     trainer.sample(&z, None).into_data().try_to_vec().unwrap()
@@ -21,6 +28,7 @@ fn fixed_sample(trainer: &GanTrainer) -> Vec<f32> {
 
 #[test]
 fn a_resumed_run_matches_an_uninterrupted_one() {
+    single_threaded();
     let data = MnistSet::from_bytes(MNIST).unwrap();
     let device = Device::flex();
     let model = ModelConfig::Mlp(MlpGanConfig::default());

@@ -9,29 +9,13 @@ use burn::prelude::*;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 
-use crate::data::{COLS, IMAGE_PIXELS, RESIZED_PIXELS, RESIZED_SIDE, ROWS};
+use crate::data::{COLS, IMAGE_PIXELS, RESIZED_PIXELS, RESIZED_SIDE, ROWS, resize_28_to_32_with};
 use crate::rng::SplitMix64;
 
 /// Largest shift of an augmented digit, in pixels, along each axis.
 pub const MAX_SHIFT_PIXELS: f64 = 2.0;
 /// Largest rotation of an augmented digit, in degrees, either way.
 pub const MAX_ROTATION_DEGREES: f64 = 10.0;
-
-/// For each of the 32 output positions: (lower source index, upper source index, weight of the
-/// upper one), for a 28 -> 32 bilinear resize with half-pixel centres (as `crate::data`).
-fn resize_taps() -> [(usize, usize, f32); RESIZED_SIDE] {
-    const SCALE: f32 = ROWS as f32 / RESIZED_SIDE as f32; // 0.875 source pixels per output pixel
-    std::array::from_fn(|d| {
-        let s = ((d as f32 + 0.5) * SCALE - 0.5).max(0.0);
-        let lo = (s.floor() as usize).min(ROWS - 1);
-        let hi = (lo + 1).min(ROWS - 1);
-        (lo, hi, s - lo as f32)
-    })
-}
-
-fn lerp(a: f32, b: f32, w: f32) -> f32 {
-    a + (b - a) * w
-}
 
 /// Resizes one row-major 28x28 image to 32x32 (1024 values), bilinearly with half-pixel
 /// centres: output pixel `d` samples the source at `(d + 0.5) · 28/32 − 0.5`, clamped to the
@@ -43,16 +27,8 @@ fn lerp(a: f32, b: f32, w: f32) -> f32 {
 /// If `image` does not have 784 values.
 pub fn resize_28_to_32(image: &[f32]) -> Vec<f32> {
     assert_eq!(image.len(), IMAGE_PIXELS, "a 28x28 image has 784 values");
-    let taps = resize_taps();
     let mut out = Vec::with_capacity(RESIZED_PIXELS);
-    for &(y0, y1, wy) in &taps {
-        let (row0, row1) = (&image[y0 * COLS..][..COLS], &image[y1 * COLS..][..COLS]);
-        for &(x0, x1, wx) in &taps {
-            let top = lerp(row0[x0], row0[x1], wx);
-            let bottom = lerp(row1[x0], row1[x1], wx);
-            out.push(lerp(top, bottom, wy));
-        }
-    }
+    resize_28_to_32_with(|p| image[p], |v| out.push(v));
     out
 }
 
