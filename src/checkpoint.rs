@@ -141,12 +141,87 @@ pub struct Checkpoint {
     pub optimizers: Option<(Vec<u8>, Vec<u8>)>,
 }
 
-fn read_u32(bytes: &[u8], at: usize) -> Result<u32, CheckpointError> {
-    let slice = bytes.get(at..at + 4).ok_or(CheckpointError::Truncated {
+/// Why bytes are not a framed file: the layer shared by checkpoints and the classifier file.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FrameError {
+    /// Shorter than the frame says.
+    Truncated {
+        /// Bytes needed.
+        needed: usize,
+        /// Bytes present.
+        got: usize,
+    },
+    /// Does not start with the expected magic bytes.
+    WrongMagic,
+    /// Another version of the layout.
+    UnsupportedVersion(u32),
+    /// The header length is implausible.
+    BadHeader(String),
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> Result<u32, FrameError> {
+    let slice = bytes.get(at..at + 4).ok_or(FrameError::Truncated {
         needed: at + 4,
         got: bytes.len(),
     })?;
     Ok(u32::from_le_bytes(slice.try_into().expect("4 bytes")))
+}
+
+/// Writes `magic | u32 version | u32 header length | header` (the body follows).
+pub(crate) fn write_frame(magic: &[u8; 8], version: u32, header: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(magic);
+    out.extend_from_slice(&version.to_le_bytes());
+    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    out.extend_from_slice(header);
+}
+
+/// Splits what [`write_frame`] wrote into `(header, rest)`, checking the magic, the version
+/// and the header's length.
+pub(crate) fn split_frame<'a>(
+    bytes: &'a [u8],
+    magic: &[u8; 8],
+    version: u32,
+) -> Result<(&'a [u8], &'a [u8]), FrameError> {
+    if bytes.len() < magic.len() {
+        return if !bytes.is_empty() && magic.starts_with(bytes) {
+            Err(FrameError::Truncated {
+                needed: 16,
+                got: bytes.len(),
+            })
+        } else {
+            Err(FrameError::WrongMagic)
+        };
+    }
+    if &bytes[..magic.len()] != magic {
+        return Err(FrameError::WrongMagic);
+    }
+    let found = read_u32(bytes, 8)?;
+    if found != version {
+        return Err(FrameError::UnsupportedVersion(found));
+    }
+    let header_len = read_u32(bytes, 12)? as usize;
+    if header_len > MAX_HEADER {
+        return Err(FrameError::BadHeader(format!(
+            "header claims {header_len} bytes"
+        )));
+    }
+    let body = 16 + header_len;
+    let header = bytes.get(16..body).ok_or(FrameError::Truncated {
+        needed: body,
+        got: bytes.len(),
+    })?;
+    Ok((header, &bytes[body..]))
+}
+
+impl From<FrameError> for CheckpointError {
+    fn from(error: FrameError) -> Self {
+        match error {
+            FrameError::Truncated { needed, got } => CheckpointError::Truncated { needed, got },
+            FrameError::WrongMagic => CheckpointError::NotACheckpoint,
+            FrameError::UnsupportedVersion(v) => CheckpointError::UnsupportedVersion(v),
+            FrameError::BadHeader(why) => CheckpointError::BadHeader(why),
+        }
+    }
 }
 
 impl Checkpoint {
@@ -173,10 +248,7 @@ impl Checkpoint {
         let mut out = Vec::with_capacity(
             16 + header.len() + sections.iter().map(|s| s.1.len()).sum::<usize>(),
         );
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
-        out.extend_from_slice(&header);
+        write_frame(MAGIC, FORMAT_VERSION, &header, &mut out);
         for (_, bytes) in sections {
             out.extend_from_slice(bytes);
         }
@@ -185,34 +257,8 @@ impl Checkpoint {
 
     /// Parses and checks the container (not yet the weights: see the `load_*` methods).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, CheckpointError> {
-        if bytes.len() < MAGIC.len() {
-            return if MAGIC.starts_with(bytes) && !bytes.is_empty() {
-                Err(CheckpointError::Truncated {
-                    needed: 16,
-                    got: bytes.len(),
-                })
-            } else {
-                Err(CheckpointError::NotACheckpoint)
-            };
-        }
-        if &bytes[..8] != MAGIC {
-            return Err(CheckpointError::NotACheckpoint);
-        }
-        let version = read_u32(bytes, 8)?;
-        if version != FORMAT_VERSION {
-            return Err(CheckpointError::UnsupportedVersion(version));
-        }
-        let header_len = read_u32(bytes, 12)? as usize;
-        if header_len > MAX_HEADER {
-            return Err(CheckpointError::BadHeader(format!(
-                "header claims {header_len} bytes"
-            )));
-        }
-        let body = 16 + header_len;
-        let header = bytes.get(16..body).ok_or(CheckpointError::Truncated {
-            needed: body,
-            got: bytes.len(),
-        })?;
+        let (header, rest) = split_frame(bytes, MAGIC, FORMAT_VERSION)?;
+        let body = bytes.len() - rest.len();
         let header: Header = serde_json::from_slice(header)
             .map_err(|e| CheckpointError::BadHeader(e.to_string()))?;
         if header.format_version != FORMAT_VERSION {

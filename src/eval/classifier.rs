@@ -30,6 +30,7 @@ use burn::tensor::Bytes;
 use burn::tensor::activation::relu;
 use serde::{Deserialize, Serialize};
 
+use crate::checkpoint::{FrameError, split_frame, write_frame};
 use crate::data::{NUM_CLASSES, RESIZED_SIDE};
 use crate::eval::EvalError;
 
@@ -37,8 +38,6 @@ use crate::eval::EvalError;
 pub const MAGIC: &[u8; 8] = b"GANCLSFR";
 /// Version of the layout in the module docs; bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 1;
-/// Largest header accepted (a real one is well under 1 KB).
-const MAX_HEADER: usize = 64 * 1024;
 /// Side of the convolution kernels.
 const KERNEL: usize = 5;
 /// Side of the feature maps after the second pooling: (((32 − 4) / 2) − 4) / 2.
@@ -159,12 +158,15 @@ pub struct ClassifierFile {
     pub weights: Vec<u8>,
 }
 
-fn read_u32(bytes: &[u8], at: usize) -> Result<u32, EvalError> {
-    let slice = bytes.get(at..at + 4).ok_or(EvalError::Truncated {
-        needed: at + 4,
-        got: bytes.len(),
-    })?;
-    Ok(u32::from_le_bytes(slice.try_into().expect("4 bytes")))
+impl From<FrameError> for EvalError {
+    fn from(error: FrameError) -> Self {
+        match error {
+            FrameError::Truncated { needed, got } => EvalError::Truncated { needed, got },
+            FrameError::WrongMagic => EvalError::NotAClassifier,
+            FrameError::UnsupportedVersion(v) => EvalError::UnsupportedVersion(v),
+            FrameError::BadHeader(why) => EvalError::BadHeader(why),
+        }
+    }
 }
 
 impl ClassifierFile {
@@ -195,44 +197,15 @@ impl ClassifierFile {
         };
         let header = serde_json::to_vec(&header).expect("the header always serialises");
         let mut out = Vec::with_capacity(16 + header.len() + self.weights.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
-        out.extend_from_slice(&header);
+        write_frame(MAGIC, FORMAT_VERSION, &header, &mut out);
         out.extend_from_slice(&self.weights);
         out
     }
 
     /// Parses and checks the container (not yet the weights: see [`ClassifierFile::load`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, EvalError> {
-        if bytes.len() < MAGIC.len() {
-            return if !bytes.is_empty() && MAGIC.starts_with(bytes) {
-                Err(EvalError::Truncated {
-                    needed: 16,
-                    got: bytes.len(),
-                })
-            } else {
-                Err(EvalError::NotAClassifier)
-            };
-        }
-        if &bytes[..MAGIC.len()] != MAGIC {
-            return Err(EvalError::NotAClassifier);
-        }
-        let version = read_u32(bytes, 8)?;
-        if version != FORMAT_VERSION {
-            return Err(EvalError::UnsupportedVersion(version));
-        }
-        let header_len = read_u32(bytes, 12)? as usize;
-        if header_len > MAX_HEADER {
-            return Err(EvalError::BadHeader(format!(
-                "header claims {header_len} bytes"
-            )));
-        }
-        let body = 16 + header_len;
-        let header = bytes.get(16..body).ok_or(EvalError::Truncated {
-            needed: body,
-            got: bytes.len(),
-        })?;
+        let (header, rest) = split_frame(bytes, MAGIC, FORMAT_VERSION)?;
+        let body = bytes.len() - rest.len();
         let header: Header =
             serde_json::from_slice(header).map_err(|e| EvalError::BadHeader(e.to_string()))?;
         if header.format_version != FORMAT_VERSION {
