@@ -190,29 +190,50 @@ impl StepLosses {
 
     /// Reads the figures with one asynchronous transfer (works on every backend, wasm too).
     pub async fn read_async(self) -> Result<StepFigures, String> {
-        let nan = |t: Option<Tensor<1>>, like: &Tensor<1>| {
-            t.unwrap_or_else(|| Tensor::full([1], f32::NAN, &like.device()))
-        };
-        let parts = vec![
-            nan(self.loss_d, &self.d_fake),
-            nan(self.loss_g, &self.d_fake),
-            nan(self.d_real, &self.d_fake),
-            self.d_fake,
-        ];
-        let data = Tensor::cat(parts, 0)
-            .into_data_async()
-            .await
-            .map_err(|e| format!("reading the losses failed: {e:?}"))?;
-        let v: Vec<f32> = data
-            .try_to_vec()
-            .map_err(|e| format!("reading the losses failed: {e:?}"))?;
-        Ok(StepFigures {
+        let mut figures = read_steps_async(vec![self]).await?;
+        Ok(figures.remove(0))
+    }
+
+    /// The four figures as one tensor `[4]`: loss D, loss G, D(x), D(G(z)) (NaN if not measured).
+    fn stacked(self) -> Tensor<1> {
+        let device = self.d_fake.device();
+        let or_nan =
+            |t: Option<Tensor<1>>| t.unwrap_or_else(|| Tensor::full([1], f32::NAN, &device));
+        Tensor::cat(
+            vec![
+                or_nan(self.loss_d),
+                or_nan(self.loss_g),
+                or_nan(self.d_real),
+                self.d_fake,
+            ],
+            0,
+        ) // [4]
+    }
+}
+
+/// Reads the figures of many steps with one asynchronous transfer, so a chunk of training
+/// steps costs the page a single wait for the device.
+pub async fn read_steps_async(steps: Vec<StepLosses>) -> Result<Vec<StepFigures>, String> {
+    if steps.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stacked: Vec<Tensor<1>> = steps.into_iter().map(StepLosses::stacked).collect();
+    let data = Tensor::cat(stacked, 0) // [4 * steps]
+        .into_data_async()
+        .await
+        .map_err(|e| format!("reading the losses failed: {e:?}"))?;
+    let values: Vec<f32> = data
+        .try_to_vec()
+        .map_err(|e| format!("reading the losses failed: {e:?}"))?;
+    Ok(values
+        .chunks_exact(4)
+        .map(|v| StepFigures {
             loss_d: v[0],
             loss_g: v[1],
             d_real: v[2],
             d_fake: v[3],
         })
-    }
+        .collect())
 }
 
 /// Mixes a seed and a step into an independent seed for that step's noise.

@@ -5,6 +5,8 @@
 //! is missing or fails) and the loaded generator, plus the latent-space helpers of
 //! [`crate::latent`]. Tensors are read back only with `into_data_async`.
 
+mod trainer;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -14,10 +16,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::checkpoint::Checkpoint;
+use crate::eval::{Classifier, ClassifierFile, classify_images};
 use crate::image::{GrayImage, grid};
 use crate::latent;
 use crate::model::{Generator, ModelConfig};
 use crate::train::sample;
+pub use trainer::Trainer;
 
 /// Installs the panic hook: panics go to the console and replace the page's status text.
 #[wasm_bindgen(start)]
@@ -49,6 +53,7 @@ struct State {
     backend: &'static str,
     fallback_reason: Option<String>,
     model: Option<Rc<Loaded>>,
+    classifier: Option<Classifier>,
 }
 
 /// The compute device, the loaded generator and the last picture drawn.
@@ -86,6 +91,16 @@ impl Rendered {
     }
 }
 
+impl From<GrayImage> for Rendered {
+    fn from(image: GrayImage) -> Self {
+        Rendered {
+            width: image.width,
+            height: image.height,
+            rgba: image.to_rgba(),
+        }
+    }
+}
+
 fn js_error(message: impl std::fmt::Display) -> JsValue {
     JsError::new(&message.to_string()).into()
 }
@@ -117,6 +132,7 @@ impl Studio {
                 backend,
                 fallback_reason,
                 model: None,
+                classifier: None,
             })),
         }
     }
@@ -146,6 +162,65 @@ impl Studio {
             generator,
         }));
         Ok(info)
+    }
+
+    /// Makes the explorer draw a snapshot of `trainer`'s generator as it is now (later steps
+    /// do not change it); returns the model's description, as [`Studio::load`] does.
+    #[wasm_bindgen(js_name = useGenerator)]
+    pub fn use_generator(&self, trainer: &Trainer) -> Result<String, JsValue> {
+        let snapshot = trainer.snapshot()?;
+        let info = describe(&snapshot.config);
+        self.state.borrow_mut().model = Some(snapshot);
+        Ok(info)
+    }
+
+    /// Loads the quality meter's digit classifier (`weights/classifier.bpk`); on a bad file
+    /// the error names the problem and any classifier loaded before stays.
+    #[wasm_bindgen(js_name = loadClassifier)]
+    pub fn load_classifier(&self, bytes: &[u8]) -> Result<(), JsValue> {
+        let device = self.state.borrow().device.clone();
+        let classifier = ClassifierFile::from_bytes(bytes)
+            .and_then(|file| file.load(&device))
+            .map_err(js_error)?;
+        self.state.borrow_mut().classifier = Some(classifier);
+        Ok(())
+    }
+
+    /// The classifier's digit probabilities for the loaded model's image of `z` (`[nz]`) and
+    /// label code (`[10]`, conditional model): resolves to 10 softmax probabilities.
+    pub fn classify(&self, z: Vec<f32>, labels: Option<Vec<f32>>) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let (model, classifier, device) = {
+                let s = state.borrow();
+                let model = s
+                    .model
+                    .clone()
+                    .ok_or_else(|| js_error("no model is loaded"))?;
+                let classifier = s
+                    .classifier
+                    .clone()
+                    .ok_or_else(|| js_error("the classifier is not loaded"))?;
+                (model, classifier, s.device.clone())
+            };
+            let nz = model.config.nz();
+            if z.len() != nz {
+                return Err(js_error(format!("z holds {} values, nz is {nz}", z.len())));
+            }
+            let conditional = model.config.kind().is_conditional();
+            let labels = labels.filter(|_| conditional);
+            if conditional && labels.as_ref().map(Vec::len) != Some(latent::DIGITS) {
+                return Err(js_error(
+                    "the conditional model needs a label code of 10 values",
+                ));
+            }
+            let images = sample(&model.generator, nz, &z, labels.as_deref(), &device); // [1, 1, H, W]
+            let outputs = classify_images(&classifier, images)
+                .await
+                .map_err(js_error)?;
+            let probabilities = softmax(&outputs.logits);
+            Ok(js_sys::Float32Array::from(probabilities.as_slice()).into())
+        })
     }
 
     /// Description of the loaded model (JSON), or `null` before any load.
@@ -178,15 +253,19 @@ impl Studio {
                     .ok_or_else(|| js_error("no model is loaded"))?;
                 (model, s.device.clone())
             };
-            let image = draw(&model, &device, &z, labels.as_deref(), rows, cols, gap).await?;
-            Ok(Rendered {
-                width: image.width,
-                height: image.height,
-                rgba: image.to_rgba(),
-            }
-            .into())
+            let image =
+                draw_images(&model, &device, &z, labels.as_deref(), rows, cols, gap).await?;
+            Ok(Rendered::from(image).into())
         })
     }
+}
+
+/// Softmax of one row of logits (stable for any values).
+fn softmax(logits: &[f32]) -> Vec<f32> {
+    let top = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exp: Vec<f32> = logits.iter().map(|&l| (l - top).exp()).collect();
+    let sum: f32 = exp.iter().sum();
+    exp.into_iter().map(|e| e / sum).collect()
 }
 
 fn describe(config: &ModelConfig) -> String {
@@ -200,7 +279,7 @@ fn describe(config: &ModelConfig) -> String {
     .to_string()
 }
 
-async fn draw(
+async fn draw_images(
     model: &Loaded,
     device: &Device,
     z: &[f32],

@@ -1,0 +1,347 @@
+//! Training in the page: a [`Trainer`] wraps the same [`GanTrainer`] the CLI uses, on the
+//! [`Studio`]'s device, and hands the page's script chunks of steps, pictures and checkpoints.
+//!
+//! The script drives the pace: `train(steps)` queues that many steps and reads their figures
+//! back with a single asynchronous transfer, so the page decides how much work runs between
+//! two paints. No call here blocks on the device.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use burn::module::Module;
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::{Loaded, Rendered, State, Studio, describe, draw_images, js_error};
+use crate::checkpoint::{Checkpoint, TrainingState, record_bytes_async};
+use crate::data::MnistSet;
+use crate::eval::Evaluator;
+use crate::image::grid;
+use crate::model::{ModelConfig, ModelKind};
+use crate::rng::SplitMix64;
+use crate::train::{GanTrainer, StepMode, TrainConfig, read_steps_async};
+
+/// Figures per step in the array `train` resolves to: loss D, loss G, mean D(x), mean D(G(z)).
+const FIGURES_PER_STEP: usize = 4;
+/// The most steps one `train` call may queue: bounds the work behind one await.
+const MAX_STEPS_PER_CALL: usize = 1000;
+
+/// A training run in the page: the dataset, the device and (after `reset` or `resume`) the
+/// run's networks, optimisers and step counter.
+#[wasm_bindgen]
+pub struct Trainer {
+    data: Rc<MnistSet>,
+    device: burn::prelude::Device,
+    run: Rc<RefCell<Option<GanTrainer>>>,
+    studio: Rc<RefCell<State>>,
+    /// The quality meter, built on first use (it classifies the held-out digits once).
+    evaluator: Rc<RefCell<Option<Rc<Evaluator>>>>,
+}
+
+fn parse_model(json: &str) -> Result<ModelConfig, JsValue> {
+    let model: ModelConfig =
+        serde_json::from_str(json).map_err(|e| js_error(format!("model settings: {e}")))?;
+    model.validate().map_err(js_error)?;
+    Ok(model)
+}
+
+fn parse_train(json: &str) -> Result<TrainConfig, JsValue> {
+    let config: TrainConfig =
+        serde_json::from_str(json).map_err(|e| js_error(format!("training settings: {e}")))?;
+    config.validate().map_err(js_error)?;
+    Ok(config)
+}
+
+fn parse_mode(mode: &str) -> Result<StepMode, JsValue> {
+    match mode {
+        "both" => Ok(StepMode::Both),
+        "d" => Ok(StepMode::DiscriminatorOnly),
+        "g" => Ok(StepMode::GeneratorOnly),
+        other => Err(js_error(format!(
+            "step mode must be \"both\", \"d\" or \"g\", not {other:?}"
+        ))),
+    }
+}
+
+/// The run's description for the page: the model info of [`describe`] plus the training
+/// settings and the step.
+fn run_info(run: &GanTrainer) -> String {
+    let mut info: serde_json::Value =
+        serde_json::from_str(&describe(run.model())).expect("describe writes JSON");
+    info["train"] = serde_json::to_value(run.config()).expect("the config serialises");
+    info["step"] = run.step().into();
+    info.to_string()
+}
+
+#[wasm_bindgen]
+impl Trainer {
+    /// Decodes the MNIST file (`data/mnist.bin`) once, for runs on `studio`'s device.
+    #[wasm_bindgen(constructor)]
+    pub fn new(studio: &Studio, mnist: &[u8]) -> Result<Trainer, JsValue> {
+        let data = MnistSet::from_bytes(mnist).map_err(js_error)?;
+        if data.train_indices().is_empty() {
+            return Err(js_error("the MNIST file holds no training digits"));
+        }
+        Ok(Trainer {
+            data: Rc::new(data),
+            device: studio.state.borrow().device.clone(),
+            run: Rc::new(RefCell::new(None)),
+            studio: studio.state.clone(),
+            evaluator: Rc::new(RefCell::new(None)),
+        })
+    }
+
+    /// Starts a new run from scratch with `model` (a model config, JSON) and `train`
+    /// (training settings, JSON); returns the run's info (JSON). On bad settings the error
+    /// names the setting and the current run stays.
+    pub fn reset(&self, model: &str, train: &str) -> Result<String, JsValue> {
+        let model = parse_model(model)?;
+        let config = parse_train(train)?;
+        let run = GanTrainer::new(model, config, &self.data, &self.device);
+        let info = run_info(&run);
+        *self.run.borrow_mut() = Some(run);
+        Ok(info)
+    }
+
+    /// Continues from a checkpoint (the bytes of a `.bpk`): the shipped weights (fine-tuning),
+    /// a CLI run or a download from this page. `train` (JSON) overrides the checkpoint's
+    /// settings; without it they are kept. The step counter and, when the file has them,
+    /// Adam's states continue. On a bad file the current run stays.
+    pub fn resume(&self, checkpoint: &[u8], train: Option<String>) -> Result<String, JsValue> {
+        let checkpoint = Checkpoint::from_bytes(checkpoint).map_err(js_error)?;
+        if checkpoint.discriminator.is_none() {
+            return Err(js_error(
+                "this checkpoint holds only a generator (exported with --generator-only); \
+                 training needs the discriminator too",
+            ));
+        }
+        let saved = checkpoint.training.clone();
+        let config = match train.as_deref() {
+            Some(json) => parse_train(json)?,
+            None => saved.as_ref().map(|s| s.config.clone()).unwrap_or_default(),
+        };
+        config.validate().map_err(js_error)?;
+        let generator = checkpoint.load_generator(&self.device).map_err(js_error)?;
+        let discriminator = checkpoint
+            .load_discriminator(&self.device)
+            .map_err(js_error)?;
+        let mut run = GanTrainer::with_networks(
+            checkpoint.model.clone(),
+            config,
+            generator,
+            discriminator,
+            saved.map_or(0, |s| s.step),
+            &self.data,
+            &self.device,
+        );
+        if let Some((g, d)) = &checkpoint.optimizers {
+            let load = |bytes: &Vec<u8>| {
+                run.new_optimizer()
+                    .from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.clone()))
+                    .map_err(|e| js_error(format!("optimiser state: {e}")))
+            };
+            let (g, d) = (load(g)?, load(d)?);
+            run.set_optimizers(g, d);
+        }
+        let info = run_info(&run);
+        *self.run.borrow_mut() = Some(run);
+        Ok(info)
+    }
+
+    /// Changes the learning rates, betas, batch size or loss of the current run without
+    /// resetting it (the seed of a run cannot change; it is kept).
+    #[wasm_bindgen(js_name = setTrainConfig)]
+    pub fn set_train_config(&self, train: &str) -> Result<(), JsValue> {
+        let mut config = parse_train(train)?;
+        let mut run = self.run.borrow_mut();
+        let run = run
+            .as_mut()
+            .ok_or_else(|| js_error("no run: press Reset"))?;
+        config.seed = run.config().seed;
+        run.set_config(config);
+        Ok(())
+    }
+
+    /// Steps taken by the current run (0 without one).
+    #[wasm_bindgen(getter)]
+    pub fn step(&self) -> f64 {
+        self.run
+            .borrow()
+            .as_ref()
+            .map_or(0.0, |run| run.step() as f64)
+    }
+
+    /// The current run's info (JSON, as `reset` returns it), if there is a run.
+    #[wasm_bindgen(getter)]
+    pub fn info(&self) -> Option<String> {
+        self.run.borrow().as_ref().map(run_info)
+    }
+
+    /// Runs `steps` training steps (`mode`: `"both"`, `"d"` for D only, `"g"` for G only)
+    /// and resolves to their figures, 4 per step (loss D, loss G, mean D(x), mean D(G(z)),
+    /// NaN where a network was not updated), read with one transfer.
+    pub fn train(&self, steps: usize, mode: &str) -> Promise {
+        let run = self.run.clone();
+        let data = self.data.clone();
+        let mode = parse_mode(mode);
+        future_to_promise(async move {
+            let mode = mode?;
+            if !(1..=MAX_STEPS_PER_CALL).contains(&steps) {
+                return Err(js_error(format!(
+                    "steps per call must be 1 to {MAX_STEPS_PER_CALL}, got {steps}"
+                )));
+            }
+            // Queue the steps while holding the run, then let go before awaiting the read.
+            let losses = {
+                let mut run = run.borrow_mut();
+                let run = run
+                    .as_mut()
+                    .ok_or_else(|| js_error("no run: press Reset"))?;
+                (0..steps)
+                    .map(|_| run.train_step(&data, mode))
+                    .collect::<Vec<_>>()
+            };
+            let figures = read_steps_async(losses).await.map_err(js_error)?;
+            let mut flat = Vec::with_capacity(figures.len() * FIGURES_PER_STEP);
+            for f in figures {
+                flat.extend([f.loss_d, f.loss_g, f.d_real, f.d_fake]);
+            }
+            Ok(js_sys::Float32Array::from(flat.as_slice()).into())
+        })
+    }
+
+    /// Draws the run's generator (inference mode) on `z` (`[n, nz]`) and label codes
+    /// (`[n, 10]`, conditional model), as [`Studio::render`] does. Resolves to a [`Rendered`].
+    pub fn render(
+        &self,
+        z: Vec<f32>,
+        labels: Option<Vec<f32>>,
+        rows: usize,
+        cols: usize,
+        gap: usize,
+    ) -> Promise {
+        let snapshot = self.snapshot();
+        let device = self.device.clone();
+        future_to_promise(async move {
+            let model = snapshot?;
+            let image =
+                draw_images(&model, &device, &z, labels.as_deref(), rows, cols, gap).await?;
+            Ok(Rendered::from(image).into())
+        })
+    }
+
+    /// `rows` x `cols` real training digits, chosen with `seed`, at the current model's image
+    /// size (28 for the MLP GAN, 32 otherwise), for showing real beside fake.
+    #[wasm_bindgen(js_name = realDigits)]
+    pub fn real_digits(
+        &self,
+        seed: u32,
+        rows: usize,
+        cols: usize,
+        gap: usize,
+    ) -> Result<Rendered, JsValue> {
+        let kind = self
+            .run
+            .borrow()
+            .as_ref()
+            .map_or(ModelKind::Dcgan, |run| run.model().kind());
+        let mut indices = self.data.train_indices();
+        SplitMix64::new(u64::from(seed)).shuffle(&mut indices);
+        let count = (rows * cols).min(indices.len());
+        let size = kind.image_size();
+        let mut values = Vec::with_capacity(count * size * size);
+        for &i in &indices[..count] {
+            match kind {
+                ModelKind::Mlp => self.data.push_flat_28(i, &mut values),
+                ModelKind::Dcgan | ModelKind::Cdcgan => self.data.push_resized_32(i, &mut values),
+            }
+        }
+        let image = grid(&values, size, rows, cols, gap).map_err(js_error)?;
+        Ok(Rendered::from(image))
+    }
+
+    /// The quality meter on the run's generator as it is now: `n` samples (seed `seed`) scored
+    /// by the classifier loaded with `Studio.loadClassifier`. Resolves to the report (JSON:
+    /// `label_accuracy` (conditional models), `class_histogram`, `digits_covered`,
+    /// `mean_confidence`, `frechet_distance` against the held-out digits).
+    pub fn quality(&self, n: usize, seed: u32) -> Promise {
+        let snapshot = self.snapshot();
+        let classifier = self.studio.borrow().classifier.clone();
+        let cached = self.evaluator.clone();
+        let data = self.data.clone();
+        let device = self.device.clone();
+        future_to_promise(async move {
+            let model = snapshot?;
+            let existing = cached.borrow().clone();
+            let evaluator = match existing {
+                Some(evaluator) => evaluator,
+                None => {
+                    let classifier = classifier
+                        .ok_or_else(|| js_error("the quality meter's classifier is not loaded"))?;
+                    let evaluator = Rc::new(
+                        Evaluator::new(classifier, &data, &device)
+                            .await
+                            .map_err(js_error)?,
+                    );
+                    *cached.borrow_mut() = Some(evaluator.clone());
+                    evaluator
+                }
+            };
+            let report = evaluator
+                .evaluate_generator(&model.generator, &model.config, n, u64::from(seed))
+                .await
+                .map_err(js_error)?;
+            serde_json::to_string(&report)
+                .map(JsValue::from)
+                .map_err(js_error)
+        })
+    }
+
+    /// The run as a checkpoint file (`.bpk` bytes): generator, discriminator, settings and
+    /// step. Adam's states stay out (the page cannot read them without blocking), so a run
+    /// continued from this file starts Adam afresh. Loads in `gan sample`, `gan train --resume`
+    /// and [`Trainer::resume`].
+    pub fn checkpoint(&self) -> Promise {
+        let networks = self.run.borrow().as_ref().map(|run| {
+            (
+                run.model().clone(),
+                TrainingState {
+                    config: run.config().clone(),
+                    step: run.step(),
+                },
+                run.generator().clone(),
+                run.discriminator().clone(),
+            )
+        });
+        future_to_promise(async move {
+            let (model, training, generator, discriminator) =
+                networks.ok_or_else(|| js_error("no run to save: press Reset"))?;
+            let generator = record_bytes_async(&generator).await.map_err(js_error)?;
+            let discriminator = record_bytes_async(&discriminator).await.map_err(js_error)?;
+            let bytes = Checkpoint {
+                model,
+                training: Some(training),
+                generator,
+                discriminator: Some(discriminator),
+                optimizers: None,
+            }
+            .to_bytes();
+            Ok(js_sys::Uint8Array::from(bytes.as_slice()).into())
+        })
+    }
+}
+
+impl Trainer {
+    /// The run's generator as it is now, in inference mode, on the plain device.
+    pub(super) fn snapshot(&self) -> Result<Rc<Loaded>, JsValue> {
+        let run = self.run.borrow();
+        let run = run
+            .as_ref()
+            .ok_or_else(|| js_error("no run: press Reset"))?;
+        Ok(Rc::new(Loaded {
+            config: run.model().clone(),
+            generator: run.generator().valid(),
+        }))
+    }
+}
