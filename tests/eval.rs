@@ -345,7 +345,7 @@ fn the_classifier_has_the_documented_shapes_and_round_trips_through_its_file() {
     );
     // 28x28 images go through the resize.
     let small = Tensor::<4>::zeros([2, 1, 28, 28], &device);
-    let outputs = classify_images(&classifier, small).unwrap();
+    let outputs = block_on(classify_images(&classifier, small)).unwrap();
     assert_eq!((outputs.len(), outputs.feature_dim), (2, 128));
 
     let file = block_on(ClassifierFile::of_classifier(&classifier, &config, None)).unwrap();
@@ -410,7 +410,7 @@ fn the_shipped_classifier_reaches_98_5_percent_on_the_held_out_digits() {
     let (classifier, file) = shipped_classifier();
     let heldout = data.heldout_indices();
     assert_eq!(heldout.len(), 999);
-    let measured = accuracy(&classifier, &data, &heldout, &device()).unwrap();
+    let measured = block_on(accuracy(&classifier, &data, &heldout, &device())).unwrap();
     assert!(measured >= 0.985, "held-out accuracy {measured}");
     // The file records what training measured; thread counts may move a borderline digit.
     let recorded = file
@@ -432,8 +432,8 @@ fn real_digits_are_much_closer_to_each_other_than_to_noise() {
     let mut shuffled = train.clone();
     SplitMix64::new(5).shuffle(&mut shuffled);
     let (first, second) = (&shuffled[..500], &shuffled[500..1000]);
-    let a = classify_digits(&classifier, &data, first, &device).unwrap();
-    let b = classify_digits(&classifier, &data, second, &device).unwrap();
+    let a = block_on(classify_digits(&classifier, &data, first, &device)).unwrap();
+    let b = block_on(classify_digits(&classifier, &data, second, &device)).unwrap();
     let real_vs_real = frechet_distance(&a.feature_stats(), &b.feature_stats());
 
     let mut rng = SplitMix64::new(6);
@@ -441,7 +441,7 @@ fn real_digits_are_much_closer_to_each_other_than_to_noise() {
         .map(|_| (2.0 * rng.next_f64() - 1.0) as f32)
         .collect();
     let noise = Tensor::<4>::from_data(TensorData::new(noise, [500, 1, 32, 32]), &device);
-    let noise = classify_images(&classifier, noise).unwrap();
+    let noise = block_on(classify_images(&classifier, noise)).unwrap();
     let real_vs_noise = frechet_distance(&a.feature_stats(), &noise.feature_stats());
     assert!(
         real_vs_noise > 20.0 * real_vs_real,
@@ -458,9 +458,9 @@ fn reports_on_real_digits_and_shipped_generators() {
     let data = data();
     let (classifier, _) = shipped_classifier();
     let device = device();
-    let evaluator = Evaluator::new(&classifier, &data, &device).unwrap();
+    let evaluator = block_on(Evaluator::new(classifier.clone(), &data, &device)).unwrap();
 
-    let real = evaluator.evaluate_real(&data, 500, 1).unwrap();
+    let real = block_on(evaluator.evaluate_real(&data, 500, 1)).unwrap();
     assert_eq!((real.source.as_str(), real.samples), ("real", 500));
     assert_eq!(real.class_histogram.iter().sum::<usize>(), 500);
     assert_eq!(real.digits_covered, 10);
@@ -469,7 +469,10 @@ fn reports_on_real_digits_and_shipped_generators() {
     assert_eq!(real.reference_samples, 999);
     // Reproducible, and the text and JSON forms carry the figures (JSON's decimal floats may
     // come back a unit in the last place off).
-    assert_eq!(evaluator.evaluate_real(&data, 500, 1).unwrap(), real);
+    assert_eq!(
+        block_on(evaluator.evaluate_real(&data, 500, 1)).unwrap(),
+        real
+    );
     let json = serde_json::to_string(&real).unwrap();
     let parsed: EvalReport = serde_json::from_str(&json).unwrap();
     assert_eq!(parsed.class_histogram, real.class_histogram);
@@ -488,9 +491,8 @@ fn reports_on_real_digits_and_shipped_generators() {
     for (bytes, conditional) in [(SHIPPED_CDCGAN, true), (SHIPPED_MLP, false)] {
         let checkpoint = Checkpoint::from_bytes(bytes).unwrap();
         let generator = checkpoint.load_generator(&device).unwrap();
-        let report = evaluator
-            .evaluate_generator(&generator, &checkpoint.model, 300, 2)
-            .unwrap();
+        let report =
+            block_on(evaluator.evaluate_generator(&generator, &checkpoint.model, 300, 2)).unwrap();
         assert_eq!(report.source, checkpoint.model.kind().name());
         assert_eq!(report.class_histogram.iter().sum::<usize>(), 300);
         assert_eq!(report.label_accuracy.is_some(), conditional, "{report}");
@@ -501,7 +503,7 @@ fn reports_on_real_digits_and_shipped_generators() {
         assert!((0.1..=1.0).contains(&report.mean_confidence), "{report}");
     }
 
-    let too_few = evaluator.evaluate_real(&data, 1, 0);
+    let too_few = block_on(evaluator.evaluate_real(&data, 1, 0));
     assert!(matches!(too_few, Err(EvalError::BadRequest(_))));
 }
 

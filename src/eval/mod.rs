@@ -8,8 +8,8 @@
 //!   class histogram and coverage, mean confidence, and the Fréchet distance of the
 //!   classifier's features to those of the 999 held-out digits.
 //!
-//! Reading results back is synchronous (`into_data`), so evaluation runs on native backends;
-//! the file format and the models are plain and work everywhere.
+//! Results are read back with asynchronous transfers only, so evaluation runs in the page
+//! (WebGPU) as well as natively, where callers drive it with [`crate::checkpoint::block_on`].
 
 pub mod classifier;
 pub mod frechet;
@@ -67,10 +67,12 @@ pub enum EvalError {
     BadRequest(String),
 }
 
-/// Reads a tensor back as `f32` values, synchronously (native backends).
-pub(crate) fn read_floats<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, EvalError> {
+/// Reads a tensor back as `f32` values with one asynchronous transfer (every backend).
+pub(crate) async fn read_floats<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, EvalError> {
     tensor
-        .into_data()
+        .into_data_async()
+        .await
+        .map_err(|e| EvalError::Read(format!("{e:?}")))?
         .try_to_vec()
         .map_err(|e| EvalError::Read(format!("{e:?}")))
 }

@@ -85,20 +85,27 @@ impl ClassifierOutputs {
 }
 
 /// Classifies one batch of images `[B, 1, 28 or 32, 28 or 32]` in [-1, 1] (28x28 ones are
-/// resized first), reading the results back synchronously (native backends).
-pub fn classify_images(
+/// resized first), reading logits and features back with one asynchronous transfer.
+pub async fn classify_images(
     classifier: &Classifier,
     images: Tensor<4>,
 ) -> Result<ClassifierOutputs, EvalError> {
     let (logits, features) = classifier.forward_with_features(to_classifier_input(images)); // [B, 10], [B, F]
     let feature_dim = features.dims()[1];
+    let both = Tensor::cat(vec![logits, features], 1); // [B, 10 + F]
+    let values = read_floats(both).await?;
+    let (mut logits, mut features) = (Vec::new(), Vec::new());
+    for row in values.chunks_exact(NUM_CLASSES + feature_dim) {
+        logits.extend_from_slice(&row[..NUM_CLASSES]);
+        features.extend_from_slice(&row[NUM_CLASSES..]);
+    }
     let mut outputs = ClassifierOutputs::default();
-    outputs.append(read_floats(logits)?, read_floats(features)?, feature_dim);
+    outputs.append(logits, features, feature_dim);
     Ok(outputs)
 }
 
 /// Classifies the digits `indices` of `data` (unaugmented), in batches.
-pub fn classify_digits(
+pub async fn classify_digits(
     classifier: &Classifier,
     data: &MnistSet,
     indices: &[usize],
@@ -107,7 +114,7 @@ pub fn classify_digits(
     let mut outputs = ClassifierOutputs::default();
     for chunk in indices.chunks(EVAL_BATCH) {
         let (images, _) = digit_batch(data, chunk, None, device);
-        let batch = classify_images(classifier, images)?;
+        let batch = classify_images(classifier, images).await?;
         outputs.append(batch.logits, batch.features, batch.feature_dim);
     }
     Ok(outputs)
@@ -230,17 +237,17 @@ impl fmt::Display for EvalReport {
 
 /// A classifier and the features of the held-out digits: scores any number of sources
 /// against the same reference.
-pub struct Evaluator<'a> {
-    classifier: &'a Classifier,
+pub struct Evaluator {
+    classifier: Classifier,
     reference: GaussianStats,
     reference_samples: usize,
     device: Device,
 }
 
-impl<'a> Evaluator<'a> {
+impl Evaluator {
     /// Classifies the held-out digits of `data` once, as the reference of every report.
-    pub fn new(
-        classifier: &'a Classifier,
+    pub async fn new(
+        classifier: Classifier,
         data: &MnistSet,
         device: &Device,
     ) -> Result<Self, EvalError> {
@@ -251,7 +258,7 @@ impl<'a> Evaluator<'a> {
                 heldout.len()
             )));
         }
-        let outputs = classify_digits(classifier, data, &heldout, device)?;
+        let outputs = classify_digits(&classifier, data, &heldout, device).await?;
         Ok(Self {
             classifier,
             reference: outputs.feature_stats(),
@@ -263,7 +270,7 @@ impl<'a> Evaluator<'a> {
     /// Scores `n` samples of `generator` (in inference mode, on this evaluator's device) from
     /// the latent vectors `latent::sample_z(seed, n, nz)`; a conditional model is asked for
     /// digits drawn uniformly with a generator seeded from `seed`.
-    pub fn evaluate_generator(
+    pub async fn evaluate_generator(
         &self,
         generator: &Generator,
         model: &ModelConfig,
@@ -290,7 +297,7 @@ impl<'a> Evaluator<'a> {
                 codes.as_deref(),
                 &self.device,
             ); // [b, 1, H, W]
-            let batch = classify_images(self.classifier, images)?;
+            let batch = classify_images(&self.classifier, images).await?;
             outputs.append(batch.logits, batch.features, batch.feature_dim);
         }
         Ok(EvalReport::from_outputs(
@@ -305,7 +312,7 @@ impl<'a> Evaluator<'a> {
 
     /// Scores `n` real training digits, chosen by a shuffle seeded with `seed`, labelled with
     /// their true digits: the floor that a perfect generator would reach.
-    pub fn evaluate_real(
+    pub async fn evaluate_real(
         &self,
         data: &MnistSet,
         n: usize,
@@ -321,7 +328,7 @@ impl<'a> Evaluator<'a> {
         }
         SplitMix64::new(seed).shuffle(&mut indices);
         indices.truncate(n);
-        let outputs = classify_digits(self.classifier, data, &indices, &self.device)?;
+        let outputs = classify_digits(&self.classifier, data, &indices, &self.device).await?;
         let labels: Vec<u8> = indices.iter().map(|&i| data.label(i)).collect();
         Ok(EvalReport::from_outputs(
             REAL_SOURCE,
@@ -346,14 +353,17 @@ fn check_sample_count(n: usize) -> Result<(), EvalError> {
 
 /// Scores `n` samples of `generator` against the held-out digits of `data`: a one-off
 /// [`Evaluator::new`] + [`Evaluator::evaluate_generator`].
-pub fn evaluate(
+pub async fn evaluate(
     generator: &Generator,
     model: &ModelConfig,
-    classifier: &Classifier,
+    classifier: Classifier,
     data: &MnistSet,
     n: usize,
     seed: u64,
     device: &Device,
 ) -> Result<EvalReport, EvalError> {
-    Evaluator::new(classifier, data, device)?.evaluate_generator(generator, model, n, seed)
+    Evaluator::new(classifier, data, device)
+        .await?
+        .evaluate_generator(generator, model, n, seed)
+        .await
 }

@@ -165,7 +165,7 @@ impl ClassifierTrainer {
     /// One pass over the training digits in shuffled batches (a last partial batch is left
     /// for the next epoch's shuffle), each digit freshly augmented. Returns the mean training
     /// loss of the epoch's batches.
-    pub fn train_epoch(&mut self, data: &MnistSet) -> Result<f64, EvalError> {
+    pub async fn train_epoch(&mut self, data: &MnistSet) -> Result<f64, EvalError> {
         let batch_size = self.config.batch_size;
         let batches = (data.train_indices().len() / batch_size).max(1);
         let learning_rate = self.config.learning_rate_at(self.epoch);
@@ -183,7 +183,7 @@ impl ClassifierTrainer {
             self.classifier = self
                 .optimizer
                 .step(learning_rate, self.classifier.clone(), grads);
-            total += f64::from(read_floats(loss.detach())?[0]);
+            total += f64::from(read_floats(loss.detach()).await?[0]);
         }
         self.epoch += 1;
         Ok(total / batches as f64)
@@ -201,7 +201,7 @@ impl ClassifierTrainer {
 }
 
 /// Fraction of the digits `indices` of `data` (unaugmented) that `classifier` labels correctly.
-pub fn accuracy(
+pub async fn accuracy(
     classifier: &Classifier,
     data: &MnistSet,
     indices: &[usize],
@@ -213,7 +213,7 @@ pub fn accuracy(
     let mut correct = 0;
     for chunk in indices.chunks(EVAL_BATCH) {
         let (images, _) = digit_batch(data, chunk, None, device);
-        let logits = read_floats(classifier.forward(images))?; // [B, 10]
+        let logits = read_floats(classifier.forward(images)).await?; // [B, 10]
         for (&i, row) in chunk.iter().zip(logits.chunks_exact(NUM_CLASSES)) {
             if argmax(row) == usize::from(data.label(i)) {
                 correct += 1;

@@ -829,12 +829,12 @@ fn train_classifier(args: TrainClassifierArgs) -> Result<(), String> {
     let started = Instant::now();
     let mut heldout_accuracy = 0.0;
     for epoch in 1..=args.epochs {
-        let loss = trainer.train_epoch(&data).map_err(|e| e.to_string())?;
+        let loss = block_on(trainer.train_epoch(&data)).map_err(|e| e.to_string())?;
         if !loss.is_finite() {
             return Err(format!("training diverged in epoch {epoch}: loss {loss}"));
         }
-        heldout_accuracy =
-            accuracy(&trainer.classifier(), &data, &heldout, &device).map_err(|e| e.to_string())?;
+        heldout_accuracy = block_on(accuracy(&trainer.classifier(), &data, &heldout, &device))
+            .map_err(|e| e.to_string())?;
         println!(
             "epoch {epoch}/{}: train loss {loss:.4}, held-out accuracy {:.2}% ({} of {}), {:.0} s",
             args.epochs,
@@ -901,12 +901,13 @@ fn eval(args: EvalArgs) -> Result<(), String> {
     if let Some(training) = &file.training {
         eprintln!("classifier {}: {training}", args.classifier.display());
     }
-    let evaluator = Evaluator::new(&classifier, &data, &device).map_err(|e| e.to_string())?;
+    let evaluator =
+        block_on(Evaluator::new(classifier, &data, &device)).map_err(|e| e.to_string())?;
     let report = match &model {
         Some((config, generator)) => {
-            evaluator.evaluate_generator(generator, config, args.n, args.seed)
+            block_on(evaluator.evaluate_generator(generator, config, args.n, args.seed))
         }
-        None => evaluator.evaluate_real(&data, args.n, args.seed),
+        None => block_on(evaluator.evaluate_real(&data, args.n, args.seed)),
     }
     .map_err(|e| e.to_string())?;
     if args.json {
