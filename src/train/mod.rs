@@ -3,6 +3,7 @@
 //! Nothing here reads a tensor back: losses come out as tensors ([`StepLosses`]) that the
 //! caller reads when it wants (synchronously natively, with `into_data_async` on the web).
 
+pub mod ema;
 pub mod loss;
 
 use burn::module::Module;
@@ -14,6 +15,7 @@ use crate::data::{BatchOrder, MnistSet};
 use crate::latent;
 use crate::model::{Discriminator, Generator, ModelConfig, ModelKind};
 use crate::rng::SplitMix64;
+pub use ema::ema_update;
 pub use loss::GanLoss;
 
 /// Optimisation settings of a run.
@@ -268,10 +270,14 @@ impl GanTrainer {
         let (generator, discriminator) = {
             let _guard = SEEDED_INIT.lock().unwrap_or_else(|e| e.into_inner());
             device.seed(config.seed);
-            (
+            let (generator, discriminator) = (
                 model.init_generator(&device),
                 model.init_discriminator(&device),
-            )
+            );
+            // Burn draws a parameter's values on first use: force the draws under the lock.
+            crate::model::init::materialize(&generator);
+            crate::model::init::materialize(&discriminator);
+            (generator, discriminator)
         };
         Self::with_networks(model, config, generator, discriminator, 0, data, &device)
     }
