@@ -18,9 +18,9 @@ use gan_studio::eval::{
 use gan_studio::image::{GrayImage, grid};
 use gan_studio::latent;
 use gan_studio::model::{
-    CdcganConfig, DcganConfig, InitScheme, MlpGanConfig, ModelConfig, trainable_params,
+    CdcganConfig, DcganConfig, Generator, InitScheme, MlpGanConfig, ModelConfig, trainable_params,
 };
-use gan_studio::train::{GanLoss, GanTrainer, StepMode, TrainConfig, sample};
+use gan_studio::train::{GanLoss, GanTrainer, StepMode, TrainConfig, ema_update, sample};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// The 10,000 shipped digits, so the CLI works from any directory.
@@ -264,6 +264,14 @@ struct TrainArgs {
     /// Compute backend.
     #[arg(long, value_enum, default_value = "flex")]
     backend: Backend,
+    /// Also keep an exponential moving average of the generator's weights with this decay
+    /// (e.g. 0.999), written to --ema-out with every checkpoint. It starts from the
+    /// generator of the first step of this invocation.
+    #[arg(long, requires = "ema_out")]
+    ema: Option<f32>,
+    /// Checkpoint for the averaged generator (with the run's discriminator and settings).
+    #[arg(long, requires = "ema")]
+    ema_out: Option<PathBuf>,
 }
 
 /// Where a picture comes from and goes to: shared by `sample` and `interpolate`.
@@ -552,9 +560,22 @@ fn train(args: TrainArgs) -> Result<(), String> {
         trainer.config().seed,
         args.backend
     );
+    if let Some(decay) = args.ema
+        && !(0.0..1.0).contains(&decay)
+    {
+        return Err(format!("--ema must be in [0, 1), got {decay}"));
+    }
+    let mut average = args.ema.map(|_| trainer.generator().valid());
     let (fixed_z, fixed_labels) = fixed_noise_grid(&model, trainer.config().seed ^ 0xF1ED);
-    let save = |trainer: &GanTrainer| -> Result<(), String> {
+    let save = |trainer: &GanTrainer, average: &Option<Generator>| -> Result<(), String> {
         write_atomically(&args.out, &checkpoint_of(trainer)?.to_bytes())?;
+        if let (Some(average), Some(path)) = (average, &args.ema_out) {
+            let mut checkpoint = checkpoint_of(trainer)?;
+            checkpoint.generator =
+                block_on(record_bytes_async(average)).map_err(|e| e.to_string())?;
+            checkpoint.optimizers = None;
+            write_atomically(path, &checkpoint.to_bytes())?;
+        }
         if let Some(dir) = &args.samples {
             let images = trainer.sample(&fixed_z, fixed_labels.as_deref());
             let rows = if fixed_labels.is_some() { 10 } else { 8 };
@@ -575,6 +596,9 @@ fn train(args: TrainArgs) -> Result<(), String> {
     let quiet_log = !std::io::IsTerminal::is_terminal(&std::io::stderr());
     while trainer.step() < args.steps {
         let losses = trainer.train_step(&data, StepMode::Both);
+        if let (Some(decay), Some(avg)) = (args.ema, average.take()) {
+            average = Some(ema_update(avg, trainer.generator(), decay));
+        }
         let step = trainer.step();
         if step % args.log_every.max(1) == 0 || step == args.steps {
             let f = losses.read();
@@ -602,10 +626,10 @@ fn train(args: TrainArgs) -> Result<(), String> {
         }
         bar.set_position(step);
         if args.save_every > 0 && step % args.save_every == 0 {
-            save(&trainer)?;
+            save(&trainer, &average)?;
         }
     }
-    save(&trainer)?;
+    save(&trainer, &average)?;
     bar.finish();
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
