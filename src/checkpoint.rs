@@ -16,8 +16,8 @@ use std::fmt;
 
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::prelude::*;
-use burn::store::ModuleRecord;
-use burn::tensor::Bytes;
+use burn::store::{DTypePolicy, ModuleRecord};
+use burn::tensor::{Bytes, DType};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Discriminator, Generator, ModelConfig, ModelKind};
@@ -355,8 +355,10 @@ fn load_record<M: Module>(
     section: &'static str,
 ) -> Result<M, CheckpointError> {
     let bad = |reason: String| CheckpointError::BadWeights { section, reason };
+    // Cast to the module's f32: files stored at half precision load like any other.
     let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
-        .map_err(|e| bad(e.to_string()))?;
+        .map_err(|e| bad(e.to_string()))?
+        .with_dtype_policy(DTypePolicy::CastToModule);
     module
         .try_load_record(record)
         .map_err(|e| bad(e.to_string()))
@@ -404,6 +406,23 @@ impl ModuleVisitor for PendingCollector {
 /// in the browser (where Burn's synchronous `into_record` panics) and natively alike.
 /// The bytes load with `ModuleRecord::from_bytes` + `try_load_record`.
 pub async fn record_bytes_async<M: Module>(module: &M) -> Result<Vec<u8>, CheckpointError> {
+    record_bytes_async_as(module, Precision::F32).await
+}
+
+/// How a checkpoint stores its weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// 32-bit floats, as trained.
+    F32,
+    /// 16-bit floats: half the bytes to download; loading casts them back to f32.
+    F16,
+}
+
+/// [`record_bytes_async`] with the weights stored at `precision`.
+pub async fn record_bytes_async_as<M: Module>(
+    module: &M,
+    precision: Precision,
+) -> Result<Vec<u8>, CheckpointError> {
     let mut collector = PendingCollector::default();
     module.valid().visit(&mut collector);
     let mut packed = Vec::with_capacity(collector.tensors.len());
@@ -413,6 +432,10 @@ pub async fn record_bytes_async<M: Module>(module: &M) -> Result<Vec<u8>, Checkp
             .into_data_async()
             .await
             .map_err(|e| CheckpointError::Read(format!("{}: {e:?}", pending.path)))?;
+        let data = match precision {
+            Precision::F32 => data,
+            Precision::F16 => data.convert_dtype(DType::F16),
+        };
         let (bytes, _, dtype) = data.into_parts();
         packed.push(burn_pack::Tensor::new(
             pending.path,

@@ -2,7 +2,9 @@
 //! errors that name the problem instead of panics.
 
 use burn::prelude::*;
-use gan_studio::checkpoint::{Checkpoint, CheckpointError, block_on, record_bytes_async};
+use gan_studio::checkpoint::{
+    Checkpoint, CheckpointError, Precision, block_on, record_bytes_async, record_bytes_async_as,
+};
 use gan_studio::latent;
 use gan_studio::model::{CdcganConfig, DcganConfig, MlpGanConfig, ModelConfig, ModelKind};
 use gan_studio::train::sample;
@@ -46,6 +48,38 @@ fn all_models() -> Vec<ModelConfig> {
         ModelConfig::Dcgan(DcganConfig::default()),
         ModelConfig::Cdcgan(CdcganConfig::half_width()),
     ]
+}
+
+#[test]
+fn half_precision_weights_are_half_the_size_and_draw_nearly_the_same() {
+    for config in all_models() {
+        let (checkpoint, expected) = checkpoint_of(&config, 6);
+        let generator = checkpoint.load_generator(&device()).unwrap();
+        let half = block_on(record_bytes_async_as(&generator, Precision::F16)).unwrap();
+        let ratio = half.len() as f64 / checkpoint.generator.len() as f64;
+        assert!((0.45..0.55).contains(&ratio), "f16/f32 size ratio {ratio}");
+        let loaded = Checkpoint {
+            generator: half,
+            ..checkpoint
+        };
+        let restored = Checkpoint::from_bytes(&loaded.to_bytes())
+            .unwrap()
+            .load_generator(&device())
+            .unwrap();
+        let got = outputs(&restored, &config);
+        let worst = got
+            .iter()
+            .zip(&expected)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        // f16 keeps ~3 decimal digits; pixels are in [-1, 1], so this is under a grey level.
+        assert!(
+            worst < 4e-3,
+            "{}: worst pixel error {worst}",
+            config.kind().name()
+        );
+        assert_ne!(got, vec![0.0; got.len()]);
+    }
 }
 
 #[test]

@@ -9,7 +9,9 @@ use std::time::Instant;
 use burn::prelude::*;
 use burn::tensor::Bytes;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use gan_studio::checkpoint::{Checkpoint, TrainingState, block_on, record_bytes_async};
+use gan_studio::checkpoint::{
+    Checkpoint, Precision, TrainingState, block_on, record_bytes_async, record_bytes_async_as,
+};
 use gan_studio::data::MnistSet;
 use gan_studio::eval::{
     Classifier, ClassifierConfig, ClassifierFile, ClassifierTrainConfig, ClassifierTrainer,
@@ -64,6 +66,9 @@ enum Command {
         /// Keep only the generator (enough for the explorer, not for further training).
         #[arg(long)]
         generator_only: bool,
+        /// Store the weights as 16-bit floats (half the download; loads as f32).
+        #[arg(long)]
+        f16: bool,
     },
     /// Train the MNIST digit classifier that `gan eval` scores generators with.
     TrainClassifier(TrainClassifierArgs),
@@ -418,7 +423,8 @@ pub fn main() -> ExitCode {
             weights,
             out,
             generator_only,
-        } => export(&weights, &out, generator_only),
+            f16,
+        } => export(&weights, &out, generator_only, f16),
         Command::TrainClassifier(args) => train_classifier(args),
         Command::Eval(args) => eval(args),
     };
@@ -779,15 +785,26 @@ fn inspect(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn export(weights: &Path, out: &Path, generator_only: bool) -> Result<(), String> {
+fn export(weights: &Path, out: &Path, generator_only: bool, f16: bool) -> Result<(), String> {
     let mut checkpoint = read_checkpoint(weights)?;
+    let err = |e: gan_studio::checkpoint::CheckpointError| format!("{}: {e}", weights.display());
     // Load once to be sure the weights are sound before writing them anywhere.
-    checkpoint
-        .load_generator(&Device::flex())
-        .map_err(|e| format!("{}: {e}", weights.display()))?;
+    let device = Device::flex();
+    let generator = checkpoint.load_generator(&device).map_err(err)?;
     checkpoint.optimizers = None;
     if generator_only {
         checkpoint.discriminator = None;
+    }
+    if f16 {
+        let half = |module_bytes: Result<Vec<u8>, _>| module_bytes.map_err(err);
+        checkpoint.generator = half(block_on(record_bytes_async_as(&generator, Precision::F16)))?;
+        if checkpoint.discriminator.is_some() {
+            let discriminator = checkpoint.load_discriminator(&device).map_err(err)?;
+            checkpoint.discriminator = Some(half(block_on(record_bytes_async_as(
+                &discriminator,
+                Precision::F16,
+            )))?);
+        }
     }
     let bytes = checkpoint.to_bytes();
     write_atomically(out, &bytes)?;
