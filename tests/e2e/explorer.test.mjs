@@ -25,37 +25,15 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { inflateSync } from "node:zlib";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { chromium } from "playwright-core";
+import {
+  DIST, TEST_TIMEOUT, WAIT_TIMEOUT, WEBGPU_ARGS, NO_WEBGPU_ARGS,
+  launch, closeContext, closeAll, watchErrors, assertNoErrors, decodePng, downloadFile,
+} from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
-const DIST = resolve(process.env.GAN_DIST ?? fileURLToPath(new URL("../../dist", import.meta.url)));
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-
-const TEST_TIMEOUT = 5 * 60_000; // per test: SwiftShader compiles every kernel on first use
-const WAIT_TIMEOUT = 4 * 60_000; // per wait inside a test
-
-const BASE_ARGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
-const WEBGPU_ARGS = [
-  "--enable-unsafe-webgpu",
-  "--use-webgpu-adapter=swiftshader",
-  "--use-angle=swiftshader",
-];
-const NO_WEBGPU_ARGS = ["--disable-webgpu"];
 
 const IMAGE = 32; // DCGAN image size
 const GAP = 1;
@@ -63,48 +41,6 @@ const gridSide = (n) => n * (IMAGE + GAP) + GAP;
 
 // ------------------------------------------------------------------ browser and pages
 
-const profiles = [];
-const contexts = [];
-
-/** Launches Chromium with a fresh profile; `extraArgs` picks WebGPU on or off. */
-async function launch(extraArgs) {
-  const profile = mkdtempSync(join(tmpdir(), "gan-studio-e2e-"));
-  profiles.push(profile);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    // We pass --headless=new ourselves; Playwright's own headless switch is left off.
-    headless: false,
-    ignoreDefaultArgs: ["--headless"],
-    args: [...BASE_ARGS, ...extraArgs],
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 1600 },
-  });
-  context.setDefaultTimeout(WAIT_TIMEOUT);
-  contexts.push(context);
-  return context;
-}
-
-async function closeContext(context) {
-  const i = contexts.indexOf(context);
-  if (i >= 0) contexts.splice(i, 1);
-  await context.close().catch(() => {});
-}
-
-/** Collects console errors and uncaught exceptions of a page. */
-function watchErrors(page) {
-  const errors = [];
-  page.on("console", (msg) => {
-    if (msg.type() !== "error") return;
-    const where = msg.location()?.url ?? "";
-    // The page declares no icon, so Chromium asks for /favicon.ico on its own and logs the
-    // 404 as a console error. That is the browser's request, not the app's: ignored.
-    if (/\/favicon\.ico$/.test(where)) return;
-    errors.push(`console.error: ${msg.text()}${where ? ` (${where})` : ""}`);
-  });
-  page.on("pageerror", (error) => errors.push(`pageerror: ${error.stack ?? error.message}`));
-  page.on("crash", () => errors.push("the page crashed"));
-  return errors;
-}
 
 const statusOf = (page) =>
   page.$eval("#status", (el) => ({ state: el.dataset.state, text: el.textContent }));
@@ -262,87 +198,12 @@ function maxAbsDiff(a, b) {
 
 const countDiff = (a, b) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
 
-function assertNoErrors(errors, what) {
-  assert.deepEqual(errors, [], `${what}: console errors or uncaught exceptions`);
-}
-
 // ------------------------------------------------------------------ PNG
-
-/** Decodes an 8-bit, non-interlaced PNG into { width, height, channels, pixels }. */
-function decodePng(bytes) {
-  const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  assert.deepEqual([...bytes.subarray(0, 8)], SIGNATURE, "PNG signature");
-  let offset = 8;
-  let header = null;
-  const idat = [];
-  let sawEnd = false;
-  while (offset + 8 <= bytes.length) {
-    const length = bytes.readUInt32BE(offset);
-    const type = bytes.toString("latin1", offset + 4, offset + 8);
-    const data = bytes.subarray(offset + 8, offset + 8 + length);
-    if (offset === 8) assert.equal(type, "IHDR", "the first PNG chunk is IHDR");
-    if (type === "IHDR") {
-      header = {
-        width: data.readUInt32BE(0),
-        height: data.readUInt32BE(4),
-        bitDepth: data[8],
-        colorType: data[9],
-        interlace: data[12],
-      };
-    } else if (type === "IDAT") idat.push(data);
-    else if (type === "IEND") sawEnd = true;
-    offset += 12 + length;
-  }
-  assert.ok(header, "PNG has an IHDR chunk");
-  assert.ok(sawEnd, "PNG ends with IEND");
-  const { width, height, bitDepth, colorType, interlace } = header;
-  assert.equal(bitDepth, 8, "PNG bit depth");
-  assert.equal(interlace, 0, "PNG interlace");
-  const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colorType];
-  assert.ok(channels, `PNG colour type ${colorType}`);
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels;
-  assert.equal(raw.length, height * (stride + 1), "PNG image data size");
-  const pixels = new Uint8Array(height * stride);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)];
-    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    const out = pixels.subarray(y * stride, (y + 1) * stride);
-    const prev = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : new Uint8Array(stride);
-    for (let x = 0; x < stride; x++) {
-      const a = x >= channels ? out[x - channels] : 0;
-      const b = prev[x];
-      const c = x >= channels ? prev[x - channels] : 0;
-      let predictor;
-      switch (filter) {
-        case 0: predictor = 0; break;
-        case 1: predictor = a; break;
-        case 2: predictor = b; break;
-        case 3: predictor = (a + b) >> 1; break;
-        case 4: {
-          const p = a + b - c;
-          const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
-          predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-          break;
-        }
-        default: assert.fail(`PNG filter type ${filter}`);
-      }
-      out[x] = (line[x] + predictor) & 0xff;
-    }
-  }
-  return { width, height, channels, pixels };
-}
 
 /** Downloads the PNG that clicking `button` produces; returns its name and decoded image. */
 async function downloadPng(page, button) {
-  const [download] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
-  const failure = await download.failure();
-  assert.equal(failure, null, `download failed: ${failure}`);
-  const stream = await download.createReadStream();
-  const chunks = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  const bytes = Buffer.concat(chunks);
-  return { name: download.suggestedFilename(), bytes, png: decodePng(bytes) };
+  const { name, bytes } = await downloadFile(page, button);
+  return { name, bytes, png: decodePng(bytes) };
 }
 
 /** Asserts a PNG is `canvas` scaled by `scale` with nearest-neighbour (crisp) pixels. */
@@ -380,9 +241,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const context of [...contexts]) await closeContext(context);
+  await closeAll();
   await server?.close();
-  for (const profile of profiles) rmSync(profile, { recursive: true, force: true });
 });
 
 describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
