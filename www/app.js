@@ -1,7 +1,10 @@
 // GAN Studio's page script: the explorer's controls, drawing and URL state.
 // The model work happens in Rust (window.wasmBindings, see src/web/mod.rs); this file only
 // wires the DOM to it. Every redraw goes through `Coalescer`, so a fast slider drag never
-// queues stale frames: while a draw is running only the newest request is kept.
+// queues stale frames: while a draw is running only the newest request is kept. The trainer
+// panel lives in trainer.js; the explorer can draw its generator (`Explorer.adoptModel`).
+
+import { TrainerPanel } from "./trainer.js";
 
 const MODELS = ["dcgan", "cdcgan", "mlp"];
 const GRID_GAP = 1; // black pixels between cells
@@ -138,7 +141,8 @@ class Explorer {
     this.studio = studio;
     this.state = stateFromHash();
     this.info = null; // the loaded model's description
-    this.customModel = null; // name of a checkpoint loaded from disk
+    this.customModel = null; // name of a checkpoint loaded from disk (or of a trainer snapshot)
+    this.customLabel = null; // how the model menu shows it
     this.z = new Float32Array(0); // the grid's latent vectors [cells, nz]
     this.endpoints = { z1: null, z2: null }; // explicit endpoint vectors (from cells)
     this.gridDraws = new Coalescer();
@@ -173,6 +177,22 @@ class Explorer {
     this.state.model = name;
     this.resetLatents();
     this.syncControls();
+  }
+
+  /**
+   * Shows a model the Studio already holds (the trainer's generator, put there by
+   * `Studio.useGenerator`): `info` is its description, `name` the model menu's entry.
+   */
+  adoptModel(info, name) {
+    this.info = info;
+    this.state.model = name;
+    this.customModel = name;
+    this.customLabel = `${name} (from the trainer)`;
+    this.resetLatents();
+    this.syncControls();
+    $("load-error").hidden = true;
+    setStatus(`Ready: ${name}`, "ready");
+    this.redrawAll();
   }
 
   resetLatents() {
@@ -350,7 +370,7 @@ class Explorer {
         select.add(option);
       }
       option.value = s.model;
-      option.textContent = `${s.model} (loaded file)`;
+      option.textContent = this.customLabel ?? `${s.model} (loaded file)`;
     }
     select.value = s.model;
     $("seed").value = s.seed;
@@ -539,6 +559,7 @@ class Explorer {
       const bytes = new Uint8Array(await file.arrayBuffer());
       this.applyCheckpoint(bytes, file.name);
       this.customModel = file.name;
+      this.customLabel = null;
       this.syncControls();
       $("load-error").hidden = true;
       setStatus(`Ready: ${file.name}`, "ready");
@@ -617,6 +638,14 @@ async function main() {
   await explorer.draw($("interp-canvas"), wasm.sampleZ(0, 1, explorer.nz), explorer.labelsFor(1), 1, 1);
 
   explorer.bind();
+  const trainer = new TrainerPanel({
+    wasm,
+    studio,
+    fetchBytes: fetchWithProgress,
+    showInExplorer: (info, name) => explorer.adoptModel(info, name),
+  });
+  trainer.bind();
+  explorer.trainer = trainer; // window.ganStudio.trainer, for the console and the tests
   $("app").hidden = false;
   $("progress").hidden = true;
   setStatus(`Ready: ${wanted}`, "ready");

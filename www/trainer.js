@@ -1,0 +1,1018 @@
+// GAN Studio's trainer panel: trains a GAN on MNIST in the page, on the explorer's device.
+//
+// The model work is the wasm `Trainer` (src/web/trainer.rs); this file owns the panel's
+// controls, the play loop and the live views. Three rules keep the page responsive:
+// - every call into the Trainer goes through one queue (`exclusive`), so calls never overlap
+//   and always see the run in the order the user asked for;
+// - training runs in chunks of steps sized to about CHUNK_TARGET_MS each, and the loop yields
+//   to the event loop between chunks, so explorer sliders keep moving;
+// - each chunk costs one asynchronous read (its losses), and a view refresh (every N steps)
+//   one more (the progress grid). Nothing here blocks on the GPU.
+
+const $ = (id) => document.getElementById(id);
+
+/** The model presets: their model settings and the shipped checkpoint to fine-tune, if any. */
+export const PRESETS = {
+  mlp: { model: { kind: "mlp", nz: 100, hidden: 256, init: "default" }, shipped: "mlp" },
+  dcgan: { model: { kind: "dcgan", nz: 100, ngf: 32, ndf: 32, init: "dcgan" }, shipped: "dcgan" },
+  // The course's width; nothing is shipped at this width (weights/cdcgan.bpk is half width).
+  cdcgan: { model: { kind: "cdcgan", nz: 100, ngf: 128, ndf: 64, init: "dcgan" }, shipped: null },
+  "cdcgan-half": { model: { kind: "cdcgan", nz: 100, ngf: 64, ndf: 32, init: "dcgan" }, shipped: "cdcgan" },
+};
+
+const GAP = 1; // black pixels between grid cells, as in the explorer and `gan sample`
+const CHUNK_TARGET_MS = 200; // wall time one train() call should take while playing
+const MAX_CHUNK = 200; // steps per call at most (the wasm allows 1000)
+const STRIP_LENGTH = 8; // past grids kept in the strip
+const EXPORT_SCALE = 4; // pixel scale of the grid PNG
+const FIGURES = 4; // per step: loss D, loss G, mean D(x), mean D(G(z))
+const FIGURE_NAMES = ["the D loss", "the G loss", "mean D(x)", "mean D(G(z))"];
+// Which of the four figures each step mode measures (the others are NaN by design).
+const MEASURED = { both: [0, 1, 2, 3], d: [0, 2, 3], g: [1, 3] };
+const COLORS = { lossD: "#58a6ff", lossG: "#f0883e", dReal: "#7ee787", dFake: "#d2a8ff" };
+
+/** Resolves on the next turn of the event loop (input events and paints run before it). */
+const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The error's message, for any thrown value. */
+const messageOf = (error) => (error && error.message ? error.message : String(error));
+
+/** A figure for display: 3 decimals, or a dash where it was not measured. */
+const formatFigure = (v) => (Number.isNaN(v) ? "–" : Number.isFinite(v) ? v.toFixed(3) : String(v));
+
+/** The smallest 1, 2 or 5 times a power of ten that is >= x (x >= 1). */
+function niceCeil(x) {
+  const power = 10 ** Math.floor(Math.log10(Math.max(1, x)));
+  return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= x);
+}
+
+/** Saves `blob` as a download named `name`. */
+function saveBlob(blob, name) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+/** Saves a canvas as a PNG download. */
+function saveCanvas(canvas, name) {
+  canvas.toBlob((blob) => saveBlob(blob, name), "image/png");
+}
+
+/** Puts a wasm `Rendered` picture on `canvas` (resizing it) and frees the wasm object. */
+function paint(canvas, rendered) {
+  const { width, height } = rendered;
+  const pixels = new Uint8ClampedArray(rendered.rgba);
+  rendered.free();
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);
+  canvas.dataset.renderCount = Number(canvas.dataset.renderCount ?? 0) + 1;
+}
+
+/** Reads a whole number from an input; throws a message naming the setting otherwise. */
+function intFrom(id, name) {
+  const text = $(id).value.trim();
+  if (!/^\d+$/.test(text)) throw new Error(`${name} must be a whole number, got "${text}"`);
+  return Number(text);
+}
+
+/** Reads a number from an input; throws a message naming the setting otherwise. */
+function numberFrom(id, name) {
+  const text = $(id).value.trim();
+  const value = Number(text);
+  if (text === "" || !Number.isFinite(value)) throw new Error(`${name} must be a number, got "${text}"`);
+  return value;
+}
+
+// ---------------------------------------------------------------- charts
+
+/**
+ * Draws line series over training steps on a canvas: `steps` is the x of every point, each
+ * series `{ label, color, values }` its y (NaN points are skipped). When there are more
+ * points than pixels, each pixel column shows the mean of its points. `range` fixes the y
+ * range to include (it grows to fit the data).
+ */
+function drawChart(canvas, title, steps, series, range) {
+  // Sharp at any size: the canvas gets the pixels of its box (attribute size while hidden).
+  const scale = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth || canvas.width;
+  const height = canvas.clientHeight || canvas.height;
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(scale, 0, 0, scale, 0, 0);
+  const pad = { left: 44, right: 8, top: 22, bottom: 20 };
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  ctx.fillStyle = "#0d1117";
+  ctx.fillRect(0, 0, width, height);
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+
+  const n = steps.length;
+  const buckets = Math.max(1, Math.min(n, plotW));
+  const lines = series.map((s) => {
+    const points = [];
+    for (let b = 0; b < buckets; b++) {
+      const lo = Math.floor((b * n) / buckets);
+      const hi = Math.max(lo + 1, Math.floor(((b + 1) * n) / buckets));
+      let sum = 0;
+      let count = 0;
+      let stepSum = 0;
+      for (let i = lo; i < hi && i < n; i++) {
+        if (Number.isFinite(s.values[i])) {
+          sum += s.values[i];
+          stepSum += steps[i];
+          count++;
+        }
+      }
+      if (count) points.push([stepSum / count, sum / count]);
+    }
+    return { ...s, points };
+  });
+  let [yMin, yMax] = range;
+  for (const line of lines) {
+    for (const [, y] of line.points) {
+      yMin = Math.min(yMin, y);
+      yMax = Math.max(yMax, y);
+    }
+  }
+  if (yMax - yMin < 1e-6) yMax = yMin + 1;
+  const xMin = n ? steps[0] : 0;
+  const xMax = n > 1 ? steps[n - 1] : xMin + 1;
+  const x = (step) => pad.left + ((step - xMin) / Math.max(1e-9, xMax - xMin)) * plotW;
+  const y = (v) => pad.top + (1 - (v - yMin) / (yMax - yMin)) * plotH;
+
+  // grid lines and y labels at the bottom, middle and top
+  ctx.strokeStyle = "#30363d";
+  ctx.fillStyle = "#9aa7b4";
+  ctx.lineWidth = 1;
+  ctx.textAlign = "right";
+  for (const v of [yMin, (yMin + yMax) / 2, yMax]) {
+    ctx.beginPath();
+    ctx.moveTo(pad.left, Math.round(y(v)) + 0.5);
+    ctx.lineTo(width - pad.right, Math.round(y(v)) + 0.5);
+    ctx.stroke();
+    ctx.fillText(v.toFixed(2), pad.left - 4, y(v));
+  }
+  ctx.textAlign = "left";
+  ctx.fillText(n ? `step ${xMin}` : "no steps yet", pad.left, height - pad.bottom / 2);
+  if (n > 1) {
+    ctx.textAlign = "right";
+    ctx.fillText(`step ${xMax}`, width - pad.right, height - pad.bottom / 2);
+  }
+
+  // title and legend
+  ctx.textAlign = "left";
+  ctx.fillStyle = "#e6edf3";
+  ctx.fillText(title, pad.left, pad.top / 2);
+  let legendX = width - pad.right;
+  ctx.textAlign = "right";
+  for (const line of [...lines].reverse()) {
+    ctx.fillStyle = line.color;
+    ctx.fillText(`— ${line.label}`, legendX, pad.top / 2);
+    legendX -= ctx.measureText(`— ${line.label}`).width + 12;
+  }
+
+  for (const line of lines) {
+    ctx.strokeStyle = line.color;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    line.points.forEach(([px, py], i) => (i ? ctx.lineTo(x(px), y(py)) : ctx.moveTo(x(px), y(py))));
+    if (line.points.length === 1) {
+      const [px, py] = line.points[0];
+      ctx.arc(x(px), y(py), 2, 0, 2 * Math.PI);
+    }
+    ctx.stroke();
+  }
+  canvas.dataset.points = String(n);
+}
+
+// ---------------------------------------------------------------- the panel
+
+/**
+ * The trainer panel. `wasm` is `window.wasmBindings`; `studio` the explorer's Studio (the
+ * device both share); `fetchBytes(url, onProgress)` downloads with progress; and
+ * `showInExplorer(info, name)` makes the explorer show the model the Studio now holds.
+ */
+export class TrainerPanel {
+  constructor({ wasm, studio, fetchBytes, showInExplorer }) {
+    this.wasm = wasm;
+    this.studio = studio;
+    this.fetchBytes = fetchBytes;
+    this.showInExplorer = showInExplorer;
+    this.trainer = null; // the wasm Trainer, made once the digits are downloaded
+    this.trainerReady = null; // promise of it (the download happens once)
+    this.queue = Promise.resolve(); // every Trainer call runs after the previous one
+    this.queued = 0; // Trainer calls queued or running
+    this.tasks = 0; // user actions under way (downloads included)
+    this.run = null; // the current run's info (JSON from the Trainer, parsed)
+    this.startStep = 0; // the step the current run started (or resumed) at
+    this.playing = false;
+    this.playGeneration = 0; // bumped by every Play, so a stale loop stops
+    this.resumeOnVisible = false;
+    this.chunk = 1; // steps per train() call while playing, adapted to CHUNK_TARGET_MS
+    this.rate = []; // recent [time ms, step] samples while playing, for steps/s
+    this.stepsPerSecond = null;
+    this.history = { step: [], lossD: [], lossG: [], dReal: [], dFake: [] };
+    this.fixed = null; // the progress grid's fixed noise { z, labels, rows, cols }
+    this.gridDraws = 0;
+    this.snapshots = []; // the strip: { step, canvas }, oldest first
+    this.lastSnapshotStep = null;
+    this.viewsStep = null; // the step the charts and the grid last showed
+    this.diverged = null; // the divergence message, until Reset
+    this.error = null; // the message shown in #train-error
+    this.upload = null; // { name, bytes } of the last uploaded checkpoint (Reset reloads it)
+    this.shipped = new Map(); // name -> bytes of the shipped checkpoints fetched so far
+  }
+
+  // ------------------------------------------------------------ state for the tests
+
+  /** A summary of the panel for the browser tests and the console. */
+  get state() {
+    const h = this.history;
+    const last = h.step.length - 1;
+    return {
+      ready: this.trainer !== null,
+      hasRun: this.run !== null,
+      step: this.step,
+      startStep: this.startStep,
+      playing: this.playing,
+      busy: this.tasks > 0 || this.queued > 0,
+      historyLength: h.step.length,
+      last: last < 0 ? null : {
+        step: h.step[last], lossD: h.lossD[last], lossG: h.lossG[last],
+        dReal: h.dReal[last], dFake: h.dFake[last],
+      },
+      gridDraws: this.gridDraws,
+      snapshots: this.snapshots.map((s) => s.step),
+      chunk: this.chunk,
+      stepsPerSecond: this.stepsPerSecond,
+      diverged: this.diverged,
+      error: this.error,
+      kind: this.run?.kind ?? null,
+      train: this.run?.train ?? null,
+      config: this.run?.config ?? null,
+    };
+  }
+
+  /** The run's step counter (0 without a run). */
+  get step() {
+    return this.run ? this.run.step : 0;
+  }
+
+  // ------------------------------------------------------------ plumbing
+
+  /** Runs `job` after every Trainer call queued before it; resolves to its result. */
+  exclusive(job) {
+    this.queued++;
+    const result = this.queue.then(() => job());
+    this.queue = result.then(() => {}, () => {}).then(() => {
+      this.queued--;
+    });
+    return result;
+  }
+
+  /** Runs a user action: errors go to #train-error, never to the page's status line. */
+  async task(action) {
+    this.tasks++;
+    this.syncButtons();
+    try {
+      await action();
+    } catch (error) {
+      console.warn(error); // shown to the user below; a warning, not a page error
+      this.showError(messageOf(error));
+    } finally {
+      this.tasks--;
+      this.syncButtons();
+    }
+  }
+
+  /** Shows a message in the panel's alert box. */
+  showError(message) {
+    this.error = message;
+    $("train-error").textContent = message;
+    $("train-error").hidden = false;
+  }
+
+  /** Clears the alert box (a divergence message stays until Reset). */
+  clearError() {
+    if (this.diverged) return;
+    this.error = null;
+    $("train-error").hidden = true;
+    $("train-error").textContent = "";
+  }
+
+  /** Shows a passing note (not an error) under the controls. */
+  say(text) {
+    $("train-message").textContent = text;
+  }
+
+  /** Downloads the MNIST digits once (with progress) and makes the wasm Trainer. */
+  ensureTrainer() {
+    if (this.trainer) return Promise.resolve(this.trainer);
+    if (!this.trainerReady) {
+      this.trainerReady = (async () => {
+        if (typeof this.wasm.Trainer !== "function") {
+          throw new Error("this build of the page has no trainer (wasm Trainer is missing)");
+        }
+        const bytes = await this.download("data/mnist.bin", "the MNIST digits");
+        this.say("Decoding the digits…");
+        await yieldToPage();
+        this.trainer = new this.wasm.Trainer(this.studio, bytes);
+        this.say("");
+        return this.trainer;
+      })();
+      // A failed download may be retried by the next action.
+      this.trainerReady.catch(() => {
+        this.trainerReady = null;
+      });
+    }
+    return this.trainerReady;
+  }
+
+  /** Fetches `url` (relative to the page) with the panel's progress bar. */
+  async download(url, what) {
+    const bar = $("train-download-progress");
+    bar.hidden = false;
+    bar.value = 0;
+    this.say(`Downloading ${what}…`);
+    try {
+      return await this.fetchBytes(url, (f) => {
+        bar.value = f;
+        this.say(`Downloading ${what}: ${Math.round(f * 100)}%`);
+      });
+    } catch (error) {
+      throw new Error(`Could not download ${what} (${url}): ${messageOf(error)}`);
+    } finally {
+      bar.hidden = true;
+      this.say("");
+    }
+  }
+
+  // ------------------------------------------------------------ settings
+
+  /** The model settings in the form, as the Trainer's model JSON. */
+  modelConfig() {
+    const preset = PRESETS[$("train-preset").value];
+    const config = {
+      kind: preset.model.kind,
+      nz: intFrom("train-nz", "nz"),
+      init: $("train-init").value,
+    };
+    if (config.kind === "mlp") config.hidden = intFrom("train-ngf", "the hidden width");
+    else {
+      config.ngf = intFrom("train-ngf", "ngf");
+      config.ndf = intFrom("train-ndf", "ndf");
+    }
+    return config;
+  }
+
+  /** The optimisation settings in the form, as the Trainer's train JSON. */
+  trainConfig() {
+    return {
+      lr_g: numberFrom("train-lr-g", "the G learning rate"),
+      lr_d: numberFrom("train-lr-d", "the D learning rate"),
+      beta1: numberFrom("train-beta1", "beta1"),
+      beta2: this.run?.train?.beta2 ?? 0.999,
+      batch_size: intFrom("train-batch", "the batch size"),
+      loss: $("train-loss").value,
+      seed: intFrom("train-seed", "the seed"),
+    };
+  }
+
+  /** Steps of the budget (counted from the step the run started at). */
+  get budget() {
+    const value = Number($("train-budget").value);
+    return Number.isInteger(value) && value > 0 ? value : 1;
+  }
+
+  /** Refresh the views every this many steps. */
+  get refreshEvery() {
+    const value = Number($("train-refresh").value);
+    return Number.isInteger(value) && value > 0 ? value : 10;
+  }
+
+  /** Steps between two grids of the strip: about an eighth of the budget, a multiple of N. */
+  get snapshotEvery() {
+    const n = this.refreshEvery;
+    return n * niceCeil(this.budget / (STRIP_LENGTH * n));
+  }
+
+  /** Fills the model fields with a preset's defaults. */
+  applyPreset(name) {
+    const { model, shipped } = PRESETS[name];
+    $("train-nz").value = model.nz;
+    $("train-ngf").value = model.kind === "mlp" ? model.hidden : model.ngf;
+    $("train-ndf").value = model.kind === "mlp" ? "" : model.ndf;
+    $("train-init").value = model.init;
+    const start = $("train-start");
+    start.querySelector('option[value="shipped"]').disabled = !shipped;
+    if (start.value === "shipped" && !shipped) start.value = "scratch";
+    if (start.value === "upload") start.value = "scratch";
+    this.syncModelFields();
+  }
+
+  /** Labels and enables the model fields for the preset and start chosen. */
+  syncModelFields() {
+    const mlp = PRESETS[$("train-preset").value].model.kind === "mlp";
+    $("train-ngf-label").textContent = mlp ? "hidden width" : "ngf";
+    $("train-ndf-row").hidden = mlp;
+    // Fine-tuning keeps the checkpoint's architecture: its settings are shown, not chosen.
+    const fromFile = $("train-start").value !== "scratch";
+    for (const id of ["train-nz", "train-ngf", "train-ndf", "train-init"]) $(id).disabled = fromFile;
+    $("train-from-file-hint").hidden = !fromFile;
+  }
+
+  /** Shows the run's settings in the form (after a reset, a fine-tune or an upload). */
+  showRunSettings() {
+    const { config, train } = this.run;
+    $("train-nz").value = config.nz;
+    $("train-ngf").value = config.kind === "mlp" ? config.hidden : config.ngf;
+    $("train-ndf").value = config.kind === "mlp" ? "" : config.ndf;
+    $("train-init").value = config.init;
+    $("train-lr-g").value = train.lr_g;
+    $("train-lr-d").value = train.lr_d;
+    $("train-beta1").value = train.beta1;
+    $("train-batch").value = train.batch_size;
+    $("train-loss").value = train.loss;
+    $("train-seed").value = train.seed;
+    this.syncModelFields();
+  }
+
+  /** The preset a model config belongs to (a cDCGAN narrower than the course's is "half"). */
+  static presetOf(config) {
+    if (config.kind !== "cdcgan") return config.kind;
+    const course = PRESETS.cdcgan.model;
+    return config.ngf === course.ngf && config.ndf === course.ndf ? "cdcgan" : "cdcgan-half";
+  }
+
+  /** A model setting changed: it waits for Reset (said next to the fields). */
+  modelSettingChanged() {
+    $("train-pending").hidden = this.run === null;
+  }
+
+  /** An optimiser setting changed: the run takes it at once, without a reset. */
+  trainSettingChanged(input) {
+    if (!this.run) return;
+    this.task(async () => {
+      let config;
+      try {
+        config = this.trainConfig();
+        config.seed = this.run.train.seed; // the run keeps its seed; a new one waits for Reset
+        await this.exclusive(() => this.trainer.setTrainConfig(JSON.stringify(config)));
+      } catch (error) {
+        this.showRunSettings(); // back to the values the run uses
+        throw new Error(`${messageOf(error)}. The run keeps its settings.`);
+      }
+      this.run.train = { ...this.run.train, ...config };
+      this.clearError();
+      this.say(`${input.labels?.[0]?.textContent ?? "Setting"} changed; the run goes on from step ${this.step}.`);
+    });
+  }
+
+  // ------------------------------------------------------------ runs
+
+  /** Makes sure a run exists (the first action of a visit starts one from the form). */
+  async ensureRun() {
+    await this.ensureTrainer();
+    if (!this.run) await this.startRun();
+  }
+
+  /**
+   * Starts a run from the form: from scratch, from the preset's shipped weights (fine-tuning)
+   * or from the uploaded checkpoint again. The old run stays if this fails.
+   */
+  async startRun() {
+    await this.ensureTrainer();
+    const start = $("train-start").value;
+    const train = JSON.stringify(this.trainConfig());
+    let info;
+    if (start === "scratch") {
+      const model = JSON.stringify(this.modelConfig());
+      info = await this.exclusive(() => this.trainer.reset(model, train));
+    } else {
+      let bytes;
+      if (start === "upload" && this.upload) bytes = this.upload.bytes;
+      else {
+        const name = PRESETS[$("train-preset").value].shipped;
+        if (!name) throw new Error("No shipped weights for this preset: choose \"from scratch\"");
+        bytes = this.shipped.get(name) ?? (await this.download(`weights/${name}.bpk`, `the ${name} weights`));
+        this.shipped.set(name, bytes);
+      }
+      info = await this.exclusive(() => this.trainer.resume(bytes, train));
+    }
+    await this.adoptRun(info);
+  }
+
+  /** Takes the Trainer's new run (its info JSON): clears the history and redraws every view. */
+  async adoptRun(infoJson) {
+    this.run = JSON.parse(infoJson);
+    this.startStep = this.run.step;
+    this.history = { step: [], lossD: [], lossG: [], dReal: [], dFake: [] };
+    this.snapshots = [];
+    this.lastSnapshotStep = null;
+    this.diverged = null;
+    this.chunk = 1;
+    this.rate = [];
+    this.stepsPerSecond = null;
+    this.clearError();
+    $("train-pending").hidden = true;
+    $("train-preset").value = TrainerPanel.presetOf(this.run.config);
+    this.showRunSettings();
+    this.makeFixedNoise();
+    this.showCounters();
+    this.viewsStep = this.run.step;
+    this.drawCharts();
+    this.drawStrip();
+    await this.drawRealDigits();
+    await this.drawGrid();
+  }
+
+  /** The progress grid's noise: fixed for the run (seeded by its seed, as `gan train`'s). */
+  makeFixedNoise() {
+    const side = Number($("train-grid-size").value) || 4;
+    const count = side * side;
+    const seed = (this.run.train.seed ^ 0xf1ed) >>> 0;
+    const z = this.wasm.sampleZ(seed, count, this.run.nz);
+    const labels = this.run.conditional
+      ? this.wasm.oneHot(Uint8Array.from({ length: count }, (_, i) => i % 10))
+      : undefined;
+    this.fixed = { z, labels, rows: side, cols: side };
+  }
+
+  /** Reset: a new run from the form's settings (the way out of a diverged run). */
+  reset() {
+    this.pause();
+    this.task(async () => {
+      this.diverged = null;
+      this.clearError();
+      await this.startRun();
+      this.say(`New run: ${this.describeRun()}.`);
+    });
+  }
+
+  /** One line about the run: model, where it started and its key settings. */
+  describeRun() {
+    const { config, train } = this.run;
+    const width = config.kind === "mlp" ? `hidden ${config.hidden}` : `ngf ${config.ngf}, ndf ${config.ndf}`;
+    return `${config.kind} (nz ${config.nz}, ${width}) at step ${this.run.step}, batch ${train.batch_size}, ` +
+      `lr ${train.lr_g}/${train.lr_d}, ${train.loss} loss`;
+  }
+
+  // ------------------------------------------------------------ training
+
+  /** Play: trains in chunks until Pause, the budget, a divergence or an error. */
+  play() {
+    if (this.playing) return;
+    if (this.diverged) {
+      this.showError(this.diverged);
+      return;
+    }
+    this.clearError();
+    this.playing = true;
+    const generation = ++this.playGeneration;
+    this.syncButtons();
+    this.task(async () => {
+      try {
+        await this.ensureRun();
+        if (this.budgetLeft() <= 0) {
+          this.say(`This run has used its budget of ${this.budget} steps: raise the budget to train on.`);
+          return;
+        }
+        this.rate = [[performance.now(), this.step]];
+        while (this.playing && generation === this.playGeneration) {
+          const nextRefresh = (Math.floor(this.step / this.refreshEvery) + 1) * this.refreshEvery;
+          const steps = Math.max(1, Math.min(this.chunk, this.budgetLeft(), nextRefresh - this.step));
+          const started = performance.now();
+          const ok = await this.trainSteps(steps, "both");
+          this.adaptChunk(steps, performance.now() - started);
+          if (!ok) break;
+          if (this.budgetLeft() <= 0) {
+            this.say(`Reached the step budget (${this.budget} steps from step ${this.startStep}): paused.`);
+            break;
+          }
+          await yieldToPage();
+        }
+        // Stopped between two refreshes: show where the run is (unless a newer Play took over).
+        const newerPlay = this.playGeneration > generation + 1;
+        if (!newerPlay && this.viewsStep !== this.step) await this.refreshViews();
+      } finally {
+        if (generation === this.playGeneration) {
+          this.playing = false;
+          this.syncButtons();
+        }
+      }
+    });
+  }
+
+  /** Pause: the loop stops after the chunk under way (the run stays as it is). */
+  pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    this.playGeneration++;
+    this.syncButtons();
+  }
+
+  /** One step by hand: `mode` "both", "d" (D only) or "g" (G only). */
+  stepOnce(mode) {
+    if (this.playing) return;
+    if (this.diverged) {
+      this.showError(this.diverged);
+      return;
+    }
+    this.clearError();
+    this.task(async () => {
+      await this.ensureRun();
+      await this.trainSteps(1, mode);
+    });
+  }
+
+  /** Steps still allowed by the budget. */
+  budgetLeft() {
+    return this.budget - (this.step - this.startStep);
+  }
+
+  /** Sizes the next chunk so one call takes about CHUNK_TARGET_MS (growing at most 2x). */
+  adaptChunk(steps, ms) {
+    const perStep = Math.max(ms / steps, 0.05);
+    const ideal = Math.max(1, Math.floor(CHUNK_TARGET_MS / perStep));
+    this.chunk = Math.min(MAX_CHUNK, ideal, Math.max(1, this.chunk) * 2);
+  }
+
+  /**
+   * Trains `steps` steps, records their figures and refreshes the views when a refresh is
+   * due. Returns false (and pauses) when a figure is NaN or infinite.
+   */
+  async trainSteps(steps, mode) {
+    const run = this.run;
+    const { figures, step } = await this.exclusive(async () => {
+      const figures = await this.trainer.train(steps, mode);
+      return { figures, step: this.trainer.step };
+    });
+    if (this.run !== run) return false; // a Reset or an upload replaced the run meanwhile
+    const ok = this.record(figures, steps, mode, step);
+    const refreshDue = !this.playing || step % this.refreshEvery === 0 || this.budgetLeft() <= 0;
+    if (refreshDue) await this.refreshViews();
+    return ok;
+  }
+
+  /**
+   * Adds the figures of the `steps` steps (taken in `mode`) that ended at step `step` to the
+   * history and the counters. A NaN or infinite figure among those `mode` measures pauses the
+   * run with a message naming it; then it returns false.
+   */
+  record(figures, steps, mode, step) {
+    const first = step - steps + 1;
+    const h = this.history;
+    for (let i = 0; i < steps; i++) {
+      h.step.push(first + i);
+      h.lossD.push(figures[FIGURES * i]);
+      h.lossG.push(figures[FIGURES * i + 1]);
+      h.dReal.push(figures[FIGURES * i + 2]);
+      h.dFake.push(figures[FIGURES * i + 3]);
+    }
+    this.run.step = step;
+    this.measureRate();
+    this.showCounters();
+    const divergence = this.findDivergence(figures, steps, mode, first);
+    if (!divergence) return true;
+    this.diverged = divergence;
+    this.pause();
+    this.showError(divergence);
+    return false;
+  }
+
+  /** The message for the first NaN or infinite figure that `mode` measures, or null. */
+  findDivergence(figures, steps, mode, first) {
+    for (let i = 0; i < steps; i++) {
+      for (const j of MEASURED[mode]) {
+        const v = figures[FIGURES * i + j];
+        if (!Number.isFinite(v)) {
+          return `Training diverged at step ${first + i}: ${FIGURE_NAMES[j]} is ${v}. ` +
+            "Lower the learning rate and press Reset.";
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Updates steps/s from the steps done over the last few seconds of playing. */
+  measureRate() {
+    if (!this.playing) return;
+    const now = performance.now();
+    this.rate.push([now, this.step]);
+    while (this.rate.length > 2 && now - this.rate[1][0] > 3000) this.rate.shift();
+    const [t0, s0] = this.rate[0];
+    if (now > t0 && this.step > s0) this.stepsPerSecond = ((this.step - s0) * 1000) / (now - t0);
+  }
+
+  // ------------------------------------------------------------ views
+
+  /** The step counter, the budget's progress bar, steps/s and the latest figures. */
+  showCounters() {
+    const done = this.step - this.startStep;
+    $("train-step-count").textContent = String(this.step);
+    $("train-step-count").dataset.step = String(this.step);
+    const bar = $("train-progress");
+    bar.max = this.budget;
+    bar.value = Math.min(done, this.budget);
+    $("train-progress-text").textContent = `${done} / ${this.budget}`;
+    $("train-speed").textContent = this.stepsPerSecond === null ? "–" : this.stepsPerSecond.toFixed(1);
+    const h = this.history;
+    const last = h.step.length - 1;
+    const show = (id, values) => {
+      $(id).textContent = last < 0 ? "–" : formatFigure(values[last]);
+    };
+    show("train-loss-d", h.lossD);
+    show("train-loss-g", h.lossG);
+    show("train-d-real", h.dReal);
+    show("train-d-fake", h.dFake);
+  }
+
+  /** Redraws the curves and the progress grid (and adds the grid to the strip when due). */
+  async refreshViews() {
+    this.viewsStep = this.step;
+    this.drawCharts();
+    await this.drawGrid();
+  }
+
+  /** The two charts: the losses, and the mean D outputs on real and fake images. */
+  drawCharts() {
+    const h = this.history;
+    drawChart($("train-loss-chart"), "Loss", h.step, [
+      { label: "D", color: COLORS.lossD, values: h.lossD },
+      { label: "G", color: COLORS.lossG, values: h.lossG },
+    ], [0, 1]);
+    const raw = this.run?.train?.loss === "least-squares";
+    drawChart($("train-d-chart"), raw ? "Mean D score (LSGAN: raw)" : "Mean D output", h.step, [
+      { label: "D(x)", color: COLORS.dReal, values: h.dReal },
+      { label: "D(G(z))", color: COLORS.dFake, values: h.dFake },
+    ], [0, 1]);
+  }
+
+  /** Draws the run's generator on the fixed noise; keeps a copy in the strip when due. */
+  async drawGrid() {
+    const run = this.run;
+    if (!run) return;
+    const { z, labels, rows, cols } = this.fixed;
+    const { rendered, step } = await this.exclusive(async () => ({
+      rendered: await this.trainer.render(z, labels, rows, cols, GAP),
+      step: this.trainer.step,
+    }));
+    if (this.run !== run) {
+      rendered.free(); // drawn for a run that was replaced meanwhile
+      return;
+    }
+    const canvas = $("train-grid");
+    paint(canvas, rendered);
+    canvas.dataset.step = String(step);
+    $("train-grid-step").textContent = `step ${step}`;
+    this.gridDraws++;
+    const due = this.lastSnapshotStep === null || step % this.snapshotEvery === 0 ||
+      this.budgetLeft() <= 0;
+    if (due && step !== this.lastSnapshotStep) this.snapshot(canvas, step);
+  }
+
+  /** Adds a copy of the grid canvas to the strip of past grids (the last STRIP_LENGTH). */
+  snapshot(source, step) {
+    const copy = document.createElement("canvas");
+    copy.width = source.width;
+    copy.height = source.height;
+    copy.getContext("2d").drawImage(source, 0, 0);
+    this.snapshots.push({ step, canvas: copy });
+    while (this.snapshots.length > STRIP_LENGTH) this.snapshots.shift();
+    this.lastSnapshotStep = step;
+    this.drawStrip();
+  }
+
+  /** Shows the strip of past grids, each labelled with its step. */
+  drawStrip() {
+    const strip = $("train-strip");
+    strip.replaceChildren(...this.snapshots.map(({ step, canvas }) => {
+      const figure = document.createElement("figure");
+      canvas.setAttribute("aria-label", `Samples at step ${step}`);
+      const caption = document.createElement("figcaption");
+      caption.textContent = `step ${step}`;
+      figure.append(canvas, caption);
+      return figure;
+    }));
+    $("train-strip-hint").textContent = this.snapshots.length
+      ? `One grid every ${this.snapshotEvery} steps (an eighth of the budget), the last ${STRIP_LENGTH}.`
+      : "";
+  }
+
+  /** Real training digits at the model's size, as many as the progress grid shows. */
+  async drawRealDigits() {
+    const { rows, cols } = this.fixed;
+    const seed = this.run.train.seed >>> 0;
+    const rendered = await this.exclusive(() => this.trainer.realDigits(seed, rows, cols, GAP));
+    paint($("train-real"), rendered);
+  }
+
+  /** A new grid size: new fixed noise (same seed), redrawn with the real digits. */
+  gridSizeChanged() {
+    if (!this.run) return;
+    this.task(async () => {
+      this.makeFixedNoise();
+      await this.drawRealDigits();
+      await this.drawGrid();
+    });
+  }
+
+  // ------------------------------------------------------------ models in and out
+
+  /** Makes the explorer draw (a snapshot of) the run's generator. */
+  useInExplorer() {
+    this.task(async () => {
+      if (!this.run) throw new Error("No run yet: press Play or Step first");
+      const { info, step } = await this.exclusive(() => ({
+        info: this.studio.useGenerator(this.trainer),
+        step: this.trainer.step,
+      }));
+      this.showInExplorer(JSON.parse(info), `trained ${this.run.kind}, step ${step}`);
+      this.say(`The explorer now shows this generator as it was at step ${step}.`);
+    });
+  }
+
+  /** The file name stem of the run's downloads, e.g. gan-studio-dcgan-step120. */
+  fileStem(step = this.step) {
+    return `gan-studio-${this.run?.kind ?? "gan"}-step${step}`;
+  }
+
+  /** Saves the run as a checkpoint (.bpk) that the CLI and this page load. */
+  downloadCheckpoint() {
+    this.task(async () => {
+      if (!this.run) throw new Error("No run yet: press Play or Step first");
+      const { bytes, step } = await this.exclusive(async () => ({
+        bytes: await this.trainer.checkpoint(),
+        step: this.trainer.step,
+      }));
+      saveBlob(new Blob([bytes], { type: "application/octet-stream" }), `${this.fileStem(step)}.bpk`);
+      this.say(`Saved ${this.fileStem(step)}.bpk (${bytes.length} bytes).`);
+    });
+  }
+
+  /** Continues training from an uploaded checkpoint; a bad file leaves the run as it is. */
+  uploadCheckpoint(file) {
+    this.pause();
+    this.task(async () => {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      await this.ensureTrainer();
+      let info;
+      try {
+        info = await this.exclusive(() => this.trainer.resume(bytes, null));
+      } catch (error) {
+        const kept = this.run ? "The current run is kept." : "No run was started.";
+        throw new Error(`${file.name}: ${messageOf(error)}. ${kept}`);
+      }
+      this.upload = { name: file.name, bytes };
+      const option = $("train-start").querySelector('option[value="upload"]');
+      option.textContent = `the uploaded ${file.name}`;
+      option.hidden = false;
+      option.disabled = false;
+      $("train-start").value = "upload";
+      this.diverged = null;
+      await this.adoptRun(info);
+      this.say(`Continuing ${file.name}: ${this.describeRun()}.`);
+    });
+  }
+
+  /** The curves as one PNG (losses above, D outputs below). */
+  exportCurves() {
+    const charts = [$("train-loss-chart"), $("train-d-chart")];
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(...charts.map((c) => c.width));
+    canvas.height = charts.reduce((sum, c) => sum + c.height, 0);
+    const ctx = canvas.getContext("2d");
+    let y = 0;
+    for (const chart of charts) {
+      ctx.drawImage(chart, 0, y);
+      y += chart.height;
+    }
+    saveCanvas(canvas, `${this.fileStem()}-curves.png`);
+  }
+
+  /** The curves' data as CSV: one line per step; a blank where a figure was not measured. */
+  exportCsv() {
+    const h = this.history;
+    const cell = (v) => (Number.isNaN(v) ? "" : Number.isFinite(v) ? String(v) : v > 0 ? "inf" : "-inf");
+    const lines = ["step,loss_d,loss_g,d_real,d_fake"];
+    for (let i = 0; i < h.step.length; i++) {
+      lines.push([h.step[i], cell(h.lossD[i]), cell(h.lossG[i]), cell(h.dReal[i]), cell(h.dFake[i])].join(","));
+    }
+    saveBlob(new Blob([lines.join("\n") + "\n"], { type: "text/csv" }), `${this.fileStem()}-curves.csv`);
+  }
+
+  /** The progress grid as a crisp PNG, EXPORT_SCALE times its size. */
+  exportGrid() {
+    const source = $("train-grid");
+    const canvas = document.createElement("canvas");
+    canvas.width = source.width * EXPORT_SCALE;
+    canvas.height = source.height * EXPORT_SCALE;
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+    saveCanvas(canvas, `${this.fileStem(Number(source.dataset.step ?? this.step))}-grid.png`);
+  }
+
+  /**
+   * The run's generator drawn on `sampleZ(seed, rows * cols, nz)` (digit = column % 10 for
+   * the conditional model), exactly the grid `gan sample --seed` draws: for the browser tests.
+   * Resolves to { width, height, gray } (the red channel of the RGBA pixels).
+   */
+  async renderSample(seed, rows, cols) {
+    const count = rows * cols;
+    const z = this.wasm.sampleZ(seed, count, this.run.nz);
+    const labels = this.run.conditional
+      ? this.wasm.oneHot(Uint8Array.from({ length: count }, (_, i) => (i % cols) % 10))
+      : undefined;
+    const rendered = await this.exclusive(() => this.trainer.render(z, labels, rows, cols, GAP));
+    const { width, height } = rendered;
+    const rgba = rendered.rgba;
+    rendered.free();
+    return { width, height, gray: Array.from({ length: width * height }, (_, i) => rgba[4 * i]) };
+  }
+
+  // ------------------------------------------------------------ controls
+
+  /** Enables the buttons that make sense now and labels Play/Pause. */
+  syncButtons() {
+    const play = $("train-play");
+    play.textContent = this.playing ? "Pause" : "Play";
+    play.setAttribute("aria-pressed", String(this.playing));
+    for (const id of ["train-step", "train-step-d", "train-step-g"]) $(id).disabled = this.playing;
+    for (const id of ["train-use", "train-download", "train-export-curves", "train-export-csv", "train-export-grid"]) {
+      $(id).disabled = this.run === null;
+    }
+    $("train-panel").dataset.playing = String(this.playing);
+    $("train-panel").dataset.busy = String(this.tasks > 0 || this.queued > 0);
+  }
+
+  /** Wires the panel's controls. */
+  bind() {
+    $("train-preset").addEventListener("change", (e) => {
+      this.applyPreset(e.target.value);
+      this.modelSettingChanged();
+    });
+    $("train-start").addEventListener("change", () => {
+      this.syncModelFields();
+      this.modelSettingChanged();
+    });
+    for (const id of ["train-nz", "train-ngf", "train-ndf", "train-init", "train-seed"]) {
+      $(id).addEventListener("change", () => this.modelSettingChanged());
+    }
+    for (const id of ["train-lr-g", "train-lr-d", "train-beta1", "train-batch", "train-loss"]) {
+      $(id).addEventListener("change", (e) => this.trainSettingChanged(e.target));
+    }
+    $("train-budget").addEventListener("change", () => {
+      this.showCounters();
+      if (this.run) this.drawStrip();
+    });
+    $("train-grid-size").addEventListener("change", () => this.gridSizeChanged());
+
+    $("train-play").addEventListener("click", () => (this.playing ? this.pause() : this.play()));
+    $("train-step").addEventListener("click", () => this.stepOnce("both"));
+    $("train-step-d").addEventListener("click", () => this.stepOnce("d"));
+    $("train-step-g").addEventListener("click", () => this.stepOnce("g"));
+    $("train-reset").addEventListener("click", () => this.reset());
+
+    $("train-use").addEventListener("click", () => this.useInExplorer());
+    $("train-download").addEventListener("click", () => this.downloadCheckpoint());
+    $("train-upload").addEventListener("change", (e) => {
+      const file = e.target.files[0];
+      if (file) this.uploadCheckpoint(file);
+      e.target.value = "";
+    });
+    $("train-export-curves").addEventListener("click", () => this.exportCurves());
+    $("train-export-csv").addEventListener("click", () => this.exportCsv());
+    $("train-export-grid").addEventListener("click", () => this.exportGrid());
+
+    // Leaving the tab pauses (the browser would starve the loop anyway); coming back resumes.
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") {
+        if (this.playing) {
+          this.resumeOnVisible = true;
+          this.pause();
+          this.say("Paused while the tab was hidden.");
+        }
+      } else if (this.resumeOnVisible) {
+        this.resumeOnVisible = false;
+        this.say("");
+        this.play();
+      }
+    });
+
+    // The charts take their box's size: redraw them when it changes (and once it is shown).
+    addEventListener("resize", () => this.drawCharts());
+    requestAnimationFrame(() => this.drawCharts());
+
+    this.applyPreset($("train-preset").value);
+    this.showCounters();
+    this.syncButtons();
+  }
+}
