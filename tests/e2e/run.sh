@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs GAN Studio's browser tests (tests/e2e/explorer.test.mjs, plus server.test.mjs for the
-# static server they use) against an existing build.
+# Runs GAN Studio's browser tests (tests/e2e/explorer.test.mjs, trainer.test.mjs, plus
+# server.test.mjs for the static server they use) against an existing build.
 #
 # It does not build the page: run `trunk build --release` first (dist/ at the repository
-# root), or point GAN_DIST at another build. Needs node >= 20, npm, and Chromium at
+# root), or point GAN_DIST at another build. The trainer's tests also run the native CLI
+# (GAN_BIN, by default $CARGO_TARGET_DIR/release/gan: `cargo build --release` makes it). Needs node >= 20, npm, and Chromium at
 # /usr/bin/chromium (or CHROMIUM=/path); the only npm dependency is playwright-core, which
 # never downloads a browser. Exit status: the test run's.
 set -euo pipefail
@@ -11,12 +12,17 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 export GAN_DIST="${GAN_DIST:-$root/dist}"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+export GAN_BIN="${GAN_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/gan-studio/target}/release/gan}"
 # playwright-core never downloads browsers, but make sure nothing tries.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 if [[ ! -f "$GAN_DIST/index.html" ]] || ! compgen -G "$GAN_DIST/*_bg.wasm" >/dev/null; then
   echo "run.sh: no built page at $GAN_DIST (index.html and *_bg.wasm)." >&2
   echo "        Build it first: trunk build --release   (or set GAN_DIST)" >&2
+  exit 2
+fi
+if [[ ! -x "$GAN_BIN" ]]; then
+  echo "run.sh: no gan CLI at $GAN_BIN (cargo build --release, or set GAN_BIN)" >&2
   exit 2
 fi
 if [[ ! -x "$CHROMIUM" ]]; then
@@ -31,4 +37,4 @@ if [[ ! -f "$stamp" || package-lock.json -nt "$stamp" ]]; then
   npm ci --no-audit --no-fund
 fi
 
-exec node --test --test-concurrency=1 --test-reporter=spec "$@" server.test.mjs explorer.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" server.test.mjs explorer.test.mjs trainer.test.mjs

@@ -1,0 +1,452 @@
+// Browser tests of the trainer panel (www/trainer.js, on the wasm Trainer of
+// src/web/trainer.rs), in the same headless Chromium on WebGPU (SwiftShader) as
+// explorer.test.mjs. `tests/e2e/run.sh` runs this file too.
+//
+//   GAN_DIST=/path/to/dist  the build to serve (default: dist/ at the repository root)
+//   GAN_BIN=/path/to/gan    the native CLI (default: $CARGO_TARGET_DIR/release/gan, with
+//                           CARGO_TARGET_DIR defaulting to ~/.cache/gan-studio/target as in
+//                           scripts/test.sh); the checkpoint tests run it.
+//
+// SwiftShader runs WebGPU on the CPU, where a DCGAN step at batch 8 takes ~18 s; so these tests
+// train the MLP GAN at batch 4 for a handful of steps. The tests share one page and run in
+// order: the first one starts the run that the later ones pause, step, save and replace.
+// Waits are on conditions (the panel's state at window.ganStudio.trainer.state); the only
+// fixed sleep is the one that checks that a paused counter stays still.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import {
+  DIST, TEST_TIMEOUT, WAIT_TIMEOUT, WEBGPU_ARGS,
+  launch, closeAll, watchErrors, assertNoErrors, decodePng, downloadFile,
+} from "./harness.mjs";
+import { startServer } from "./server.mjs";
+
+const TARGET = process.env.CARGO_TARGET_DIR ?? join(homedir(), ".cache", "gan-studio", "target");
+const GAN_BIN = process.env.GAN_BIN ?? join(TARGET, "release", "gan");
+
+const MLP_IMAGE = 28;
+const GAP = 1;
+const GRID = 4; // the progress grid: 4x4
+const gridSide = (n, size = MLP_IMAGE) => n * (size + GAP) + GAP;
+
+let server;
+let page;
+let errors;
+let work; // a temporary directory for checkpoints and PNGs
+
+// ------------------------------------------------------------------ helpers
+
+/** Runs the native CLI; returns its stdout (throws with its stderr if it fails). */
+function gan(...args) {
+  try {
+    return execFileSync(GAN_BIN, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    throw new Error(`gan ${args.join(" ")} failed: ${error.stderr || error.message}`);
+  }
+}
+
+/** The trainer panel's summary (see TrainerPanel.state in www/trainer.js). */
+const trainerState = (p = page) => p.evaluate(() => window.ganStudio.trainer.state);
+
+/** Waits until the panel neither plays nor has work queued; returns its state. */
+async function trainerIdle(p = page) {
+  await p.waitForFunction(
+    () => {
+      const t = window.ganStudio?.trainer;
+      return t && !t.state.busy && !t.state.playing;
+    },
+    null,
+    { timeout: WAIT_TIMEOUT, polling: 100 },
+  );
+  return trainerState(p);
+}
+
+/** Waits until the run's step counter reaches `step`. */
+async function waitStep(step, p = page) {
+  await p.waitForFunction(
+    (n) => window.ganStudio.trainer.state.step >= n || window.ganStudio.trainer.state.error,
+    step,
+    { timeout: WAIT_TIMEOUT, polling: 100 },
+  );
+  const state = await trainerState(p);
+  assert.equal(state.error, null, `the trainer reported an error: ${state.error}`);
+  return state;
+}
+
+/** Sets a form control's value and fires `change`, as a user's edit does. */
+async function setValue(selector, value) {
+  await page.$eval(selector, (el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }, value);
+}
+
+/** A canvas's size and red channel (its images are gray). */
+function canvasGray(selector) {
+  return page.$eval(selector, (canvas) => {
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    return { width: canvas.width, height: canvas.height, gray: Array.from({ length: data.length / 4 }, (_, i) => data[4 * i]) };
+  });
+}
+
+function maxAbsDiff(a, b) {
+  assert.equal(a.length, b.length, "compared images differ in size");
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+const countDiff = (a, b) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
+
+/** The text of #train-error, or null while it is hidden. */
+const alertText = () => page.$eval("#train-error", (el) => (el.hidden ? null : el.textContent));
+
+/** Uploads `buffer` as a checkpoint named `name` and waits for the panel to settle. */
+async function upload(name, buffer) {
+  await page.setInputFiles("#train-upload", { name, mimeType: "application/octet-stream", buffer });
+  // the change handler starts the task synchronously, so "idle" now means "done"
+  return trainerIdle();
+}
+
+// ------------------------------------------------------------------ the suite
+
+before(async () => {
+  assert.ok(existsSync(join(DIST, "index.html")), `${DIST}/index.html is missing: build the page first (trunk build --release)`);
+  assert.ok(existsSync(join(DIST, "data", "mnist.bin")), `${DIST}/data/mnist.bin is missing: rebuild the page`);
+  assert.ok(readdirSync(DIST).includes("trainer.js"), `${DIST}/trainer.js is missing: rebuild the page`);
+  assert.ok(existsSync(GAN_BIN), `no CLI at ${GAN_BIN}: build it (cargo build --release) or set GAN_BIN`);
+  work = mkdtempSync(join(tmpdir(), "gan-studio-trainer-"));
+  server = await startServer(DIST);
+  const browser = await launch(WEBGPU_ARGS);
+  page = await browser.newPage();
+  page.setDefaultTimeout(WAIT_TIMEOUT);
+  errors = watchErrors(page);
+  // The explorer on the DCGAN with a 2x2 grid; the trainer on the MLP GAN at batch 4.
+  await page.goto(server.url + "#m=dcgan&n=2&s=1", { waitUntil: "domcontentloaded" });
+  await page.waitForFunction(
+    () => document.querySelector("#status")?.dataset.state !== "loading" && window.ganStudio?.trainer,
+    null,
+    { timeout: WAIT_TIMEOUT, polling: 100 },
+  );
+  const status = await page.$eval("#status", (el) => `${el.dataset.state}: ${el.textContent}`);
+  assert.match(status, /^ready/, `the page did not start: ${status}\n${errors.join("\n")}`);
+  await page.selectOption("#train-preset", "mlp");
+  await setValue("#train-batch", 4);
+  await setValue("#train-refresh", 2);
+  await setValue("#train-budget", 200);
+  await page.selectOption("#train-grid-size", String(GRID));
+});
+
+after(async () => {
+  await closeAll();
+  await server?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
+  test("(t1) a short run advances the counter, shows finite losses, grows the curve and changes the grid", { timeout: TEST_TIMEOUT }, async (t) => {
+    const started = Date.now();
+    await page.click("#train-reset"); // downloads the digits, makes the run, draws step 0
+    let state = await trainerIdle();
+    t.diagnostic(`digits + new run + first grid: ${Date.now() - started} ms`);
+    assert.equal(state.error, null, `reset: ${state.error}`);
+    assert.equal(state.kind, "mlp");
+    assert.equal(state.step, 0);
+    assert.equal(state.train.batch_size, 4, "the batch size of the form");
+    assert.ok(state.gridDraws >= 1, "the progress grid was drawn at step 0");
+    assert.deepEqual(state.snapshots, [0], "the strip starts with step 0");
+    const before = await canvasGray("#train-grid");
+    assert.deepEqual([before.width, before.height], [gridSide(GRID), gridSide(GRID)], "4x4 grid of 28x28 images");
+    const real = await canvasGray("#train-real");
+    assert.deepEqual([real.width, real.height], [gridSide(GRID), gridSide(GRID)], "real digits beside the fakes");
+    assert.ok(real.gray.some((v) => v > 200), "the real digits have bright strokes");
+
+    const playStarted = Date.now();
+    await page.click("#train-play");
+    await waitStep(6);
+    await page.click("#train-play"); // Pause
+    state = await trainerIdle();
+    t.diagnostic(`${state.step} steps in ${Date.now() - playStarted} ms; ${state.stepsPerSecond?.toFixed(2)} steps/s; chunk ${state.chunk}`);
+    assert.ok(state.step >= 6, `step ${state.step}`);
+    assert.equal(await page.$eval("#train-step-count", (el) => Number(el.textContent)), state.step, "the counter shows the step");
+    assert.equal(state.historyLength, state.step, "one history entry per step");
+    for (const [name, v] of Object.entries(state.last)) assert.ok(Number.isFinite(v), `${name} = ${v}`);
+    const shown = await page.$$eval(".train-figures dd", (els) => els.map((el) => el.textContent));
+    t.diagnostic(`figures shown: ${shown.join(", ")}`);
+    for (const text of shown) assert.ok(Number.isFinite(Number(text)), `a shown figure is ${text}`);
+    assert.match(await page.$eval("#train-speed", (el) => el.textContent), /^\d+(\.\d+)?$/, "steps/s");
+    assert.equal(await page.$eval("#train-progress", (el) => el.value), state.step, "progress bar");
+
+    // the curve grows with every step
+    const points = await page.$eval("#train-loss-chart", (el) => Number(el.dataset.points));
+    assert.equal(points, state.step, "the loss chart plots every step");
+    await page.click("#train-step");
+    state = await trainerIdle();
+    assert.equal(await page.$eval("#train-loss-chart", (el) => Number(el.dataset.points)), points + 1, "the curve grew");
+    assert.equal(await page.$eval("#train-d-chart", (el) => Number(el.dataset.points)), points + 1);
+
+    // the progress grid (fixed noise) changed as the generator learned
+    const after = await canvasGray("#train-grid");
+    const changed = countDiff(before.gray, after.gray);
+    t.diagnostic(`the grid at step ${state.step} differs from step 0 in ${changed} of ${after.gray.length} pixels`);
+    assert.ok(changed > after.gray.length / 20, `only ${changed} pixels changed`);
+    assert.equal(await page.$eval("#train-grid", (el) => Number(el.dataset.step)), state.step);
+    assert.deepEqual(await page.$$eval("#train-strip figcaption", (els) => els.map((el) => el.textContent)).then((c) => c[0]), "step 0");
+    assertNoErrors(errors, "a short run");
+  });
+
+  test("(t2) Pause stops the counter; the explorer redraws while training plays", { timeout: TEST_TIMEOUT }, async (t) => {
+    const start = (await trainerIdle()).step;
+    await page.click("#train-play");
+    await waitStep(start + 1);
+    // While the trainer plays, the explorer still answers (its grid redraws on a new seed).
+    const renders = await page.$eval("#grid-canvas", (el) => Number(el.dataset.renderCount));
+    const asked = Date.now();
+    await setValue("#seed", 5);
+    await page.waitForFunction((n) => Number(document.querySelector("#grid-canvas").dataset.renderCount) > n, renders);
+    const playingMeanwhile = (await trainerState()).playing;
+    t.diagnostic(`explorer redraw while training: ${Date.now() - asked} ms (trainer still playing: ${playingMeanwhile})`);
+    await waitStep(start + 3);
+    assert.equal((await trainerState()).playing, true, "training went on after the explorer's redraw");
+
+    await page.click("#train-play");
+    const paused = await trainerIdle();
+    assert.equal(paused.playing, false);
+    assert.equal(await page.$eval("#train-play", (el) => el.textContent), "Play", "the button offers Play again");
+    await new Promise((r) => setTimeout(r, 2000));
+    const later = await trainerState();
+    t.diagnostic(`paused at step ${paused.step}; 2 s later: ${later.step}`);
+    assert.equal(later.step, paused.step, "the counter moved while paused");
+    assert.equal(await page.$eval("#train-step-count", (el) => Number(el.textContent)), paused.step);
+    assertNoErrors(errors, "pause");
+  });
+
+  test("(t3) D-only and G-only steps advance the counter", { timeout: TEST_TIMEOUT }, async () => {
+    const start = (await trainerIdle()).step;
+    await page.click("#train-step-d");
+    let state = await trainerIdle();
+    assert.equal(state.step, start + 1, "a D step");
+    assert.ok(Number.isFinite(state.last.lossD) && Number.isFinite(state.last.dReal), "D's figures");
+    assert.ok(Number.isNaN(state.last.lossG), "no G loss on a D-only step");
+    assert.equal(await page.$eval("#train-loss-g", (el) => el.textContent), "–");
+    await page.click("#train-step-g");
+    state = await trainerIdle();
+    assert.equal(state.step, start + 2, "a G step");
+    assert.ok(Number.isFinite(state.last.lossG) && Number.isFinite(state.last.dFake), "G's figures");
+    assert.ok(Number.isNaN(state.last.lossD), "no D loss on a G-only step");
+    assert.equal(state.error, null);
+    assertNoErrors(errors, "D and G steps");
+  });
+
+  test("(t4) optimiser settings apply at once; model settings wait for Reset", { timeout: TEST_TIMEOUT }, async () => {
+    const before = await trainerIdle();
+    await setValue("#train-lr-g", 0.0001);
+    await setValue("#train-loss", "least-squares");
+    const state = await trainerIdle();
+    const wasm = await page.evaluate(() => JSON.parse(window.ganStudio.trainer.trainer.info).train);
+    assert.equal(wasm.lr_g, 0.0001, "the run's G learning rate");
+    assert.equal(wasm.loss, "least-squares", "the run's loss");
+    assert.equal(state.step, before.step, "no reset");
+    assert.equal(state.historyLength, before.historyLength, "the history is kept");
+    assert.equal(await page.isVisible("#train-pending"), false);
+
+    // an out-of-range value is refused with a message naming it; the run keeps its setting
+    await setValue("#train-beta1", 1.5);
+    const refused = await trainerIdle();
+    assert.match(refused.error ?? "", /beta1/, `message: ${refused.error}`);
+    assert.equal(await page.$eval("#train-beta1", (el) => el.value), "0.5", "the field shows the run's value again");
+    await setValue("#train-lr-g", 0.0002);
+    await setValue("#train-loss", "non-saturating");
+    assert.equal((await trainerIdle()).error, null, "a good change clears the message");
+
+    await setValue("#train-nz", 64);
+    assert.equal(await page.isVisible("#train-pending"), true, "nz says it applies on Reset");
+    assert.equal((await trainerState()).config.nz, 100, "the run keeps nz");
+    await setValue("#train-nz", 100);
+    assertNoErrors(errors, "settings");
+  });
+
+  test("(t5) the downloaded checkpoint loads in the CLI and samples what the page draws", { timeout: TEST_TIMEOUT }, async (t) => {
+    const { step } = await trainerIdle();
+    const { name, bytes } = await downloadFile(page, "#train-download");
+    t.diagnostic(`${name}: ${bytes.length} bytes`);
+    assert.equal(name, `gan-studio-mlp-step${step}.bpk`);
+    const file = join(work, name);
+    writeFileSync(file, bytes);
+
+    const inspect = gan("inspect", file);
+    t.diagnostic(inspect.trim().split("\n").join(" | "));
+    assert.match(inspect, /model:\s+mlp/);
+    assert.match(inspect, new RegExp(`training:\\s+step ${step},`));
+    assert.match(inspect, /discriminator: \d+ parameters/);
+
+    const seed = 7;
+    const png = join(work, "cli-sample.png");
+    gan("sample", "--weights", file, "--grid", `${GRID}x${GRID}`, "--seed", String(seed), "--scale", "1", "--out", png);
+    const cli = decodePng(readFileSync(png));
+    const web = await page.evaluate(([s, n]) => window.ganStudio.trainer.renderSample(s, n, n), [seed, GRID]);
+    assert.deepEqual([cli.width, cli.height], [web.width, web.height], "the CLI's grid and the page's have one size");
+    const cliGray = Array.from({ length: cli.width * cli.height }, (_, i) => cli.pixels[i * cli.channels]);
+    const diff = maxAbsDiff(cliGray, web.gray);
+    t.diagnostic(`gan sample --seed ${seed} vs the page's render: max abs diff ${diff} grey levels over ${cliGray.length} pixels`);
+    assert.ok(diff <= 2, `the CLI's samples differ from the page's by up to ${diff} grey levels`);
+    assert.ok(countDiff(cliGray, new Array(cliGray.length).fill(cliGray[0])) > 0, "the sample is not flat");
+    assertNoErrors(errors, "checkpoint download");
+  });
+
+  test("(t6) use this generator: the explorer draws the trainer's model", { timeout: TEST_TIMEOUT }, async () => {
+    const info = () => page.$eval("#model-info", (el) => el.textContent);
+    assert.match(await info(), /^dcgan/, "the explorer starts on the DCGAN");
+    const renders = await page.$eval("#grid-canvas", (el) => Number(el.dataset.renderCount));
+    await page.click("#train-use");
+    await trainerIdle();
+    await page.waitForFunction((n) => Number(document.querySelector("#grid-canvas").dataset.renderCount) > n, renders);
+    await page.waitForFunction(() => {
+      const app = window.ganStudio;
+      return !app.gridDraws.running && !app.gridDraws.pending;
+    });
+    assert.match(await info(), /^mlp: nz = 100, 28×28 images/);
+    assert.match(await page.$eval("#model option:checked", (el) => el.textContent), /^trained mlp, step \d+ \(from the trainer\)$/);
+    // the explorer's 2x2 grid (seed 5 since t2) is the trainer's generator on sampleZ(5)
+    const grid = await canvasGray("#grid-canvas");
+    assert.deepEqual([grid.width, grid.height], [gridSide(2), gridSide(2)]);
+    const web = await page.evaluate(() => window.ganStudio.trainer.renderSample(5, 2, 2));
+    assert.ok(maxAbsDiff(grid.gray, web.gray) <= 2, "the explorer draws another generator");
+    assertNoErrors(errors, "use this generator");
+  });
+
+  test("(t7) curves and grid export as PNG, the curve data as CSV", { timeout: TEST_TIMEOUT }, async (t) => {
+    const state = await trainerIdle();
+    const curves = await downloadFile(page, "#train-export-curves");
+    assert.equal(curves.name, `gan-studio-mlp-step${state.step}-curves.png`);
+    const curvesPng = decodePng(curves.bytes);
+    const charts = await page.$$eval(".train-charts canvas", (els) => els.map((c) => [c.width, c.height]));
+    assert.deepEqual([curvesPng.width, curvesPng.height], [charts[0][0], charts[0][1] + charts[1][1]], "both charts, stacked");
+
+    const csv = await downloadFile(page, "#train-export-csv");
+    assert.equal(csv.name, `gan-studio-mlp-step${state.step}-curves.csv`);
+    const lines = csv.bytes.toString("utf8").trim().split("\n");
+    t.diagnostic(`CSV: ${lines.length - 1} rows; last ${lines.at(-1)}`);
+    assert.equal(lines[0], "step,loss_d,loss_g,d_real,d_fake");
+    assert.equal(lines.length - 1, state.historyLength, "one row per step");
+    assert.deepEqual(lines.slice(1).map((l) => Number(l.split(",")[0])), Array.from({ length: state.historyLength }, (_, i) => i + 1));
+    const dOnly = lines.find((l) => /^\d+,[^,]+,,[^,]+,[^,]+$/.test(l));
+    assert.ok(dOnly, "the D-only step's row has a blank G loss");
+
+    const grid = await downloadFile(page, "#train-export-grid");
+    assert.equal(grid.name, `gan-studio-mlp-step${state.step}-grid.png`);
+    const gridPng = decodePng(grid.bytes);
+    assert.deepEqual([gridPng.width, gridPng.height], [gridSide(GRID) * 4, gridSide(GRID) * 4]);
+    assertNoErrors(errors, "exports");
+  });
+
+  test("(t8) a corrupt upload shows an error and the run goes on", { timeout: TEST_TIMEOUT }, async (t) => {
+    const before = await trainerIdle();
+    const junk = randomBytes(4096);
+    junk.write("JUNK", 0, "latin1");
+    // a generator-only copy of a real checkpoint: loads in the explorer, but cannot train
+    const full = join(work, readdirSync(work).find((f) => f.endsWith(".bpk")));
+    const small = join(work, "generator-only.bpk");
+    gan("export", "--weights", full, "--out", small, "--generator-only");
+    const cases = [
+      { name: "junk.bpk", buffer: junk, message: /not a GAN Studio checkpoint/i },
+      { name: "generator-only.bpk", buffer: readFileSync(small), message: /only a generator/i },
+    ];
+    for (const { name, buffer, message } of cases) {
+      const state = await upload(name, buffer);
+      const text = await alertText();
+      t.diagnostic(`${name}: "${text}"`);
+      assert.match(text ?? "", message);
+      assert.ok(text.includes(name) && /current run is kept/.test(text), "the message names the file and says the run stays");
+      assert.equal(state.step, before.step, "the run's step");
+      assert.equal(state.historyLength, before.historyLength, "the run's history");
+      assert.equal(await page.$eval("#status", (el) => el.dataset.state), "ready", "the page's status is untouched");
+    }
+    await page.click("#train-step");
+    const state = await trainerIdle();
+    assert.equal(state.step, before.step + 1, "the run still trains");
+    assert.equal(await alertText(), null, "the next action clears the message");
+    assertNoErrors(errors, "corrupt upload");
+  });
+
+  test("(t9) an uploaded CLI checkpoint continues training from its step", { timeout: TEST_TIMEOUT }, async (t) => {
+    const file = join(work, "cli-run.bpk");
+    gan("train", "--model", "mlp", "--steps", "2", "--batch", "4", "--seed", "3", "--save-every", "0", "--out", file);
+    let state = await upload("cli-run.bpk", readFileSync(file));
+    assert.equal(state.error, null, `upload: ${state.error}`);
+    assert.equal(state.step, 2, "the counter starts at the checkpoint's step");
+    assert.equal(state.startStep, 2);
+    assert.equal(state.historyLength, 0, "a new history");
+    assert.equal(state.train.seed, 3, "the checkpoint's own settings");
+    assert.equal(await page.$eval("#train-batch", (el) => el.value), "4");
+    assert.equal(await page.$eval("#train-start", (el) => el.value), "upload");
+    assert.equal(await page.$eval("#train-step-count", (el) => el.textContent), "2");
+    await page.click("#train-step");
+    await page.click("#train-step");
+    state = await trainerIdle();
+    t.diagnostic(`after two steps: step ${state.step}, loss D ${state.last.lossD}, loss G ${state.last.lossG}`);
+    assert.equal(state.step, 4, "the counter advances from the checkpoint's step");
+    assert.equal(state.historyLength, 2);
+    assertNoErrors(errors, "CLI checkpoint upload");
+  });
+
+  test("(t10) a NaN figure pauses with a message naming it; Reset recovers", { timeout: TEST_TIMEOUT }, async () => {
+    // Few MLP steps cannot be made to diverge on purpose, so the figures of one step are fed
+    // to the panel's own record path with a NaN D loss, as a diverged step would return them.
+    const before = await trainerIdle();
+    const ok = await page.evaluate(() => {
+      const t = window.ganStudio.trainer;
+      return t.record(Float32Array.of(NaN, 0.7, 0.5, 0.4), 1, "both", t.step);
+    });
+    assert.equal(ok, false);
+    const state = await trainerState();
+    assert.equal(
+      await alertText(),
+      `Training diverged at step ${before.step}: the D loss is NaN. Lower the learning rate and press Reset.`,
+    );
+    assert.equal(state.playing, false);
+    await page.click("#train-play");
+    assert.equal((await trainerIdle()).playing, false, "Play refuses a diverged run");
+    assert.match(await alertText(), /diverged/);
+
+    await page.click("#train-reset");
+    const reset = await trainerIdle();
+    assert.equal(reset.diverged, null);
+    assert.equal(await alertText(), null, "Reset clears the message");
+    assert.equal(reset.step, 2, "Reset restarts the uploaded checkpoint (the start chosen)");
+    await page.click("#train-step");
+    assert.equal((await trainerIdle()).step, 3, "training works again");
+    assertNoErrors(errors, "divergence");
+  });
+
+  test("(t11) hiding the tab pauses; showing it again resumes", { timeout: TEST_TIMEOUT }, async (t) => {
+    const setVisibility = (state) => page.evaluate((s) => {
+      Object.defineProperty(document, "visibilityState", { configurable: true, get: () => s });
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => s === "hidden" });
+      document.dispatchEvent(new Event("visibilitychange"));
+    }, state);
+    const start = (await trainerIdle()).step;
+    await page.click("#train-play");
+    await waitStep(start + 1);
+    await setVisibility("hidden");
+    const hidden = await trainerIdle();
+    assert.equal(hidden.playing, false, "hidden: paused");
+    assert.equal(hidden.hasRun, true, "the run is kept");
+    await setVisibility("visible");
+    assert.equal((await trainerState()).playing, true, "visible again: playing");
+    const resumed = await waitStep(hidden.step + 1);
+    t.diagnostic(`paused at ${hidden.step} while hidden, went on to ${resumed.step}`);
+    await page.click("#train-play");
+    await trainerIdle();
+
+    // the digits were downloaded once in this whole visit
+    const fetched = server.requests.filter((r) => r.url.endsWith("/data/mnist.bin"));
+    assert.equal(fetched.length, 1, "data/mnist.bin downloads");
+    assertNoErrors(errors, "visibility");
+  });
+});
