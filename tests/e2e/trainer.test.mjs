@@ -424,7 +424,39 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     assertNoErrors(errors, "divergence");
   });
 
-  test("(t11) hiding the tab pauses; showing it again resumes", { timeout: TEST_TIMEOUT }, async (t) => {
+  test("(t11) fine-tuning the shipped weights continues from their step", { timeout: TEST_TIMEOUT }, async () => {
+    await page.selectOption("#train-preset", "cdcgan");
+    assert.equal(await page.$eval('#train-start option[value="shipped"]', (el) => el.disabled), true,
+      "nothing is shipped at the course's cDCGAN width");
+    await page.selectOption("#train-preset", "cdcgan-half");
+    assert.equal(await page.$eval('#train-start option[value="shipped"]', (el) => el.disabled), false,
+      "weights/cdcgan.bpk is the half-width cDCGAN");
+    await page.selectOption("#train-preset", "mlp");
+    await page.selectOption("#train-start", "shipped");
+    assert.equal(await page.$eval("#train-nz", (el) => el.disabled), true, "the checkpoint decides nz");
+    assert.equal(await page.isVisible("#train-pending"), true, "the new start waits for Reset");
+    await setValue("#train-batch", 4);
+    await setValue("#train-lr-g", 0.0003);
+    const first = server.requests.length;
+    await page.click("#train-reset");
+    let state = await trainerIdle();
+    assert.equal(state.error, null, `fine-tune: ${state.error}`);
+    assert.ok(server.requests.slice(first).some((r) => r.url.endsWith("/weights/mlp.bpk") && r.status === 200),
+      "the shipped weights came from the page's origin");
+    assert.equal(state.kind, "mlp");
+    assert.equal(state.step, 6000, "weights/mlp.bpk was trained for 6,000 steps");
+    assert.equal(state.startStep, 6000);
+    assert.equal(state.train.lr_g, 0.0003, "the form's settings, not the checkpoint's 1e-4");
+    assert.equal(state.train.batch_size, 4);
+    assert.equal(await page.isVisible("#train-pending"), false);
+    await page.click("#train-step");
+    state = await trainerIdle();
+    assert.equal(state.step, 6001);
+    assert.equal(await page.$eval("#train-progress-text", (el) => el.textContent), "1 / 200", "the budget counts from the start");
+    assertNoErrors(errors, "fine-tuning");
+  });
+
+  test("(t12) hiding the tab pauses; showing it again resumes", { timeout: TEST_TIMEOUT }, async (t) => {
     const setVisibility = (state) => page.evaluate((s) => {
       Object.defineProperty(document, "visibilityState", { configurable: true, get: () => s });
       Object.defineProperty(document, "hidden", { configurable: true, get: () => s === "hidden" });
