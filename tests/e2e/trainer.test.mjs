@@ -171,7 +171,8 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     await waitStep(6);
     await page.click("#train-play"); // Pause
     state = await trainerIdle();
-    t.diagnostic(`${state.step} steps in ${Date.now() - playStarted} ms; ${state.stepsPerSecond?.toFixed(2)} steps/s; chunk ${state.chunk}`);
+    t.diagnostic(`${state.step} steps in ${Date.now() - playStarted} ms; ` +
+      `${state.stepsPerSecond?.toFixed(2)} steps/s; chunk ${state.chunk}`);
     assert.ok(state.step >= 6, `step ${state.step}`);
     assert.equal(await page.$eval("#train-step-count", (el) => Number(el.textContent)), state.step, "the counter shows the step");
     assert.equal(state.historyLength, state.step, "one history entry per step");
@@ -196,7 +197,8 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     t.diagnostic(`the grid at step ${state.step} differs from step 0 in ${changed} of ${after.gray.length} pixels`);
     assert.ok(changed > after.gray.length / 20, `only ${changed} pixels changed`);
     assert.equal(await page.$eval("#train-grid", (el) => Number(el.dataset.step)), state.step);
-    assert.deepEqual(await page.$$eval("#train-strip figcaption", (els) => els.map((el) => el.textContent)).then((c) => c[0]), "step 0");
+    const captions = await page.$$eval("#train-strip figcaption", (els) => els.map((el) => el.textContent));
+    assert.equal(captions[0], "step 0", "the strip's first grid");
     assertNoErrors(errors, "a short run");
   });
 
@@ -334,7 +336,8 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     t.diagnostic(`CSV: ${lines.length - 1} rows; last ${lines.at(-1)}`);
     assert.equal(lines[0], "step,loss_d,loss_g,d_real,d_fake");
     assert.equal(lines.length - 1, state.historyLength, "one row per step");
-    assert.deepEqual(lines.slice(1).map((l) => Number(l.split(",")[0])), Array.from({ length: state.historyLength }, (_, i) => i + 1));
+    const steps = lines.slice(1).map((l) => Number(l.split(",")[0]));
+    assert.deepEqual(steps, Array.from({ length: state.historyLength }, (_, i) => i + 1), "steps 1, 2, ...");
     const dOnly = lines.find((l) => /^\d+,[^,]+,,[^,]+,[^,]+$/.test(l));
     assert.ok(dOnly, "the D-only step's row has a blank G loss");
 
