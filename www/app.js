@@ -5,6 +5,7 @@
 // panel lives in trainer.js; the explorer can draw its generator (`Explorer.adoptModel`).
 
 import { TrainerPanel } from "./trainer.js";
+import { ensureClassifier, topDigit } from "./quality.js";
 
 const MODELS = ["dcgan", "cdcgan", "mlp"];
 const GRID_GAP = 1; // black pixels between cells
@@ -146,6 +147,8 @@ class Explorer {
     this.z = new Float32Array(0); // the grid's latent vectors [cells, nz]
     this.endpoints = { z1: null, z2: null }; // explicit endpoint vectors (from cells)
     this.gridDraws = new Coalescer();
+    this.guesses = new Coalescer(); // the classifier's guess for the selected cell
+    this.guessCount = 0; // guesses shown (for the tests)
     this.interpDraws = new Coalescer();
   }
 
@@ -281,6 +284,33 @@ class Explorer {
     this.buildSliders();
     this.highlight($("grid-canvas"));
     writeHash(this.state);
+    this.requestGuess();
+  }
+
+  /**
+   * Asks the quality meter's classifier what digit the selected cell shows (after the
+   * classifier's one-time download) and writes its guess and confidence under the heading.
+   */
+  requestGuess() {
+    this.guesses.request(async () => {
+      const out = $("cell-guess");
+      try {
+        await ensureClassifier(this.studio, fetchWithProgress);
+      } catch (error) {
+        out.textContent = `The classifier could not be loaded: ${error.message ?? error}`;
+        return;
+      }
+      const cell = this.state.cell;
+      const probabilities = await this.studio.classify(
+        Float32Array.from(this.cellZ(cell)), this.labelsFor(1, cell));
+      const { digit, confidence } = topDigit(probabilities);
+      const asked = this.conditional ? `asked for a ${this.digitOf(cell)}; ` : "";
+      out.textContent = `Classifier: ${asked}it sees a ${digit} (${(100 * confidence).toFixed(0)}% sure).`;
+      out.dataset.digit = String(digit);
+      out.dataset.confidence = confidence.toFixed(4);
+      out.dataset.cell = String(cell);
+      this.guessCount++;
+    });
   }
 
   requestGrid() {
@@ -289,6 +319,7 @@ class Explorer {
       const z = this.gridLatents();
       const count = z.length / this.nz;
       await this.draw($("grid-canvas"), z, this.labelsFor(count), this.rows, this.cols);
+      this.requestGuess();
     }, 2);
   }
 
@@ -312,6 +343,7 @@ class Explorer {
       canvas.getContext("2d").putImageData(new ImageData(pixels, size, size), x, y);
       canvas.dataset.renderCount = Number(canvas.dataset.renderCount) + 1;
       $("render-ms").textContent = (performance.now() - started).toFixed(1);
+      this.requestGuess();
     }, 1);
   }
 

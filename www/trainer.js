@@ -9,6 +9,8 @@
 // - each chunk costs one asynchronous read (its losses), and a view refresh (every N steps)
 //   one more (the progress grid). Nothing here blocks on the GPU.
 
+import { ensureClassifier } from "./quality.js";
+
 const $ = (id) => document.getElementById(id);
 
 /** The model presets: their model settings and the shipped checkpoint to fine-tune, if any. */
@@ -192,6 +194,11 @@ function drawChart(canvas, title, steps, series, range) {
   canvas.dataset.points = String(n);
 }
 
+/** The quality meter's record of a run: the step, Fréchet distance and accuracy of each score. */
+function emptyQuality() {
+  return { step: [], fd: [], accuracy: [], reports: [] };
+}
+
 // ---------------------------------------------------------------- the panel
 
 /**
@@ -228,6 +235,7 @@ export class TrainerPanel {
     this.error = null; // the message shown in #train-error
     this.upload = null; // { name, bytes } of the last uploaded checkpoint (Reset reloads it)
     this.shipped = new Map(); // name -> bytes of the shipped checkpoints fetched so far
+    this.quality = emptyQuality(); // the quality meter's scores of this run
   }
 
   // ------------------------------------------------------------ state for the tests
@@ -254,6 +262,8 @@ export class TrainerPanel {
       stepsPerSecond: this.stepsPerSecond,
       diverged: this.diverged,
       error: this.error,
+      quality: this.quality.reports.at(-1) ?? null,
+      qualityScores: this.quality.step.length,
       kind: this.run?.kind ?? null,
       train: this.run?.train ?? null,
       config: this.run?.config ?? null,
@@ -514,6 +524,8 @@ export class TrainerPanel {
     this.run = JSON.parse(infoJson);
     this.startStep = this.run.step;
     this.history = { step: [], lossD: [], lossG: [], dReal: [], dFake: [] };
+    this.quality = emptyQuality();
+    this.showQuality();
     this.snapshots = [];
     this.lastSnapshotStep = null;
     this.diverged = null;
@@ -739,6 +751,57 @@ export class TrainerPanel {
     this.viewsStep = this.step;
     this.drawCharts();
     await this.drawGrid();
+    if (this.qualityDue()) await this.measureQuality();
+  }
+
+  // ------------------------------------------------------------ quality meter
+
+  /** Whether the meter is on and `every` steps have passed since its last score (or the start). */
+  qualityDue() {
+    if (!$("train-quality-on").checked || !this.run) return false;
+    const every = Math.max(10, Number($("train-quality-every").value) || 100);
+    const last = this.quality.step.at(-1) ?? this.startStep;
+    return this.step - last >= every;
+  }
+
+  /**
+   * Scores the run's generator now with the classifier (on the GPU): label accuracy,
+   * Fréchet distance, digits covered, confidence. The first score also downloads the
+   * classifier (1 MB) and reads the held-out digits once.
+   */
+  async measureQuality() {
+    const run = this.run;
+    if (!run) return;
+    await ensureClassifier(this.studio, this.fetchBytes);
+    const n = Number($("train-quality-n").value) || 250;
+    const { json, step } = await this.exclusive(async () => ({
+      json: await this.trainer.quality(n, 0),
+      step: this.trainer.step,
+    }));
+    if (this.run !== run) return; // scored a run that was replaced meanwhile
+    const report = JSON.parse(json);
+    report.step = step;
+    const q = this.quality;
+    q.step.push(step);
+    q.fd.push(report.frechet_distance);
+    q.accuracy.push(report.label_accuracy ?? NaN);
+    q.reports.push(report);
+    this.showQuality();
+  }
+
+  /** The meter's latest figures and its chart of the Fréchet distance over the steps. */
+  showQuality() {
+    const last = this.quality.reports.at(-1);
+    const percent = (v) => `${(100 * v).toFixed(1)}%`;
+    $("train-q-accuracy").textContent = !last ? "–"
+      : last.label_accuracy == null ? "– (unconditional)" : percent(last.label_accuracy);
+    $("train-q-fd").textContent = last ? last.frechet_distance.toFixed(1) : "–";
+    $("train-q-covered").textContent = last ? `${last.digits_covered} of 10` : "–";
+    $("train-q-confidence").textContent = last ? percent(last.mean_confidence) : "–";
+    $("train-q-fd").dataset.step = last ? String(last.step) : "";
+    drawChart($("train-quality-chart"), "Fréchet distance (lower is better)", this.quality.step, [
+      { label: "FD", color: COLORS.lossG, values: this.quality.fd },
+    ], [0, 100]);
   }
 
   /** The two charts: the losses, and the mean D outputs on real and fake images. */
@@ -991,6 +1054,10 @@ export class TrainerPanel {
     $("train-export-curves").addEventListener("click", () => this.exportCurves());
     $("train-export-csv").addEventListener("click", () => this.exportCsv());
     $("train-export-grid").addEventListener("click", () => this.exportGrid());
+    $("train-quality-now").addEventListener("click", () => {
+      if (!this.run) return;
+      this.task(() => this.measureQuality());
+    });
 
     // Leaving the tab pauses (the browser would starve the loop anyway); coming back resumes.
     document.addEventListener("visibilitychange", () => {

@@ -362,6 +362,30 @@ describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
     await page.close();
   });
 
+  test("(c3) the classifier names the selected cell's digit; on the conditional model, the one asked for", { timeout: TEST_TIMEOUT }, async (t) => {
+    const { page, errors } = await openApp(gpu, server.url + "#m=cdcgan&s=3&n=2&l=7");
+    const guess = () => page.$eval("#cell-guess", (el) => ({ ...el.dataset, text: el.textContent }));
+    await page.waitForFunction(() => document.querySelector("#cell-guess").dataset.digit !== "");
+    let g = await guess();
+    t.diagnostic(g.text);
+    // The shipped conditional model draws the asked digit 99.8% of the time (weights/README.md).
+    assert.equal(g.digit, "7", `asked for a 7: ${g.text}`);
+    assert.match(g.text, /^Classifier: asked for a 7; it sees a 7 \(\d+% sure\)\.$/);
+    assert.ok(Number(g.confidence) > 0.5 && Number(g.confidence) <= 1, g.confidence);
+    // Another digit for every cell, and another cell: the guess follows both.
+    const count = await page.evaluate(() => window.ganStudio.guessCount);
+    await page.selectOption("#label", "3");
+    await page.waitForFunction((n) => window.ganStudio.guessCount > n &&
+      !window.ganStudio.guesses.running && !window.ganStudio.guesses.pending, count);
+    g = await guess();
+    assert.equal(g.digit, "3", g.text);
+    await setValue(page, "#cell", 4, "change");
+    await page.waitForFunction(() => document.querySelector("#cell-guess").dataset.cell === "3");
+    assert.match((await guess()).text, /asked for a 3; it sees a \d/);
+    assertNoErrors(errors, "classifier guess");
+    await page.close();
+  });
+
   test("(d) alpha = 0 shows z2's image and alpha = 1 z1's", { timeout: TEST_TIMEOUT }, async (t) => {
     const { page, errors } = await openApp(gpu, server.url);
     await afterRedraw(page, "#grid-canvas", () => page.selectOption("#grid-size", "1"));

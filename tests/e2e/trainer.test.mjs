@@ -177,7 +177,7 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     assert.equal(await page.$eval("#train-step-count", (el) => Number(el.textContent)), state.step, "the counter shows the step");
     assert.equal(state.historyLength, state.step, "one history entry per step");
     for (const [name, v] of Object.entries(state.last)) assert.ok(Number.isFinite(v), `${name} = ${v}`);
-    const shown = await page.$$eval(".train-figures dd", (els) => els.map((el) => el.textContent));
+    const shown = await page.$$eval("#train-loss-d, #train-loss-g, #train-d-real, #train-d-fake", (els) => els.map((el) => el.textContent));
     t.diagnostic(`figures shown: ${shown.join(", ")}`);
     for (const text of shown) assert.ok(Number.isFinite(Number(text)), `a shown figure is ${text}`);
     assert.match(await page.$eval("#train-speed", (el) => el.textContent), /^\d+(\.\d+)?$/, "steps/s");
@@ -320,6 +320,26 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     const web = await page.evaluate(() => window.ganStudio.trainer.renderSample(5, 2, 2));
     assert.ok(maxAbsDiff(grid.gray, web.gray) <= 2, "the explorer draws another generator");
     assertNoErrors(errors, "use this generator");
+  });
+
+  test("(t6b) the quality meter scores the run's generator with the classifier", { timeout: TEST_TIMEOUT }, async (t) => {
+    await page.selectOption("#train-quality-n", "100");
+    const before = (await trainerState()).qualityScores;
+    await page.click("#train-quality-now");
+    await page.waitForFunction((n) => window.ganStudio.trainer.state.qualityScores > n, before);
+    const { quality, step } = await trainerIdle();
+    t.diagnostic(JSON.stringify(quality));
+    assert.equal(quality.samples, 100);
+    assert.equal(quality.step, step, "scored the generator as it is now");
+    assert.equal(quality.label_accuracy, null, "the MLP GAN is unconditional");
+    assert.equal(quality.class_histogram.reduce((a, b) => a + b, 0), 100);
+    assert.ok(Number.isInteger(quality.digits_covered) && quality.digits_covered >= 1 && quality.digits_covered <= 10);
+    assert.ok(Number.isFinite(quality.frechet_distance) && quality.frechet_distance > 0, `${quality.frechet_distance}`);
+    assert.ok(quality.mean_confidence > 0.1 && quality.mean_confidence <= 1);
+    assert.equal(await page.$eval("#train-q-fd", (el) => el.textContent), quality.frechet_distance.toFixed(1));
+    assert.equal(await page.$eval("#train-q-covered", (el) => el.textContent), `${quality.digits_covered} of 10`);
+    assert.equal(await page.$eval("#train-quality-chart", (el) => el.dataset.points), "1");
+    assertNoErrors(errors, "quality meter");
   });
 
   test("(t7) curves and grid export as PNG, the curve data as CSV", { timeout: TEST_TIMEOUT }, async (t) => {
