@@ -4,7 +4,7 @@
 // queues stale frames: while a draw is running only the newest request is kept. The trainer
 // panel lives in trainer.js; the explorer can draw its generator (`Explorer.adoptModel`).
 
-import { TrainerPanel } from "./trainer.js";
+import { TrainerPanel, scaledCopy } from "./trainer.js";
 import { ensureClassifier, topDigit } from "./quality.js";
 
 const MODELS = ["dcgan", "cdcgan", "mlp"];
@@ -608,13 +608,7 @@ class Explorer {
   }
 
   exportCanvas(source, mode) {
-    const scale = Number($("export-scale").value) || 1;
-    const canvas = document.createElement("canvas");
-    canvas.width = source.width * scale;
-    canvas.height = source.height * scale;
-    const ctx = canvas.getContext("2d");
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+    const canvas = scaledCopy(source, Number($("export-scale").value) || 1);
     const name = String(this.state.model).replace(/[^a-zA-Z0-9_-]+/g, "-").replace(/-bpk$/, "");
     const seed = mode === "grid" ? `seed${this.state.seed}` : `z${this.state.z1}-z${this.state.z2}`;
     canvas.toBlob((blob) => {

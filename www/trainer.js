@@ -194,6 +194,17 @@ function drawChart(canvas, title, steps, series, range) {
   canvas.dataset.points = String(n);
 }
 
+/** A copy of `source` `scale` times larger, with crisp (unsmoothed) pixels. */
+export function scaledCopy(source, scale) {
+  const canvas = document.createElement("canvas");
+  canvas.width = source.width * scale;
+  canvas.height = source.height * scale;
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+  return canvas;
+}
+
 /** The quality meter's record of a run: the step, Fréchet distance and accuracy of each score. */
 function emptyQuality() {
   return { step: [], fd: [], accuracy: [], reports: [] };
@@ -974,12 +985,7 @@ export class TrainerPanel {
   /** The progress grid as a crisp PNG, EXPORT_SCALE times its size. */
   exportGrid() {
     const source = $("train-grid");
-    const canvas = document.createElement("canvas");
-    canvas.width = source.width * EXPORT_SCALE;
-    canvas.height = source.height * EXPORT_SCALE;
-    const ctx = canvas.getContext("2d");
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+    const canvas = scaledCopy(source, EXPORT_SCALE);
     saveCanvas(canvas, `${this.fileStem(Number(source.dataset.step ?? this.step))}-grid.png`);
   }
 

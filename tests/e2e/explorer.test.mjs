@@ -31,6 +31,7 @@ import { randomBytes } from "node:crypto";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, WEBGPU_ARGS, NO_WEBGPU_ARGS,
   launch, closeContext, closeAll, watchErrors, assertNoErrors, decodePng, downloadFile,
+  maxAbsDiff, countDiff,
 } from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
@@ -189,14 +190,6 @@ function assertNotBlank(pixels, rows, cols, what) {
   return { minCellStd: min, meanCellStd: stds.reduce((a, b) => a + b, 0) / stds.length };
 }
 
-function maxAbsDiff(a, b) {
-  assert.equal(a.length, b.length, "compared images differ in size");
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
-
-const countDiff = (a, b) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
 
 // ------------------------------------------------------------------ PNG
 

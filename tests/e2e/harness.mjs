@@ -1,6 +1,6 @@
 // Shared pieces of GAN Studio's browser tests and benchmarks: where the build and Chromium
 // are, the browser's flags (explorer.test.mjs's header says why these), launching and closing
-// browsers with throw-away profiles, error watching and a PNG decoder.
+// browsers with throw-away profiles, error watching, a PNG decoder and pixel comparisons.
 //
 //   GAN_DIST=/path/to/dist   the build to serve (default: dist/ at the repository root)
 //   CHROMIUM=/path/to/chrome the browser (default: /usr/bin/chromium)
@@ -168,3 +168,14 @@ export async function downloadFile(page, selector) {
   for await (const chunk of stream) chunks.push(chunk);
   return { name: download.suggestedFilename(), bytes: Buffer.concat(chunks) };
 }
+
+/** The largest difference between two equally long arrays of grey levels. */
+export function maxAbsDiff(a, b) {
+  assert.equal(a.length, b.length, "compared images differ in size");
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+/** How many positions of two equally long arrays differ. */
+export const countDiff = (a, b) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);

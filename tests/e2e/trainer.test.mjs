@@ -23,6 +23,7 @@ import { randomBytes } from "node:crypto";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, WEBGPU_ARGS,
   launch, closeAll, watchErrors, assertNoErrors, decodePng, downloadFile,
+  maxAbsDiff, countDiff,
 } from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
@@ -94,14 +95,6 @@ function canvasGray(selector) {
   });
 }
 
-function maxAbsDiff(a, b) {
-  assert.equal(a.length, b.length, "compared images differ in size");
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
-
-const countDiff = (a, b) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
 
 /** The text of #train-error, or null while it is hidden. */
 const alertText = () => page.$eval("#train-error", (el) => (el.hidden ? null : el.textContent));
