@@ -96,6 +96,13 @@ function canvasGray(selector) {
 }
 
 
+/** The training step stored in a checkpoint's JSON header (src/checkpoint.rs's layout). */
+function checkpointStep(path) {
+  const bytes = readFileSync(path);
+  const headerLength = bytes.readUInt32LE(12);
+  return JSON.parse(bytes.subarray(16, 16 + headerLength).toString("utf8")).training.step;
+}
+
 /** The text of #train-error, or null while it is hidden. */
 const alertText = () => page.$eval("#train-error", (el) => (el.hidden ? null : el.textContent));
 
@@ -460,14 +467,16 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     assert.ok(server.requests.slice(first).some((r) => r.url.endsWith("/weights/mlp.bpk") && r.status === 200),
       "the shipped weights came from the page's origin");
     assert.equal(state.kind, "mlp");
-    assert.equal(state.step, 6000, "weights/mlp.bpk was trained for 6,000 steps");
-    assert.equal(state.startStep, 6000);
+    const shippedStep = checkpointStep(join(DIST, "weights", "mlp.bpk"));
+    assert.ok(shippedStep > 0);
+    assert.equal(state.step, shippedStep, "the run continues at the step weights/mlp.bpk was trained to");
+    assert.equal(state.startStep, shippedStep);
     assert.equal(state.train.lr_g, 0.0003, "the form's settings, not the checkpoint's 1e-4");
     assert.equal(state.train.batch_size, 4);
     assert.equal(await page.isVisible("#train-pending"), false);
     await page.click("#train-step");
     state = await trainerIdle();
-    assert.equal(state.step, 6001);
+    assert.equal(state.step, shippedStep + 1);
     assert.equal(await page.$eval("#train-progress-text", (el) => el.textContent), "1 / 200", "the budget counts from the start");
     assertNoErrors(errors, "fine-tuning");
   });

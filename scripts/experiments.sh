@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The course's experiments with the DCGAN, each a short run from the same seed that changes
+# one thing against the defaults: nz 10 / 100 / 1000, ngf/ndf halved and doubled, DCGAN init
+# vs Burn's default, and the three generator losses. Each run trains for $STEPS steps
+# (default 1500), then `gan eval` scores it and `gan sample` draws an 8x8 grid (seed 7).
+#
+# Checkpoints go to $EXP_DIR (default /tmp/gan-experiments); grids and the figures
+# (results.tsv: name, flags, seconds, digits covered, mean confidence, Fréchet distance) go
+# to weights/experiments/. A run whose checkpoint exists is not trained again, so the script
+# can be stopped and restarted. Usage: scripts/experiments.sh [name ...] (default: all);
+# GAN=/path/to/gan uses that binary instead of building one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/gan-studio/target}"
+steps="${STEPS:-1500}"
+exp_dir="${EXP_DIR:-/tmp/gan-experiments}"
+out_dir=weights/experiments
+mkdir -p "$exp_dir" "$out_dir"
+if [ -z "${GAN:-}" ]; then
+  cargo build --release --locked --bin gan
+fi
+gan="${GAN:-$CARGO_TARGET_DIR/release/gan}"
+
+declare -A flags=(
+  [baseline]=""
+  [nz10]="--nz 10"
+  [nz1000]="--nz 1000"
+  [half-width]="--ngf 16 --ndf 16"
+  [double-width]="--ngf 64 --ndf 64"
+  [default-init]="--init default"
+  [saturating]="--loss saturating"
+  [lsgan]="--loss least-squares"
+)
+order=(baseline nz10 nz1000 default-init saturating lsgan half-width double-width)
+[ $# -gt 0 ] && order=("$@")
+
+for name in "${order[@]}"; do
+  ckpt="$exp_dir/$name-$steps.bpk"
+  seconds=""
+  if [ ! -f "$ckpt" ]; then
+    start=$(date +%s)
+    # shellcheck disable=SC2086
+    "$gan" train --model dcgan ${flags[$name]} --steps "$steps" --seed 1 \
+      --out "$ckpt" --save-every 500 --log-every 500
+    seconds=$(( $(date +%s) - start ))
+  fi
+  "$gan" sample --weights "$ckpt" --grid 8x8 --seed 7 --out "$out_dir/$name-$steps.png"
+  report=$("$gan" eval --weights "$ckpt" --json)
+  row=$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print("\t".join(str(x) for x in [r["digits_covered"], round(r["mean_confidence"],3), round(r["frechet_distance"],2), " ".join(map(str, r["class_histogram"]))]))' "$report")
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "${flags[$name]:--}" "$steps" "${seconds:-?}" "$row" | tee -a "$out_dir/results.tsv"
+done
