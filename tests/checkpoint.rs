@@ -249,3 +249,40 @@ fn a_header_with_nonsense_settings_is_rejected() {
     assert!(matches!(err, CheckpointError::BadHeader(_)), "{err:?}");
     assert!(err.to_string().contains("nz"), "{err}");
 }
+
+#[test]
+fn every_shipped_checkpoint_loads_its_declared_model_and_draws() {
+    // The page offers each weights/<name>.bpk under its name: the file must hold that model
+    // (both networks, so the trainer can fine-tune it) and draw something.
+    let expected = [
+        ("mlp", ModelKind::Mlp, None),
+        ("dcgan", ModelKind::Dcgan, Some(32)),
+        ("cdcgan", ModelKind::Cdcgan, Some(64)),
+        ("cdcgan-course", ModelKind::Cdcgan, Some(128)),
+    ];
+    for (name, kind, ngf) in expected {
+        let path = format!("weights/{name}.bpk");
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let checkpoint = Checkpoint::from_bytes(&bytes).unwrap();
+        checkpoint.expect_kind(kind).unwrap();
+        let width = match &checkpoint.model {
+            ModelConfig::Dcgan(c) => Some(c.ngf),
+            ModelConfig::Cdcgan(c) => Some(c.ngf),
+            ModelConfig::Mlp(_) => None,
+        };
+        assert_eq!(width, ngf, "{path}");
+        assert!(
+            checkpoint.training.is_some(),
+            "{path} says how far it was trained"
+        );
+        checkpoint.load_discriminator(&device()).unwrap();
+        let generator = checkpoint.load_generator(&device()).unwrap();
+        let pixels = outputs(&generator, &checkpoint.model);
+        let mean = pixels.iter().sum::<f32>() / pixels.len() as f32;
+        let spread = pixels.iter().map(|p| (p - mean).abs()).sum::<f32>() / pixels.len() as f32;
+        assert!(
+            spread > 0.1,
+            "{path} draws a flat picture (spread {spread})"
+        );
+    }
+}

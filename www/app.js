@@ -7,7 +7,7 @@
 import { TrainerPanel, scaledCopy } from "./trainer.js";
 import { ensureClassifier, topDigit } from "./quality.js";
 
-const MODELS = ["dcgan", "cdcgan", "mlp"];
+const MODELS = ["dcgan", "cdcgan", "mlp", "cdcgan-course"];
 const GRID_GAP = 1; // black pixels between cells
 const STRIP_STEPS = 8;
 const Z_RANGE = 3;

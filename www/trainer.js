@@ -17,8 +17,8 @@ const $ = (id) => document.getElementById(id);
 export const PRESETS = {
   mlp: { model: { kind: "mlp", nz: 100, hidden: 256, init: "default" }, shipped: "mlp" },
   dcgan: { model: { kind: "dcgan", nz: 100, ngf: 32, ndf: 32, init: "dcgan" }, shipped: "dcgan" },
-  // The course's width; nothing is shipped at this width (weights/cdcgan.bpk is half width).
-  cdcgan: { model: { kind: "cdcgan", nz: 100, ngf: 128, ndf: 64, init: "dcgan" }, shipped: null },
+  // The course's width (weights/cdcgan-course.bpk); weights/cdcgan.bpk is the half width.
+  cdcgan: { model: { kind: "cdcgan", nz: 100, ngf: 128, ndf: 64, init: "dcgan" }, shipped: "cdcgan-course" },
   "cdcgan-half": { model: { kind: "cdcgan", nz: 100, ngf: 64, ndf: 32, init: "dcgan" }, shipped: "cdcgan" },
 };
 

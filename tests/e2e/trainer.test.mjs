@@ -449,8 +449,8 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
 
   test("(t11) fine-tuning the shipped weights continues from their step", { timeout: TEST_TIMEOUT }, async () => {
     await page.selectOption("#train-preset", "cdcgan");
-    assert.equal(await page.$eval('#train-start option[value="shipped"]', (el) => el.disabled), true,
-      "nothing is shipped at the course's cDCGAN width");
+    assert.equal(await page.$eval('#train-start option[value="shipped"]', (el) => el.disabled), false,
+      "weights/cdcgan-course.bpk is the course-width cDCGAN");
     await page.selectOption("#train-preset", "cdcgan-half");
     assert.equal(await page.$eval('#train-start option[value="shipped"]', (el) => el.disabled), false,
       "weights/cdcgan.bpk is the half-width cDCGAN");
