@@ -343,7 +343,8 @@ class Explorer {
       canvas.getContext("2d").putImageData(new ImageData(pixels, size, size), x, y);
       canvas.dataset.renderCount = Number(canvas.dataset.renderCount) + 1;
       $("render-ms").textContent = (performance.now() - started).toFixed(1);
-      this.requestGuess();
+      // No guess here: during a drag it would compete with the redraws. The slider's
+      // "change" (the drag's end) asks for it.
     }, 1);
   }
 
@@ -510,12 +511,15 @@ class Explorer {
       this.cellZ(s.cell)[dim] = Number(e.target.value);
       this.requestCell();
     });
+    // The classifier's guess waits for the drag to end (it reads z, not the pixels).
+    $("z-sliders").addEventListener("change", () => this.requestGuess());
     $("z-reset").addEventListener("click", () => {
       const fresh = this.wasm.sampleZ(s.seed, this.z.length / this.nz, this.nz);
       const i = this.zIndex(s.cell) * this.nz;
       this.z.set(fresh.subarray(i, i + this.nz), i);
       this.buildSliders();
       this.requestCell();
+      this.requestGuess();
     });
     $("export-grid").addEventListener("click", () => this.exportCanvas($("grid-canvas"), "grid"));
     $("export-strip").addEventListener("click", () => this.exportCanvas($("strip-canvas"), "strip"));
