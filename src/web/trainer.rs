@@ -119,9 +119,13 @@ impl Trainer {
         let saved = checkpoint.training.clone();
         let config = match train.as_deref() {
             Some(json) => parse_train(json)?,
-            None => saved.as_ref().map(|s| s.config.clone()).unwrap_or_default(),
+            None => {
+                // A file's own settings get the same check as the page's.
+                let own = saved.as_ref().map(|s| s.config.clone()).unwrap_or_default();
+                own.validate().map_err(js_error)?;
+                own
+            }
         };
-        config.validate().map_err(js_error)?;
         let generator = checkpoint.load_generator(&self.device).map_err(js_error)?;
         let discriminator = checkpoint
             .load_discriminator(&self.device)
