@@ -451,6 +451,20 @@ fn real_digits_are_much_closer_to_each_other_than_to_noise() {
     let mean = |v: Vec<f64>| v.iter().sum::<f64>() / v.len() as f64;
     assert!(mean(a.confidences()) > 0.95, "{}", mean(a.confidences()));
     assert!(mean(noise.confidences()) < mean(a.confidences()));
+
+    // The ten probabilities per image (what the explorer shows) agree with both.
+    let probabilities = a.probabilities();
+    assert_eq!(probabilities.len(), 10 * a.len());
+    let rows = probabilities.chunks_exact(10);
+    for ((row, digit), confidence) in rows.zip(a.predictions()).zip(a.confidences()) {
+        assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5, "{row:?}");
+        let top = row.iter().copied().fold(0.0, f32::max);
+        assert_eq!(row[usize::from(digit)], top, "{row:?} vs digit {digit}");
+        assert!(
+            (f64::from(top) - confidence).abs() < 1e-5,
+            "{top} vs {confidence}"
+        );
+    }
 }
 
 #[test]

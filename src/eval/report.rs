@@ -69,6 +69,20 @@ impl ClassifierOutputs {
             .collect()
     }
 
+    /// The softmax probabilities of the ten digits, for each image (row-major `[n, 10]`).
+    pub fn probabilities(&self) -> Vec<f32> {
+        let mut probabilities = Vec::with_capacity(self.logits.len());
+        for row in self.logits.chunks_exact(NUM_CLASSES) {
+            // Subtracting the largest logit keeps exp finite for any logits.
+            let top = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let start = probabilities.len();
+            probabilities.extend(row.iter().map(|&l| (l - top).exp()));
+            let sum: f32 = probabilities[start..].iter().sum();
+            probabilities[start..].iter_mut().for_each(|p| *p /= sum);
+        }
+        probabilities
+    }
+
     /// The Gaussian fitted to the features.
     ///
     /// # Panics

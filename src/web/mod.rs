@@ -56,6 +56,17 @@ struct State {
     classifier: Option<Classifier>,
 }
 
+impl State {
+    /// The loaded model and the device it runs on, or the error the page shows without one.
+    fn loaded(&self) -> Result<(Rc<Loaded>, Device), JsValue> {
+        let model = self
+            .model
+            .clone()
+            .ok_or_else(|| js_error("no model is loaded"))?;
+        Ok((model, self.device.clone()))
+    }
+}
+
 /// The compute device, the loaded generator and the last picture drawn.
 #[wasm_bindgen]
 pub struct Studio {
@@ -191,17 +202,13 @@ impl Studio {
     pub fn classify(&self, z: Vec<f32>, labels: Option<Vec<f32>>) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
-            let (model, classifier, device) = {
+            let ((model, device), classifier) = {
                 let s = state.borrow();
-                let model = s
-                    .model
-                    .clone()
-                    .ok_or_else(|| js_error("no model is loaded"))?;
                 let classifier = s
                     .classifier
                     .clone()
                     .ok_or_else(|| js_error("the classifier is not loaded"))?;
-                (model, classifier, s.device.clone())
+                (s.loaded()?, classifier)
             };
             let nz = model.config.nz();
             if z.len() != nz {
@@ -218,8 +225,7 @@ impl Studio {
             let outputs = classify_images(&classifier, images)
                 .await
                 .map_err(js_error)?;
-            let probabilities = softmax(&outputs.logits);
-            Ok(js_sys::Float32Array::from(probabilities.as_slice()).into())
+            Ok(js_sys::Float32Array::from(outputs.probabilities().as_slice()).into())
         })
     }
 
@@ -245,27 +251,12 @@ impl Studio {
     ) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
-            let (model, device) = {
-                let s = state.borrow();
-                let model = s
-                    .model
-                    .clone()
-                    .ok_or_else(|| js_error("no model is loaded"))?;
-                (model, s.device.clone())
-            };
+            let (model, device) = state.borrow().loaded()?;
             let image =
                 draw_images(&model, &device, &z, labels.as_deref(), rows, cols, gap).await?;
             Ok(Rendered::from(image).into())
         })
     }
-}
-
-/// Softmax of one row of logits (stable for any values).
-fn softmax(logits: &[f32]) -> Vec<f32> {
-    let top = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let exp: Vec<f32> = logits.iter().map(|&l| (l - top).exp()).collect();
-    let sum: f32 = exp.iter().sum();
-    exp.into_iter().map(|e| e / sum).collect()
 }
 
 fn describe(config: &ModelConfig) -> String {

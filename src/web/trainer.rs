@@ -26,6 +26,8 @@ use crate::train::{GanTrainer, StepMode, TrainConfig, read_steps_async};
 const FIGURES_PER_STEP: usize = 4;
 /// The most steps one `train` call may queue: bounds the work behind one await.
 const MAX_STEPS_PER_CALL: usize = 1000;
+/// What a call that needs a run says without one.
+const NO_RUN: &str = "no run: press Reset";
 
 /// A training run in the page: the dataset, the device and (after `reset` or `resume`) the
 /// run's networks, optimisers and step counter.
@@ -159,9 +161,7 @@ impl Trainer {
     pub fn set_train_config(&self, train: &str) -> Result<(), JsValue> {
         let mut config = parse_train(train)?;
         let mut run = self.run.borrow_mut();
-        let run = run
-            .as_mut()
-            .ok_or_else(|| js_error("no run: press Reset"))?;
+        let run = run.as_mut().ok_or_else(|| js_error(NO_RUN))?;
         config.seed = run.config().seed;
         run.set_config(config);
         Ok(())
@@ -199,9 +199,7 @@ impl Trainer {
             // Queue the steps while holding the run, then let go before awaiting the read.
             let losses = {
                 let mut run = run.borrow_mut();
-                let run = run
-                    .as_mut()
-                    .ok_or_else(|| js_error("no run: press Reset"))?;
+                let run = run.as_mut().ok_or_else(|| js_error(NO_RUN))?;
                 (0..steps)
                     .map(|_| run.train_step(&data, mode))
                     .collect::<Vec<_>>()
@@ -340,9 +338,7 @@ impl Trainer {
     /// The run's generator as it is now, in inference mode, on the plain device.
     pub(super) fn snapshot(&self) -> Result<Rc<Loaded>, JsValue> {
         let run = self.run.borrow();
-        let run = run
-            .as_ref()
-            .ok_or_else(|| js_error("no run: press Reset"))?;
+        let run = run.as_ref().ok_or_else(|| js_error(NO_RUN))?;
         Ok(Rc::new(Loaded {
             config: run.model().clone(),
             generator: run.generator().valid(),

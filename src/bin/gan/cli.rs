@@ -574,9 +574,10 @@ fn train(args: TrainArgs) -> Result<(), String> {
     let mut average = args.ema.map(|_| trainer.generator().valid());
     let (fixed_z, fixed_labels) = fixed_noise_grid(&model, trainer.config().seed ^ 0xF1ED);
     let save = |trainer: &GanTrainer, average: &Option<Generator>| -> Result<(), String> {
-        write_atomically(&args.out, &checkpoint_of(trainer)?.to_bytes())?;
+        let mut checkpoint = checkpoint_of(trainer)?;
+        write_atomically(&args.out, &checkpoint.to_bytes())?;
         if let (Some(average), Some(path)) = (average, &args.ema_out) {
-            let mut checkpoint = checkpoint_of(trainer)?;
+            // The same file with the averaged generator and no optimiser state.
             checkpoint.generator =
                 block_on(record_bytes_async(average)).map_err(|e| e.to_string())?;
             checkpoint.optimizers = None;
