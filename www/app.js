@@ -4,7 +4,8 @@
 // queues stale frames: while a draw is running only the newest request is kept. The trainer
 // panel lives in trainer.js; the explorer can draw its generator (`Explorer.adoptModel`).
 
-import { TrainerPanel, scaledCopy } from "./trainer.js";
+import { paint, saveCanvas, scaledCopy } from "./canvas.js";
+import { TrainerPanel } from "./trainer.js";
 import { ensureClassifier, topDigit } from "./quality.js";
 
 const MODELS = ["dcgan", "cdcgan", "mlp", "cdcgan-course"];
@@ -245,15 +246,8 @@ class Explorer {
 
   async draw(canvas, z, labels, rows, cols) {
     const started = performance.now();
-    const rendered = await this.studio.render(z, labels, rows, cols, GRID_GAP);
-    const { width, height } = rendered;
-    canvas.width = width;
-    canvas.height = height;
-    const pixels = new Uint8ClampedArray(rendered.rgba);
-    rendered.free();
-    canvas.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);
+    paint(canvas, await this.studio.render(z, labels, rows, cols, GRID_GAP));
     this.highlight(canvas);
-    canvas.dataset.renderCount = Number(canvas.dataset.renderCount) + 1;
     const ms = performance.now() - started;
     $("render-ms").textContent = ms.toFixed(1);
     return ms;
@@ -615,15 +609,7 @@ class Explorer {
     const canvas = scaledCopy(source, Number($("export-scale").value) || 1);
     const name = String(this.state.model).replace(/[^a-zA-Z0-9_-]+/g, "-").replace(/-bpk$/, "");
     const seed = mode === "grid" ? `seed${this.state.seed}` : `z${this.state.z1}-z${this.state.z2}`;
-    canvas.toBlob((blob) => {
-      const link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = `gan-studio_${name}_${seed}_${mode}.png`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-    }, "image/png");
+    saveCanvas(canvas, `gan-studio_${name}_${seed}_${mode}.png`);
   }
 }
 

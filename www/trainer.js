@@ -9,6 +9,7 @@
 // - each chunk costs one asynchronous read (its losses), and a view refresh (every N steps)
 //   one more (the progress grid). Nothing here blocks on the GPU.
 
+import { paint, saveBlob, saveCanvas, scaledCopy } from "./canvas.js";
 import { ensureClassifier } from "./quality.js";
 
 const $ = (id) => document.getElementById(id);
@@ -46,33 +47,6 @@ const formatFigure = (v) => (Number.isNaN(v) ? "–" : Number.isFinite(v) ? v.to
 function niceCeil(x) {
   const power = 10 ** Math.floor(Math.log10(Math.max(1, x)));
   return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= x);
-}
-
-/** Saves `blob` as a download named `name`. */
-function saveBlob(blob, name) {
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-}
-
-/** Saves a canvas as a PNG download. */
-function saveCanvas(canvas, name) {
-  canvas.toBlob((blob) => saveBlob(blob, name), "image/png");
-}
-
-/** Puts a wasm `Rendered` picture on `canvas` (resizing it) and frees the wasm object. */
-function paint(canvas, rendered) {
-  const { width, height } = rendered;
-  const pixels = new Uint8ClampedArray(rendered.rgba);
-  rendered.free();
-  canvas.width = width;
-  canvas.height = height;
-  canvas.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);
-  canvas.dataset.renderCount = Number(canvas.dataset.renderCount ?? 0) + 1;
 }
 
 /** Reads a whole number from an input; throws a message naming the setting otherwise. */
@@ -192,17 +166,6 @@ function drawChart(canvas, title, steps, series, range) {
     ctx.stroke();
   }
   canvas.dataset.points = String(n);
-}
-
-/** A copy of `source` `scale` times larger, with crisp (unsmoothed) pixels. */
-export function scaledCopy(source, scale) {
-  const canvas = document.createElement("canvas");
-  canvas.width = source.width * scale;
-  canvas.height = source.height * scale;
-  const ctx = canvas.getContext("2d");
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
-  return canvas;
 }
 
 /** The quality meter's record of a run: the step, Fréchet distance and accuracy of each score. */
