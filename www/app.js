@@ -307,20 +307,21 @@ class Explorer {
     });
   }
 
-  requestGrid() {
+  /** Redraws the whole grid; then, unless `guess` is false (a slider drag), the guess. */
+  requestGrid({ guess = true } = {}) {
     writeHash(this.state);
     this.gridDraws.request(async () => {
       const z = this.gridLatents();
       const count = z.length / this.nz;
       await this.draw($("grid-canvas"), z, this.labelsFor(count), this.rows, this.cols);
-      this.requestGuess();
+      if (guess) this.requestGuess();
     }, 2);
   }
 
   /** Redraws only the selected cell (what a z slider changes), pasted into the grid. */
   requestCell() {
     if (this.conditional && this.state.styleGrid) {
-      this.requestGrid(); // one z is shared by a whole column
+      this.requestGrid({ guess: false }); // one z is shared by a whole column
       return;
     }
     this.gridDraws.request(async () => {

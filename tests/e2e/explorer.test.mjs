@@ -376,20 +376,25 @@ describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
     await page.waitForFunction(() => document.querySelector("#cell-guess").dataset.cell === "3");
     assert.match((await guess()).text, /asked for a 3; it sees a \d/);
 
-    // A slider drag ("input" events) redraws the cell but asks for no guess; its end
-    // ("change") asks for exactly one.
+    // A slider drag ("input" events) redraws the cell (or, in the style grid, the grid) but
+    // asks for no guess; its end ("change") asks for exactly one.
     const settled = (n) => window.ganStudio.guessCount === n &&
       !window.ganStudio.guesses.running && !window.ganStudio.guesses.pending;
-    await page.waitForFunction(() => !window.ganStudio.guesses.running && !window.ganStudio.guesses.pending);
-    const beforeDrag = await page.evaluate(() => window.ganStudio.guessCount);
-    const slider = '#z-sliders input[type=range][data-dim="0"]';
-    for (const v of [-2, -1, 1, 2]) {
-      await afterRedraw(page, "#grid-canvas", () => setValue(page, slider, v, "input"));
-    }
-    assert.equal(await page.evaluate(() => window.ganStudio.guessCount), beforeDrag, "guessed during the drag");
-    await setValue(page, slider, 2, "change");
-    await page.waitForFunction(settled, beforeDrag + 1);
+    const drag = async (what) => {
+      await page.waitForFunction(() => !window.ganStudio.guesses.running && !window.ganStudio.guesses.pending);
+      const beforeDrag = await page.evaluate(() => window.ganStudio.guessCount);
+      const slider = '#z-sliders input[type=range][data-dim="0"]';
+      for (const v of [-2, -1, 1, 2]) {
+        await afterRedraw(page, "#grid-canvas", () => setValue(page, slider, v, "input"));
+      }
+      assert.equal(await page.evaluate(() => window.ganStudio.guessCount), beforeDrag, `guessed during the drag (${what})`);
+      await setValue(page, slider, 2, "change");
+      await page.waitForFunction(settled, beforeDrag + 1);
+    };
+    await drag("one cell");
     assert.equal((await guess()).cell, "3");
+    await afterRedraw(page, "#grid-canvas", () => page.check("#style-grid"));
+    await drag("style grid");
     assertNoErrors(errors, "classifier guess");
     await page.close();
   });
