@@ -3,7 +3,10 @@
 use burn::nn::BatchNorm;
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::prelude::*;
-use burn::tensor::activation::{leaky_relu, relu, tanh};
+use burn::tensor::activation::{relu, tanh};
+
+use super::activation::leaky_relu;
+use super::norm;
 use serde::{Deserialize, Serialize};
 
 use super::dcgan::LEAKY_SLOPE;
@@ -97,11 +100,11 @@ impl CdcganGenerator {
         let [batch, nz] = z.dims();
         let z = z.reshape([batch, nz, 1, 1]); // [B, nz, 1, 1]
         let y = labels.reshape([batch, NUM_CLASSES, 1, 1]); // [B, 10, 1, 1]
-        let z = relu(self.z_bn.forward(self.z_conv.forward(z))); // [B, 2ngf, 4, 4]
-        let y = relu(self.y_bn.forward(self.y_conv.forward(y))); // [B, 2ngf, 4, 4]
+        let z = relu(norm::batch_norm(&self.z_bn, self.z_conv.forward(z))); // [B, 2ngf, 4, 4]
+        let y = relu(norm::batch_norm(&self.y_bn, self.y_conv.forward(y))); // [B, 2ngf, 4, 4]
         let x = Tensor::cat(vec![z, y], 1); // [B, 4ngf, 4, 4]
-        let x = relu(self.bn2.forward(self.conv2.forward(x))); // [B, 2ngf, 8, 8]
-        let x = relu(self.bn3.forward(self.conv3.forward(x))); // [B, ngf, 16, 16]
+        let x = relu(norm::batch_norm(&self.bn2, self.conv2.forward(x))); // [B, 2ngf, 8, 8]
+        let x = relu(norm::batch_norm(&self.bn3, self.conv3.forward(x))); // [B, ngf, 16, 16]
         tanh(self.conv4.forward(x)) // [B, 1, 32, 32]
     }
 }
@@ -129,8 +132,14 @@ impl CdcganDiscriminator {
         let x = leaky_relu(self.x_conv.forward(images), LEAKY_SLOPE); // [B, ndf, 16, 16]
         let y = leaky_relu(self.y_conv.forward(y), LEAKY_SLOPE); // [B, ndf, 16, 16]
         let x = Tensor::cat(vec![x, y], 1); // [B, 2ndf, 16, 16]
-        let x = leaky_relu(self.bn2.forward(self.conv2.forward(x)), LEAKY_SLOPE); // [B, 4ndf, 8, 8]
-        let x = leaky_relu(self.bn3.forward(self.conv3.forward(x)), LEAKY_SLOPE); // [B, 8ndf, 4, 4]
+        let x = leaky_relu(
+            norm::batch_norm(&self.bn2, self.conv2.forward(x)),
+            LEAKY_SLOPE,
+        ); // [B, 4ndf, 8, 8]
+        let x = leaky_relu(
+            norm::batch_norm(&self.bn3, self.conv3.forward(x)),
+            LEAKY_SLOPE,
+        ); // [B, 8ndf, 4, 4]
         self.conv4.forward(x).reshape([batch, 1]) // [B, 1]
     }
 }

@@ -3,7 +3,10 @@
 use burn::nn::BatchNorm;
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::prelude::*;
-use burn::tensor::activation::{leaky_relu, relu, tanh};
+use burn::tensor::activation::{relu, tanh};
+
+use super::activation::leaky_relu;
+use super::norm;
 use serde::{Deserialize, Serialize};
 
 use super::init::{InitScheme, K4_S1_P0, K4_S2_P1, batch_norm, conv, conv_transpose};
@@ -82,9 +85,9 @@ impl DcganGenerator {
     pub fn forward(&self, z: Tensor<2>) -> Tensor<4> {
         let [batch, nz] = z.dims();
         let x = z.reshape([batch, nz, 1, 1]); // [B, nz, 1, 1]
-        let x = relu(self.bn1.forward(self.conv1.forward(x))); // [B, 4ngf, 4, 4]
-        let x = relu(self.bn2.forward(self.conv2.forward(x))); // [B, 2ngf, 8, 8]
-        let x = relu(self.bn3.forward(self.conv3.forward(x))); // [B, ngf, 16, 16]
+        let x = relu(norm::batch_norm(&self.bn1, self.conv1.forward(x))); // [B, 4ngf, 4, 4]
+        let x = relu(norm::batch_norm(&self.bn2, self.conv2.forward(x))); // [B, 2ngf, 8, 8]
+        let x = relu(norm::batch_norm(&self.bn3, self.conv3.forward(x))); // [B, ngf, 16, 16]
         tanh(self.conv4.forward(x)) // [B, 1, 32, 32]
     }
 }
@@ -105,9 +108,18 @@ impl DcganDiscriminator {
     /// Scores images; a larger logit means "more likely real".
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
         let batch = images.dims()[0];
-        let x = leaky_relu(self.bn1.forward(self.conv1.forward(images)), LEAKY_SLOPE); // [B, ndf, 16, 16]
-        let x = leaky_relu(self.bn2.forward(self.conv2.forward(x)), LEAKY_SLOPE); // [B, 2ndf, 8, 8]
-        let x = leaky_relu(self.bn3.forward(self.conv3.forward(x)), LEAKY_SLOPE); // [B, 4ndf, 4, 4]
+        let x = leaky_relu(
+            norm::batch_norm(&self.bn1, self.conv1.forward(images)),
+            LEAKY_SLOPE,
+        ); // [B, ndf, 16, 16]
+        let x = leaky_relu(
+            norm::batch_norm(&self.bn2, self.conv2.forward(x)),
+            LEAKY_SLOPE,
+        ); // [B, 2ndf, 8, 8]
+        let x = leaky_relu(
+            norm::batch_norm(&self.bn3, self.conv3.forward(x)),
+            LEAKY_SLOPE,
+        ); // [B, 4ndf, 4, 4]
         self.conv4.forward(x).reshape([batch, 1]) // [B, 1]
     }
 }

@@ -2,7 +2,9 @@
 
 use burn::nn::Linear;
 use burn::prelude::*;
-use burn::tensor::activation::{leaky_relu, relu, tanh};
+use burn::tensor::activation::{relu, tanh};
+
+use super::activation::leaky_relu;
 use serde::{Deserialize, Serialize};
 
 use super::init::{InitScheme, linear};

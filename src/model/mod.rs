@@ -5,10 +5,12 @@
 //! (H = W = 28 for the MLP GAN, 32 for the DCGANs) and, for the conditional model, label
 //! tensors `[B, 10]` (one-hot, or a mix of two one-hots when interpolating between digits).
 
+pub mod activation;
 pub mod cdcgan;
 pub mod dcgan;
 pub mod init;
 pub mod mlp;
+pub mod norm;
 
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
