@@ -368,6 +368,9 @@ struct BenchArgs {
     /// Untimed warm-up steps.
     #[arg(long, default_value_t = 1)]
     warmup: usize,
+    /// Also time drawing this many samples with the trained generator (0: skip).
+    #[arg(long, default_value_t = 100)]
+    samples: usize,
     /// Compute backend.
     #[arg(long, value_enum, default_value = "flex")]
     backend: Backend,
@@ -837,8 +840,16 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     }
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
+    let sampling = if args.samples > 0 {
+        format!(
+            " sample_ms={:.1}",
+            bench_sampling(&trainer, args.samples, args.steps)
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "bench model={} backend={:?} batch={} steps={} median_ms={median:.1} min_ms={:.1} max_ms={:.1}",
+        "bench model={} backend={:?} batch={} steps={} median_ms={median:.1} min_ms={:.1} max_ms={:.1}{sampling}",
         model.kind().name(),
         args.backend,
         args.batch,
@@ -847,6 +858,28 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         times[times.len() - 1]
     );
     Ok(())
+}
+
+/// Median ms of drawing `count` samples (inference mode, read back) over `repeats` draws,
+/// after one untimed draw.
+fn bench_sampling(trainer: &GanTrainer, count: usize, repeats: usize) -> f64 {
+    let nz = trainer.model().nz();
+    let z = latent::sample_z(0, count, nz);
+    let labels = trainer
+        .model()
+        .kind()
+        .is_conditional()
+        .then(|| latent::one_hot(&(0..count).map(|i| (i % 10) as u8).collect::<Vec<_>>()));
+    let mut times: Vec<f64> = (0..=repeats.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            let _ = trainer.sample(&z, labels.as_deref()).into_data();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .skip(1)
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
 }
 
 fn train_classifier(args: TrainClassifierArgs) -> Result<(), String> {

@@ -6,8 +6,29 @@ mod cli;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
+    keep_freed_memory();
     cli::main()
 }
+
+/// Tells glibc's allocator to keep freed memory for reuse instead of handing it back to the
+/// kernel. A training step allocates and frees the same multi-megabyte tensor buffers again
+/// and again; by default glibc maps each one afresh (and the kernel zeroes its pages), which
+/// took a tenth of a DCGAN step's CPU time.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(target_arch = "wasm32")))]
+fn keep_freed_memory() {
+    // 32 MiB is the largest threshold glibc accepts on 64-bit; trimming waits for 1 GiB.
+    const MMAP_THRESHOLD: libc::c_int = 32 << 20;
+    const TRIM_THRESHOLD: libc::c_int = 1 << 30;
+    // SAFETY: mallopt only sets allocator parameters; it is called before any other thread
+    // starts, and a refused setting (return 0) leaves glibc's default, which is still correct.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, TRIM_THRESHOLD);
+    }
+}
+
+#[cfg(not(any(all(target_os = "linux", target_env = "gnu"), target_arch = "wasm32")))]
+fn keep_freed_memory() {}
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
