@@ -7,6 +7,7 @@
 import { paint, saveCanvas, scaledCopy } from "./canvas.js";
 import { TrainerPanel } from "./trainer.js";
 import { ensureClassifier, topDigit } from "./quality.js";
+import { describeAdapter, describeChoice, deviceSetting, writeDeviceSetting } from "./devices.js";
 
 const MODELS = ["dcgan", "cdcgan", "mlp", "cdcgan-course"];
 const GRID_GAP = 1; // black pixels between cells
@@ -132,6 +133,8 @@ function writeHash(s) {
     m: s.model, s: s.seed, n: s.grid, l: s.label, sg: s.styleGrid ? 1 : 0, c: s.cell,
     a: s.alpha, z1: s.z1, z2: s.z2, sl: s.slerp ? 1 : 0, im: s.interpMode, y1: s.y1, y2: s.y2,
   });
+  const device = deviceSetting(); // the device setting shares the hash (see devices.js)
+  if (device !== "auto") params.set("device", device);
   history.replaceState(null, "", `#${params}`);
 }
 
@@ -143,6 +146,7 @@ class Explorer {
     this.studio = studio;
     this.state = stateFromHash();
     this.info = null; // the loaded model's description
+    this.modelBytes = null; // the loaded checkpoint's bytes (to load it on another device)
     this.customModel = null; // name of a checkpoint loaded from disk (or of a trainer snapshot)
     this.customLabel = null; // how the model menu shows it
     this.z = new Float32Array(0); // the grid's latent vectors [cells, nz]
@@ -178,17 +182,19 @@ class Explorer {
   applyCheckpoint(bytes, name) {
     const info = JSON.parse(this.studio.load(bytes));
     this.info = info;
+    this.modelBytes = bytes;
     this.state.model = name;
     this.resetLatents();
     this.syncControls();
   }
 
   /**
-   * Shows a model the Studio already holds (the trainer's generator, put there by
-   * `Studio.useGenerator`): `info` is its description, `name` the model menu's entry.
+   * Shows the trainer's generator: `bytes` a checkpoint of its run, `name` the model menu's
+   * entry.
    */
-  adoptModel(info, name) {
-    this.info = info;
+  adoptModel(bytes, name) {
+    this.info = JSON.parse(this.studio.load(bytes));
+    this.modelBytes = bytes;
     this.state.model = name;
     this.customModel = name;
     this.customLabel = `${name} (from the trainer)`;
@@ -606,6 +612,72 @@ class Explorer {
     box.hidden = false;
   }
 
+  /**
+   * Moves the explorer to `studio` (another device): the model loads there and the views
+   * redraw; the old studio is freed.
+   */
+  async moveTo(studio) {
+    studio.load(this.modelBytes);
+    const old = this.studio;
+    this.studio = studio;
+    old.free();
+    this.redrawAll();
+  }
+
+  /** Median ms of `repeats` draws of the current grid on `studio`, after one untimed draw. */
+  async timeRender(studio, repeats = 3) {
+    const z = this.gridLatents();
+    const labels = this.labelsFor(this.rows * this.cols);
+    const draw = async () => {
+      const started = performance.now();
+      (await studio.render(z, labels, this.rows, this.cols, GRID_GAP)).free();
+      return performance.now() - started;
+    };
+    await draw();
+    const times = [];
+    for (let i = 0; i < repeats; i++) times.push(await draw());
+    return times.sort((a, b) => a - b)[Math.floor(repeats / 2)];
+  }
+
+  /**
+   * For `scripts/bench.sh`: median ms to draw `n` samples of `preset`'s shipped generator on
+   * the explorer's device. Resolves to { backend, ms }.
+   */
+  async benchmarkSamples({ preset, n = 100, repeats = 3 }) {
+    const shipped = { mlp: "mlp", dcgan: "dcgan", "cdcgan-half": "cdcgan", cdcgan: "cdcgan-course" }[preset];
+    const bytes = await fetchWithProgress(`weights/${shipped}.bpk`, () => {});
+    const studio = await this.wasm.Studio.create(this.studio.backend);
+    try {
+      const info = JSON.parse(studio.load(bytes));
+      const z = this.wasm.sampleZ(0, n, info.nz);
+      const labels = info.conditional
+        ? this.wasm.oneHot(Uint8Array.from({ length: n }, (_, i) => i % 10))
+        : undefined;
+      const draw = async () => {
+        const started = performance.now();
+        (await studio.render(z, labels, 1, n, 0)).free();
+        return performance.now() - started;
+      };
+      await draw();
+      const times = [];
+      for (let i = 0; i < repeats; i++) times.push(await draw());
+      return { backend: studio.backend, ms: times.sort((a, b) => a - b)[Math.floor(repeats / 2)] };
+    } finally {
+      studio.free();
+    }
+  }
+
+  /** The device setting changed: the explorer starts on the device it names (or measures). */
+  async deviceSettingChanged(adapter) {
+    const setting = deviceSetting();
+    const { studio, sentence } = await startStudio(this.wasm, setting, adapter);
+    await this.moveTo(studio);
+    showExplorerDevice(studio.backend, sentence);
+    setStatus(`Ready: ${this.state.model}`, "ready");
+    if (setting === "auto" && adapter.present) await probeExplorerDevice(this, adapter);
+    else this.deviceChoice = { backend: studio.backend, sentence, timings: {} };
+  }
+
   exportCanvas(source, mode) {
     const canvas = scaledCopy(source, Number($("export-scale").value) || 1);
     const name = String(this.state.model).replace(/[^a-zA-Z0-9_-]+/g, "-").replace(/-bpk$/, "");
@@ -616,16 +688,69 @@ class Explorer {
 
 // ---------------------------------------------------------------- start-up
 
+/** Shows which device the explorer draws on, and why. */
+function showExplorerDevice(backend, sentence) {
+  $("backend").dataset.backend = backend;
+  $("backend").textContent = sentence;
+}
+
+/**
+ * The explorer's first device: the one the setting names (the CPU when WebGPU cannot start),
+ * or with "auto" the CPU, which starts at once; `probeExplorerDevice` may move it later.
+ */
+async function startStudio(wasm, setting, adapter) {
+  if (setting === "webgpu") {
+    setStatus("Starting WebGPU…");
+    try {
+      const studio = await wasm.Studio.create("webgpu");
+      return { studio, sentence: describeChoice({ job: "Explorer", backend: "webgpu", setting, adapter }) };
+    } catch (error) {
+      console.warn(error);
+      const failures = { webgpu: String(error.message ?? error) };
+      const studio = await wasm.Studio.create("cpu");
+      return { studio, sentence: describeChoice({ job: "Explorer", backend: "cpu", setting, adapter, failures }) };
+    }
+  }
+  setStatus("Starting the CPU backend…");
+  const studio = await wasm.Studio.create("cpu");
+  const sentence = setting === "auto" && adapter.present
+    ? "Explorer: CPU, while WebGPU is measured…"
+    : describeChoice({ job: "Explorer", backend: "cpu", setting, adapter });
+  return { studio, sentence };
+}
+
+/**
+ * With the setting "auto": times the current grid on the CPU and on WebGPU (after a warm-up
+ * draw on each) and moves the explorer to WebGPU if it is faster. The page is usable
+ * meanwhile; the result is kept in `explorer.deviceChoice`.
+ */
+async function probeExplorerDevice(explorer, adapter) {
+  const timings = { cpu: await explorer.timeRender(explorer.studio) };
+  let gpu = null;
+  const failures = {};
+  try {
+    gpu = await explorer.wasm.Studio.create("webgpu");
+    gpu.load(explorer.modelBytes);
+    timings.webgpu = await explorer.timeRender(gpu);
+  } catch (error) {
+    console.warn(error);
+    failures.webgpu = String(error.message ?? error);
+  }
+  const backend = gpu && timings.webgpu < timings.cpu ? "webgpu" : "cpu";
+  if (backend === "webgpu") await explorer.moveTo(gpu);
+  else gpu?.free();
+  const sentence = describeChoice({ job: "Explorer", backend, timings, failures, setting: "auto", adapter });
+  explorer.deviceChoice = { backend, sentence, timings };
+  showExplorerDevice(backend, sentence);
+}
+
 async function main() {
   const wasm = window.wasmBindings;
-  const params = new URLSearchParams(location.search);
-  const gpuAvailable = "gpu" in navigator && params.get("backend") !== "cpu";
-  setStatus(gpuAvailable ? "Starting WebGPU…" : "No WebGPU here: starting the CPU backend…");
-  const studio = await wasm.Studio.create(gpuAvailable);
-  const backend = $("backend");
-  backend.dataset.backend = studio.backend;
-  backend.textContent =
-    studio.backend === "webgpu" ? "WebGPU (your GPU)" : `CPU (slower): ${studio.fallbackReason}`;
+  const setting = deviceSetting();
+  $("device").value = setting;
+  const adapter = await describeAdapter();
+  const { studio, sentence } = await startStudio(wasm, setting, adapter);
+  showExplorerDevice(studio.backend, sentence);
 
   const explorer = new Explorer(wasm, studio);
   window.ganStudio = explorer; // for the console and the browser tests
@@ -657,16 +782,23 @@ async function main() {
   explorer.bind();
   const trainer = new TrainerPanel({
     wasm,
-    studio,
     fetchBytes: fetchWithProgress,
-    showInExplorer: (info, name) => explorer.adoptModel(info, name),
+    showInExplorer: (bytes, name) => explorer.adoptModel(bytes, name),
+    devices: { setting: deviceSetting, adapter },
   });
   trainer.bind();
   explorer.trainer = trainer; // window.ganStudio.trainer, for the console and the tests
+  $("device").addEventListener("change", (e) => {
+    writeDeviceSetting(e.target.value);
+    explorer.deviceSettingChanged(adapter).catch(fail);
+    trainer.deviceSettingChanged();
+  });
   $("app").hidden = false;
   $("progress").hidden = true;
   setStatus(`Ready: ${wanted}`, "ready");
   explorer.redrawAll();
+  if (setting === "auto" && adapter.present) await probeExplorerDevice(explorer, adapter);
+  else explorer.deviceChoice = { backend: studio.backend, sentence, timings: {} };
 }
 
 function start() {

@@ -5,7 +5,7 @@
 export function paint(canvas, rendered) {
   const { width, height } = rendered;
   const pixels = new Uint8ClampedArray(rendered.rgba);
-  rendered.free();
+  rendered.free?.(); // a wasm object; pictures from the training worker are plain
   canvas.width = width;
   canvas.height = height;
   canvas.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);

@@ -1,26 +1,34 @@
 // The quality meter's digit classifier (weights/classifier.bpk, see src/eval/): downloaded
-// once, loaded into the Studio, then used by the trainer's meter (Trainer.quality) and the
-// explorer's guess for the selected cell (Studio.classify).
+// once, then loaded into each device that uses it: the explorer's Studio (its guess for the
+// selected cell, Studio.classify) and the training worker's Trainer (Trainer.quality).
 
 const CLASSIFIER_URL = "weights/classifier.bpk";
 
-let loading = null;
+let download = null;
+const loadedInto = new WeakMap(); // studio -> promise of its load
 
 /**
- * Downloads the classifier and loads it into `studio`, once; later calls get the same promise
- * (a failed download is retried by the next call). `fetchBytes(url, onProgress)` downloads.
+ * The classifier file's bytes, downloaded once; later calls get the same promise (a failed
+ * download is retried by the next call). `fetchBytes(url, onProgress)` downloads.
  */
-export function ensureClassifier(studio, fetchBytes) {
-  if (!loading) {
-    loading = (async () => {
-      const bytes = await fetchBytes(CLASSIFIER_URL, () => {});
-      studio.loadClassifier(bytes);
-    })();
-    loading.catch(() => {
-      loading = null;
+export function classifierBytes(fetchBytes) {
+  if (!download) {
+    download = fetchBytes(CLASSIFIER_URL, () => {});
+    download.catch(() => {
+      download = null;
     });
   }
-  return loading;
+  return download;
+}
+
+/** Loads the classifier into `studio`, once per studio. */
+export function ensureClassifier(studio, fetchBytes) {
+  if (!loadedInto.has(studio)) {
+    const loading = classifierBytes(fetchBytes).then((bytes) => studio.loadClassifier(bytes));
+    loadedInto.set(studio, loading);
+    loading.catch(() => loadedInto.delete(studio));
+  }
+  return loadedInto.get(studio);
 }
 
 /** The digit with the highest probability, and that probability. */

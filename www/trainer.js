@@ -1,16 +1,19 @@
-// GAN Studio's trainer panel: trains a GAN on MNIST in the page, on the explorer's device.
+// GAN Studio's trainer panel: trains a GAN on MNIST in the page.
 //
-// The model work is the wasm `Trainer` (src/web/trainer.rs); this file owns the panel's
-// controls, the play loop and the live views. Three rules keep the page responsive:
+// The model work is the wasm `Trainer` (src/web/trainer.rs), which runs in a Web Worker
+// (trainer-worker.js, reached through trainer-client.js) on the device that measured faster
+// for training; this file owns the panel's controls, the play loop and the live views.
+// Three rules keep the page responsive:
 // - every call into the Trainer goes through one queue (`exclusive`), so calls never overlap
 //   and always see the run in the order the user asked for;
-// - training runs in chunks of steps sized to about CHUNK_TARGET_MS each, and the loop yields
-//   to the event loop between chunks, so explorer sliders keep moving;
+// - training runs in the worker, in chunks of steps sized to about CHUNK_TARGET_MS each, so
+//   the page's thread only records figures and draws between chunks;
 // - each chunk costs one asynchronous read (its losses), and a view refresh (every N steps)
-//   one more (the progress grid). Nothing here blocks on the GPU.
+//   one more (the progress grid). Nothing here blocks on the device.
 
 import { paint, saveBlob, saveCanvas, scaledCopy } from "./canvas.js";
-import { ensureClassifier } from "./quality.js";
+import { classifierBytes } from "./quality.js";
+import { startTrainer } from "./trainer-client.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,6 +42,14 @@ const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The error's message, for any thrown value. */
 const messageOf = (error) => (error && error.message ? error.message : String(error));
+
+/** A duration for display: "45 s", "3 min 20 s", "1 h 5 min". */
+export function formatDuration(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
 
 /** A figure for display: 3 decimals, or a dash where it was not measured. */
 const formatFigure = (v) => (Number.isNaN(v) ? "–" : Number.isFinite(v) ? v.toFixed(3) : String(v));
@@ -181,13 +192,21 @@ function emptyQuality() {
  * `showInExplorer(info, name)` makes the explorer show the model the Studio now holds.
  */
 export class TrainerPanel {
-  constructor({ wasm, studio, fetchBytes, showInExplorer }) {
+  /**
+   * `wasm` the page's wasm bindings (latent helpers), `fetchBytes(url, onProgress)` downloads,
+   * `showInExplorer(bytes, name)` loads checkpoint bytes into the explorer, and `devices`
+   * { setting(), adapter } says which device the user asked for and what WebGPU there is.
+   */
+  constructor({ wasm, fetchBytes, showInExplorer, devices }) {
     this.wasm = wasm;
-    this.studio = studio;
     this.fetchBytes = fetchBytes;
     this.showInExplorer = showInExplorer;
-    this.trainer = null; // the wasm Trainer, made once the digits are downloaded
-    this.trainerReady = null; // promise of it (the download happens once)
+    this.devices = devices;
+    this.trainer = null; // the worker's Trainer (a TrainerClient), made once the digits are downloaded
+    this.trainerReady = null; // promise of it (the download and the device probe happen once)
+    this.mnist = null; // the MNIST file's bytes, kept to start the worker again on another device
+    this.deviceChoice = null; // { backend, sentence, timings } of the training device
+    this.classifierLoaded = false; // whether the worker's Trainer has the quality meter's classifier
     this.queue = Promise.resolve(); // every Trainer call runs after the previous one
     this.queued = 0; // Trainer calls queued or running
     this.tasks = 0; // user actions under way (downloads included)
@@ -220,6 +239,10 @@ export class TrainerPanel {
     const last = h.step.length - 1;
     return {
       ready: this.trainer !== null,
+      backend: this.deviceChoice?.backend ?? null,
+      deviceSentence: this.deviceChoice?.sentence ?? null,
+      deviceTimings: this.deviceChoice?.timings ?? null,
+      etaSeconds: this.etaSeconds(),
       hasRun: this.run !== null,
       step: this.step,
       startStep: this.startStep,
@@ -296,18 +319,28 @@ export class TrainerPanel {
     $("train-message").textContent = text;
   }
 
-  /** Downloads the MNIST digits once (with progress) and makes the wasm Trainer. */
+  /**
+   * Downloads the MNIST digits once (with progress) and starts the training worker on the
+   * device the setting names, or, with "auto", on the one that trains the form's model
+   * faster (it times a step on each).
+   */
   ensureTrainer() {
     if (this.trainer) return Promise.resolve(this.trainer);
     if (!this.trainerReady) {
       this.trainerReady = (async () => {
-        if (typeof this.wasm.Trainer !== "function") {
-          throw new Error("this build of the page has no trainer (wasm Trainer is missing)");
-        }
-        const bytes = await this.download("data/mnist.bin", "the MNIST digits");
-        this.say("Decoding the digits…");
-        await yieldToPage();
-        this.trainer = new this.wasm.Trainer(this.studio, bytes);
+        this.mnist ??= await this.download("data/mnist.bin", "the MNIST digits");
+        const setting = this.devices.setting();
+        this.say(setting === "auto" ? "Timing a training step on each device…" : "Starting the trainer…");
+        const { trainer, choice } = await startTrainer({
+          mnist: this.mnist,
+          setting,
+          adapter: this.devices.adapter,
+          model: JSON.stringify(this.probeModel()),
+          train: JSON.stringify(this.trainConfig()),
+        });
+        this.trainer = trainer;
+        this.classifierLoaded = false;
+        this.showDevice(choice);
         this.say("");
         return this.trainer;
       })();
@@ -317,6 +350,40 @@ export class TrainerPanel {
       });
     }
     return this.trainerReady;
+  }
+
+  /** The model a device probe times: the form's preset with its default settings. */
+  probeModel() {
+    return PRESETS[$("train-preset").value].model;
+  }
+
+  /** Shows which device trains, and why. */
+  showDevice(choice) {
+    this.deviceChoice = choice;
+    $("train-device").textContent = choice.sentence;
+    $("train-device").dataset.backend = choice.backend;
+  }
+
+  /**
+   * The device setting changed: the next run starts on the newly chosen device. A run under
+   * way moves there now, through a checkpoint (its weights and step; Adam starts afresh).
+   */
+  deviceSettingChanged() {
+    if (!this.trainer && !this.trainerReady) return; // the first action will choose
+    this.pause();
+    this.task(async () => {
+      const old = await this.ensureTrainer();
+      const bytes = this.run ? await this.exclusive(() => old.checkpoint()) : null;
+      this.trainer = null;
+      this.trainerReady = null;
+      await this.exclusive(() => old.terminate());
+      await this.ensureTrainer();
+      if (bytes) {
+        const info = await this.exclusive(() => this.trainer.resume(bytes, JSON.stringify(this.run.train)));
+        await this.adoptRun(info);
+        this.say(`The run moved to the ${this.deviceChoice.backend === "webgpu" ? "GPU" : "CPU"} at step ${this.step}; Adam starts afresh.`);
+      }
+    });
   }
 
   /** Fetches `url` (relative to the page) with the panel's progress bar. */
@@ -618,6 +685,39 @@ export class TrainerPanel {
     });
   }
 
+  /** Seconds to the step budget at the measured speed (null before a speed is measured). */
+  etaSeconds() {
+    if (!this.stepsPerSecond) return null;
+    return Math.max(0, this.budgetLeft()) / this.stepsPerSecond;
+  }
+
+  /**
+   * For `scripts/bench.sh`: times training steps of `preset` at `batch` on the trainer's device
+   * (a fresh run, one untimed warm-up step): the median of `steps` single awaited steps, and
+   * one chunked call of `steps` steps. Resolves to { backend, warmupMs, stepMs, chunkedMs }.
+   */
+  async benchmark({ preset, batch, steps }) {
+    const trainer = await this.ensureTrainer();
+    const train = { ...this.trainConfig(), batch_size: batch, seed: 1 };
+    return this.exclusive(async () => {
+      await trainer.reset(JSON.stringify(PRESETS[preset].model), JSON.stringify(train));
+      let t0 = performance.now();
+      await trainer.train(1, "both");
+      const warmupMs = performance.now() - t0;
+      const single = [];
+      for (let i = 0; i < steps; i++) {
+        t0 = performance.now();
+        await trainer.train(1, "both");
+        single.push(performance.now() - t0);
+      }
+      t0 = performance.now();
+      await trainer.train(steps, "both");
+      const chunkedMs = (performance.now() - t0) / steps;
+      single.sort((a, b) => a - b);
+      return { backend: trainer.backend, warmupMs, stepMs: single[Math.floor(steps / 2)], chunkedMs };
+    });
+  }
+
   /** Steps still allowed by the budget. */
   budgetLeft() {
     return this.budget - (this.step - this.startStep);
@@ -709,6 +809,8 @@ export class TrainerPanel {
     bar.value = Math.min(done, this.budget);
     $("train-progress-text").textContent = `${done} / ${this.budget}`;
     $("train-speed").textContent = this.stepsPerSecond === null ? "–" : this.stepsPerSecond.toFixed(1);
+    const eta = this.etaSeconds();
+    $("train-eta").textContent = eta === null ? "–" : formatDuration(eta);
     const h = this.history;
     const last = h.step.length - 1;
     const show = (id, values) => {
@@ -746,7 +848,11 @@ export class TrainerPanel {
   async measureQuality() {
     const run = this.run;
     if (!run) return;
-    await ensureClassifier(this.studio, this.fetchBytes);
+    if (!this.classifierLoaded) {
+      const bytes = await classifierBytes(this.fetchBytes);
+      await this.exclusive(() => this.trainer.loadClassifier(bytes));
+      this.classifierLoaded = true;
+    }
     const n = Number($("train-quality-n").value) || 250;
     const { json, step } = await this.exclusive(async () => ({
       json: await this.trainer.quality(n, 0),
@@ -801,10 +907,7 @@ export class TrainerPanel {
       rendered: await this.trainer.render(z, labels, rows, cols, GAP),
       step: this.trainer.step,
     }));
-    if (this.run !== run) {
-      rendered.free(); // drawn for a run that was replaced meanwhile
-      return;
-    }
+    if (this.run !== run) return; // drawn for a run that was replaced meanwhile
     const canvas = $("train-grid");
     paint(canvas, rendered);
     canvas.dataset.step = String(step);
@@ -867,11 +970,11 @@ export class TrainerPanel {
   useInExplorer() {
     this.task(async () => {
       if (!this.run) throw new Error("No run yet: press Play or Step first");
-      const { info, step } = await this.exclusive(() => ({
-        info: this.studio.useGenerator(this.trainer),
+      const { bytes, step } = await this.exclusive(async () => ({
+        bytes: await this.trainer.checkpoint(),
         step: this.trainer.step,
       }));
-      this.showInExplorer(JSON.parse(info), `trained ${this.run.kind}, step ${step}`);
+      this.showInExplorer(bytes, `trained ${this.run.kind}, step ${step}`);
       this.say(`The explorer now shows this generator as it was at step ${step}.`);
     });
   }
@@ -915,7 +1018,8 @@ export class TrainerPanel {
       $("train-start").value = "upload";
       this.diverged = null;
       await this.adoptRun(info);
-      this.say(`Continuing ${file.name}: ${this.describeRun()}.`);
+      const adam = this.run.adamSkipped ? " Adam's state in the file is not used on the CPU: it starts afresh." : "";
+      this.say(`Continuing ${file.name}: ${this.describeRun()}.${adam}`);
     });
   }
 
@@ -964,9 +1068,7 @@ export class TrainerPanel {
       ? this.wasm.oneHot(Uint8Array.from({ length: count }, (_, i) => (i % cols) % 10))
       : undefined;
     const rendered = await this.exclusive(() => this.trainer.render(z, labels, rows, cols, GAP));
-    const { width, height } = rendered;
-    const rgba = rendered.rgba;
-    rendered.free();
+    const { width, height, rgba } = rendered;
     return { width, height, gray: Array.from({ length: width * height }, (_, i) => rgba[4 * i]) };
   }
 

@@ -1,10 +1,13 @@
 //! The browser side: the only module that knows wasm-bindgen and the DOM.
 //!
-//! It exports a small API to the page's script (`www/app.js`): a [`Studio`] that owns the
-//! compute device (WebGPU through Burn's wgpu runtime, or Burn's flex CPU backend when WebGPU
-//! is missing or fails) and the loaded generator, plus the latent-space helpers of
-//! [`crate::latent`]. Tensors are read back only with `into_data_async`.
+//! It exports a small API to the page's scripts: a [`Studio`] (the explorer, `www/app.js`)
+//! that owns a compute device and the loaded generator, a [`Trainer`] (the trainer panel,
+//! run in a Web Worker by `www/trainer-worker.js`) on a device of its own, plus the
+//! latent-space helpers of [`crate::latent`]. A device is WebGPU through Burn's wgpu runtime
+//! or Burn's flex CPU backend, named by the page ([`device`]): the page measures which is
+//! faster for each job. Tensors are read back only with `into_data_async`.
 
+mod device;
 mod trainer;
 
 use std::cell::RefCell;
@@ -51,7 +54,6 @@ struct Loaded {
 struct State {
     device: Device,
     backend: &'static str,
-    fallback_reason: Option<String>,
     model: Option<Rc<Loaded>>,
     classifier: Option<Classifier>,
 }
@@ -118,46 +120,24 @@ fn js_error(message: impl std::fmt::Display) -> JsValue {
 
 #[wasm_bindgen]
 impl Studio {
-    /// Starts the compute device: WebGPU when `prefer_gpu` and the browser grants an adapter
-    /// and device, otherwise Burn's CPU backend, with the reason kept in `fallback_reason`.
-    pub async fn create(prefer_gpu: bool) -> Studio {
-        let (device, backend, fallback_reason) = if prefer_gpu {
-            match Device::wgpu_options().init_async().await {
-                Ok(device) => (device, "webgpu", None),
-                Err(e) => (
-                    Device::flex(),
-                    "cpu",
-                    Some(format!("WebGPU could not start ({e}); using the CPU")),
-                ),
-            }
-        } else {
-            (
-                Device::flex(),
-                "cpu",
-                Some("this browser offers no WebGPU; using the CPU".to_string()),
-            )
-        };
-        Studio {
+    /// Starts a studio on the device named `backend` (`"webgpu"` or `"cpu"`, see
+    /// [`device::start`]); fails with a plain sentence when WebGPU cannot start.
+    pub async fn create(backend: String) -> Result<Studio, JsValue> {
+        let (device, backend) = device::start(&backend).await?;
+        Ok(Studio {
             state: Rc::new(RefCell::new(State {
                 device,
                 backend,
-                fallback_reason,
                 model: None,
                 classifier: None,
             })),
-        }
+        })
     }
 
     /// `"webgpu"` or `"cpu"`.
     #[wasm_bindgen(getter)]
     pub fn backend(&self) -> String {
         self.state.borrow().backend.to_string()
-    }
-
-    /// Why the CPU is used, if it is.
-    #[wasm_bindgen(getter, js_name = fallbackReason)]
-    pub fn fallback_reason(&self) -> Option<String> {
-        self.state.borrow().fallback_reason.clone()
     }
 
     /// Loads a checkpoint (the bytes of a `.bpk` file). On success the new model replaces the
@@ -175,24 +155,11 @@ impl Studio {
         Ok(info)
     }
 
-    /// Makes the explorer draw a snapshot of `trainer`'s generator as it is now (later steps
-    /// do not change it); returns the model's description, as [`Studio::load`] does.
-    #[wasm_bindgen(js_name = useGenerator)]
-    pub fn use_generator(&self, trainer: &Trainer) -> Result<String, JsValue> {
-        let snapshot = trainer.snapshot()?;
-        let info = describe(&snapshot.config);
-        self.state.borrow_mut().model = Some(snapshot);
-        Ok(info)
-    }
-
     /// Loads the quality meter's digit classifier (`weights/classifier.bpk`); on a bad file
     /// the error names the problem and any classifier loaded before stays.
     #[wasm_bindgen(js_name = loadClassifier)]
     pub fn load_classifier(&self, bytes: &[u8]) -> Result<(), JsValue> {
-        let device = self.state.borrow().device.clone();
-        let classifier = ClassifierFile::from_bytes(bytes)
-            .and_then(|file| file.load(&device))
-            .map_err(js_error)?;
+        let classifier = load_classifier(bytes, &self.state.borrow().device)?;
         self.state.borrow_mut().classifier = Some(classifier);
         Ok(())
     }
@@ -257,6 +224,13 @@ impl Studio {
             Ok(Rendered::from(image).into())
         })
     }
+}
+
+/// Decodes the classifier file and loads it on `device`.
+fn load_classifier(bytes: &[u8], device: &Device) -> Result<Classifier, JsValue> {
+    ClassifierFile::from_bytes(bytes)
+        .and_then(|file| file.load(device))
+        .map_err(js_error)
 }
 
 fn describe(config: &ModelConfig) -> String {

@@ -1,9 +1,11 @@
-//! Training in the page: a [`Trainer`] wraps the same [`GanTrainer`] the CLI uses, on the
-//! [`Studio`]'s device, and hands the page's script chunks of steps, pictures and checkpoints.
+//! Training in the page: a [`Trainer`] wraps the same [`GanTrainer`] the CLI uses, on a
+//! device of its own, and hands the page's script chunks of steps, pictures and checkpoints.
+//! The page runs it in a Web Worker (`www/trainer-worker.js`), so training never stalls the
+//! page's drawing; the explorer shows the run's generator by loading [`Trainer::checkpoint`].
 //!
 //! The script drives the pace: `train(steps)` queues that many steps and reads their figures
 //! back with a single asynchronous transfer, so the page decides how much work runs between
-//! two paints. No call here blocks on the device.
+//! two updates. No call here blocks on the device.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,10 +15,10 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::{Loaded, Rendered, State, Studio, describe, draw_images, js_error};
+use super::{Loaded, Rendered, describe, device, draw_images, js_error, load_classifier};
 use crate::checkpoint::{Checkpoint, TrainingState, record_bytes_async};
 use crate::data::MnistSet;
-use crate::eval::Evaluator;
+use crate::eval::{Classifier, Evaluator};
 use crate::image::grid;
 use crate::model::{ModelConfig, ModelKind};
 use crate::rng::SplitMix64;
@@ -35,8 +37,10 @@ const NO_RUN: &str = "no run: press Reset";
 pub struct Trainer {
     data: Rc<MnistSet>,
     device: burn::prelude::Device,
+    backend: &'static str,
     run: Rc<RefCell<Option<GanTrainer>>>,
-    studio: Rc<RefCell<State>>,
+    /// The quality meter's classifier, once `loadClassifier` has had its file.
+    classifier: Option<Classifier>,
     /// The quality meter, built on first use (it classifies the held-out digits once).
     evaluator: Rc<RefCell<Option<Rc<Evaluator>>>>,
 }
@@ -78,20 +82,36 @@ fn run_info(run: &GanTrainer) -> String {
 
 #[wasm_bindgen]
 impl Trainer {
-    /// Decodes the MNIST file (`data/mnist.bin`) once, for runs on `studio`'s device.
-    #[wasm_bindgen(constructor)]
-    pub fn new(studio: &Studio, mnist: &[u8]) -> Result<Trainer, JsValue> {
-        let data = MnistSet::from_bytes(mnist).map_err(js_error)?;
+    /// Starts the device named `backend` (`"webgpu"` or `"cpu"`) and decodes the MNIST file
+    /// (`data/mnist.bin`) once, for runs on that device.
+    pub async fn create(backend: String, mnist: Vec<u8>) -> Result<Trainer, JsValue> {
+        let data = MnistSet::from_bytes(&mnist).map_err(js_error)?;
         if data.train_indices().is_empty() {
             return Err(js_error("the MNIST file holds no training digits"));
         }
+        let (device, backend) = device::start(&backend).await?;
         Ok(Trainer {
             data: Rc::new(data),
-            device: studio.state.borrow().device.clone(),
+            device,
+            backend,
             run: Rc::new(RefCell::new(None)),
-            studio: studio.state.clone(),
+            classifier: None,
             evaluator: Rc::new(RefCell::new(None)),
         })
+    }
+
+    /// The device this trainer runs on: `"webgpu"` or `"cpu"`.
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.backend.to_string()
+    }
+
+    /// Loads the quality meter's digit classifier (`weights/classifier.bpk`) on this
+    /// trainer's device; on a bad file the error names the problem.
+    #[wasm_bindgen(js_name = loadClassifier)]
+    pub fn load_classifier(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        self.classifier = Some(load_classifier(bytes, &self.device)?);
+        Ok(())
     }
 
     /// Starts a new run from scratch with `model` (a model config, JSON) and `train`
@@ -108,8 +128,9 @@ impl Trainer {
 
     /// Continues from a checkpoint (the bytes of a `.bpk`): the shipped weights (fine-tuning),
     /// a CLI run or a download from this page. `train` (JSON) overrides the checkpoint's
-    /// settings; without it they are kept. The step counter and, when the file has them,
-    /// Adam's states continue. On a bad file the current run stays.
+    /// settings; without it they are kept. The step counter and, when the file has them and
+    /// the run is on WebGPU, Adam's states continue (the info's `adamSkipped` says when a
+    /// file's Adam state was left out). On a bad file the current run stays.
     pub fn resume(&self, checkpoint: &[u8], train: Option<String>) -> Result<String, JsValue> {
         let checkpoint = Checkpoint::from_bytes(checkpoint).map_err(js_error)?;
         if checkpoint.discriminator.is_none() {
@@ -141,7 +162,12 @@ impl Trainer {
             &self.data,
             &self.device,
         );
-        if let Some((g, d)) = &checkpoint.optimizers {
+        // Burn's optimiser puts a loaded state on its default device, which in the browser is
+        // WebGPU, and moves it to the run's device on the next step: on the CPU that move
+        // would be a blocking GPU read, which wasm cannot do. There Adam starts afresh.
+        let restore_adam = self.backend == device::WEBGPU;
+        let mut adam_restored = false;
+        if let (Some((g, d)), true) = (&checkpoint.optimizers, restore_adam) {
             let load = |bytes: &Vec<u8>| {
                 run.new_optimizer()
                     .from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.clone()))
@@ -149,10 +175,13 @@ impl Trainer {
             };
             let (g, d) = (load(g)?, load(d)?);
             run.set_optimizers(g, d);
+            adam_restored = true;
         }
-        let info = run_info(&run);
+        let mut info: serde_json::Value =
+            serde_json::from_str(&run_info(&run)).expect("run_info writes JSON");
+        info["adamSkipped"] = (checkpoint.optimizers.is_some() && !adam_restored).into();
         *self.run.borrow_mut() = Some(run);
-        Ok(info)
+        Ok(info.to_string())
     }
 
     /// Changes the learning rates, betas, batch size or loss of the current run without
@@ -214,7 +243,7 @@ impl Trainer {
     }
 
     /// Draws the run's generator (inference mode) on `z` (`[n, nz]`) and label codes
-    /// (`[n, 10]`, conditional model), as [`Studio::render`] does. Resolves to a [`Rendered`].
+    /// (`[n, 10]`, conditional model), as [`super::Studio::render`] does. Resolves to a [`Rendered`].
     pub fn render(
         &self,
         z: Vec<f32>,
@@ -264,12 +293,12 @@ impl Trainer {
     }
 
     /// The quality meter on the run's generator as it is now: `n` samples (seed `seed`) scored
-    /// by the classifier loaded with `Studio.loadClassifier`. Resolves to the report (JSON:
+    /// by the classifier loaded with `loadClassifier`. Resolves to the report (JSON:
     /// `label_accuracy` (conditional models), `class_histogram`, `digits_covered`,
     /// `mean_confidence`, `frechet_distance` against the held-out digits).
     pub fn quality(&self, n: usize, seed: u32) -> Promise {
         let snapshot = self.snapshot();
-        let classifier = self.studio.borrow().classifier.clone();
+        let classifier = self.classifier.clone();
         let cached = self.evaluator.clone();
         let data = self.data.clone();
         let device = self.device.clone();
@@ -336,7 +365,7 @@ impl Trainer {
 
 impl Trainer {
     /// The run's generator as it is now, in inference mode, on the plain device.
-    pub(super) fn snapshot(&self) -> Result<Rc<Loaded>, JsValue> {
+    fn snapshot(&self) -> Result<Rc<Loaded>, JsValue> {
         let run = self.run.borrow();
         let run = run.as_ref().ok_or_else(|| js_error(NO_RUN))?;
         Ok(Rc::new(Loaded {

@@ -104,6 +104,8 @@ async function openApp(context, url) {
     null,
     { timeout: WAIT_TIMEOUT, polling: 50 },
   );
+  // The device probe (www/app.js) may move the explorer to WebGPU: let it decide first.
+  await page.waitForFunction(() => window.ganStudio?.deviceChoice, null, { timeout: WAIT_TIMEOUT, polling: 100 });
   await waitSettled(page);
   return { page, errors, readyMs, firstGridMs: Date.now() - started };
 }
@@ -239,7 +241,7 @@ after(async () => {
 });
 
 describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
-  test("(a) loads without console errors, becomes ready on WebGPU", { timeout: TEST_TIMEOUT }, async (t) => {
+  test("(a) loads without console errors, measures both devices and draws on the faster", { timeout: TEST_TIMEOUT }, async (t) => {
     const adapter = await (async () => {
       const page = await gpu.newPage();
       await page.goto(server.url + "weights/"); // any same-origin (secure-context) URL; 404 is fine
@@ -256,7 +258,19 @@ describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
     const first = server.requests.length;
     const { page, errors, readyMs, firstGridMs } = await openApp(gpu, server.url);
     t.diagnostic(`ready after ${readyMs} ms, first 8x8 grid after ${firstGridMs} ms`);
-    assert.equal(await page.$eval("#backend", (el) => el.dataset.backend), "webgpu");
+    // Both devices were timed on the same grid, and the faster one draws.
+    const choice = await page.evaluate(() => window.ganStudio.deviceChoice);
+    t.diagnostic(`device choice: ${JSON.stringify(choice)}`);
+    assert.ok(choice.timings.cpu > 0 && choice.timings.webgpu > 0, "both devices were timed");
+    const faster = choice.timings.webgpu < choice.timings.cpu ? "webgpu" : "cpu";
+    assert.equal(choice.backend, faster, "the explorer uses the faster device");
+    assert.equal(await page.$eval("#backend", (el) => el.dataset.backend), faster);
+    const sentence = await page.$eval("#backend", (el) => el.textContent);
+    const expected = faster === "cpu"
+      ? /^Explorer: CPU: \d+(\.\d)?x faster here than this browser's software WebGPU\.$/
+      : /^Explorer: WebGPU: \d+(\.\d)?x faster here than the CPU\.$/;
+    assert.match(sentence, expected, "one plain sentence says which device and why");
+    assert.doesNotMatch(sentence, /[{}]|Error|\(|::/, "no debug text");
     assert.match(await page.$eval("#status", (el) => el.textContent), /Ready/);
     assert.equal(await page.$eval("#app", (el) => el.hidden), false, "#app is shown");
     assert.equal(await page.evaluate(() => typeof window.ganStudio), "object", "window.ganStudio");
@@ -479,6 +493,7 @@ describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
       const { page, errors, readyMs } = await openApp(cpu, server.url + "#n=2&s=1");
       t.diagnostic(`CPU backend ready after ${readyMs} ms`);
       assert.equal(await page.$eval("#backend", (el) => el.dataset.backend), "cpu");
+      assert.equal(await page.$eval("#backend", (el) => el.textContent), "Explorer: CPU: this browser has no WebGPU.");
       t.diagnostic(`#backend: ${await page.$eval("#backend", (el) => el.textContent)}`);
       const pixels = await canvasPixels(page, "#grid-canvas");
       assertNotBlank(pixels, 2, 2, "CPU 2x2 grid");
@@ -491,11 +506,33 @@ describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
       await closeContext(cpu);
     }
 
-    // ?backend=cpu forces the CPU even where WebGPU works
+    // ?backend=cpu (the older link) forces the CPU even where WebGPU works
     const { page, errors } = await openApp(gpu, server.url + "?backend=cpu#n=2&s=1");
     assert.equal(await page.$eval("#backend", (el) => el.dataset.backend), "cpu");
     assertNotBlank(await canvasPixels(page, "#grid-canvas"), 2, 2, "?backend=cpu 2x2 grid");
     assertNoErrors(errors, "?backend=cpu");
+    await page.close();
+  });
+
+  test("(f2) the device setting: #device=webgpu draws on WebGPU, the control switches and stays in the URL", { timeout: TEST_TIMEOUT }, async () => {
+    const { page, errors } = await openApp(gpu, server.url + "#n=2&s=1&device=webgpu");
+    assert.equal(await page.$eval("#device", (el) => el.value), "webgpu");
+    assert.equal(await page.$eval("#backend", (el) => el.dataset.backend), "webgpu");
+    assert.equal(await page.$eval("#backend", (el) => el.textContent), "Explorer: WebGPU, as the device setting asks.");
+    const onGpu = await canvasPixels(page, "#grid-canvas");
+    assertNotBlank(onGpu, 2, 2, "WebGPU 2x2 grid");
+    // Redrawing keeps the setting in the hash.
+    await afterRedraw(page, "#grid-canvas", () => setValue(page, "#seed", 2, "change"));
+    assert.match(await page.evaluate(() => location.hash), /(^#|&)device=webgpu(&|$)/);
+
+    // The control moves the explorer to the CPU: the same picture, within rounding.
+    await afterRedraw(page, "#grid-canvas", () => page.selectOption("#device", "cpu"));
+    await page.waitForFunction(() => document.querySelector("#backend").dataset.backend === "cpu");
+    assert.match(await page.evaluate(() => location.hash), /(^#|&)device=cpu(&|$)/);
+    await afterRedraw(page, "#grid-canvas", () => setValue(page, "#seed", 1, "change"));
+    const onCpu = await canvasPixels(page, "#grid-canvas");
+    assert.ok(maxAbsDiff(onGpu.gray, onCpu.gray) <= 3, "WebGPU and the CPU draw the same digits");
+    assertNoErrors(errors, "device switch");
     await page.close();
   });
 

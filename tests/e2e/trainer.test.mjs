@@ -21,8 +21,8 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import {
-  DIST, TEST_TIMEOUT, WAIT_TIMEOUT, WEBGPU_ARGS,
-  launch, closeAll, watchErrors, assertNoErrors, decodePng, downloadFile,
+  DIST, TEST_TIMEOUT, WAIT_TIMEOUT, WEBGPU_ARGS, NO_WEBGPU_ARGS,
+  launch, closeContext, closeAll, watchErrors, assertNoErrors, decodePng, downloadFile,
   maxAbsDiff, countDiff,
 } from "./harness.mjs";
 import { startServer } from "./server.mjs";
@@ -250,7 +250,7 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     await setValue("#train-lr-g", 0.0001);
     await setValue("#train-loss", "least-squares");
     const state = await trainerIdle();
-    const wasm = await page.evaluate(() => JSON.parse(window.ganStudio.trainer.trainer.info).train);
+    const wasm = await page.evaluate(async () => JSON.parse(await window.ganStudio.trainer.trainer.info()).train);
     assert.equal(wasm.lr_g, 0.0001, "the run's G learning rate");
     assert.equal(wasm.loss, "least-squares", "the run's loss");
     assert.equal(state.step, before.step, "no reset");
@@ -409,6 +409,10 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     assert.equal(await page.$eval("#train-batch", (el) => el.value), "4");
     assert.equal(await page.$eval("#train-start", (el) => el.value), "upload");
     assert.equal(await page.$eval("#train-step-count", (el) => el.textContent), "2");
+    // The file holds Adam's state; the page uses it on WebGPU and says when it cannot (the CPU).
+    const said = await page.$eval("#train-message", (el) => el.textContent);
+    if (state.backend === "cpu") assert.match(said, /Adam's state in the file is not used on the CPU: it starts afresh\./);
+    else assert.doesNotMatch(said, /Adam/);
     await page.click("#train-step");
     await page.click("#train-step");
     state = await trainerIdle();
@@ -506,4 +510,94 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     assert.equal(fetched.length, 1, "data/mnist.bin downloads");
     assertNoErrors(errors, "visibility");
   });
+
+  test("(t13) training runs in a Web Worker on the device that measured faster; the Device menu moves the run", { timeout: TEST_TIMEOUT }, async (t) => {
+    await trainerIdle();
+    const workers = page.workers().map((w) => w.url());
+    t.diagnostic(`workers: ${workers.join(", ")}`);
+    assert.ok(workers.some((url) => url.endsWith("/trainer-worker.js")), "the trainer's worker runs");
+
+    // The first run timed one step on each device and kept the faster (WebGPU's probe may
+    // have run past its limit: null, slower by definition).
+    const state = await trainerState();
+    t.diagnostic(`training device: ${state.deviceSentence} ${JSON.stringify(state.deviceTimings)}`);
+    const { cpu, webgpu } = state.deviceTimings;
+    assert.ok(cpu > 0, "the CPU was timed");
+    assert.ok(webgpu === null || webgpu > 0, "WebGPU was timed (or ran past its limit)");
+    const faster = webgpu !== null && webgpu < cpu ? "webgpu" : "cpu";
+    assert.equal(state.backend, faster, "the trainer uses the faster device");
+    assert.match(state.deviceSentence, faster === "cpu"
+      ? /^Training: CPU: (over )?\d+(\.\d)?x faster here than this browser's software WebGPU\.$/
+      : /^Training: WebGPU: \d+(\.\d)?x faster here than the CPU\.$/);
+    assert.equal(await page.$eval("#train-device", (el) => el.textContent), state.deviceSentence);
+
+    // The Device menu moves the run under way to WebGPU (its weights and step) and back.
+    for (const device of ["webgpu", "cpu"]) {
+      const before = await trainerIdle();
+      await page.selectOption("#device", device);
+      let moved = await trainerIdle();
+      assert.equal(moved.error, null, `moving to ${device}: ${moved.error}`);
+      assert.equal(moved.backend, device);
+      assert.equal(moved.deviceSentence, `Training: ${device === "cpu" ? "CPU" : "WebGPU"}, as the device setting asks.`);
+      assert.equal(moved.step, before.step, "the run keeps its step");
+      await page.click("#train-step");
+      moved = await trainerIdle();
+      assert.equal(moved.step, before.step + 1, `a step on ${device}`);
+      assert.ok(Number.isFinite(moved.last.lossD), `finite figures on ${device}`);
+      assert.match(await page.evaluate(() => location.hash), new RegExp(`(^#|&)device=${device}(&|$)`));
+    }
+    assertNoErrors(errors, "the trainer's device");
+  });
+
+  test("(t14) on the CPU path the page keeps drawing frames while it trains, and shows the time to the budget", { timeout: TEST_TIMEOUT }, async (t) => {
+    // Its own browser without WebGPU, the panel's default preset (DCGAN) at batch 16.
+    const cpu = await launch(NO_WEBGPU_ARGS);
+    const p = await cpu.newPage();
+    p.setDefaultTimeout(WAIT_TIMEOUT);
+    const cpuErrors = watchErrors(p);
+    await p.goto(server.url + "#n=2&s=1", { waitUntil: "domcontentloaded" });
+    await p.waitForFunction(() => window.ganStudio?.trainer && window.ganStudio.deviceChoice, null, { polling: 100 });
+    await p.$eval("#train-batch", (el) => {
+      el.value = "16";
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await p.click("#train-step"); // downloads the digits, starts the worker, one step
+    await trainerIdle(p);
+    const state = await trainerState(p);
+    assert.equal(state.kind, "dcgan");
+    assert.equal(state.backend, "cpu");
+    assert.equal(state.deviceSentence, "Training: CPU: this browser has no WebGPU.");
+
+    // A requestAnimationFrame probe records every gap between two frames while it plays.
+    await p.evaluate(() => {
+      const probe = { gaps: [], last: performance.now(), on: true };
+      const tick = (now) => {
+        probe.gaps.push(now - probe.last);
+        probe.last = now;
+        if (probe.on) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      window.frameProbe = probe;
+    });
+    await p.click("#train-play");
+    await waitStep(state.step + 10, p);
+    await p.waitForFunction(() => window.frameProbe.gaps.length > 120, null, { polling: 100 });
+    const eta = await p.$eval("#train-eta", (el) => el.textContent);
+    const etaSeconds = (await trainerState(p)).etaSeconds;
+    await p.click("#train-play");
+    const played = await trainerIdle(p);
+    const gaps = await p.evaluate(() => {
+      window.frameProbe.on = false;
+      return window.frameProbe.gaps.slice(1);
+    });
+    const longest = Math.max(...gaps);
+    t.diagnostic(`${played.step - state.step} DCGAN steps at ${played.stepsPerSecond?.toFixed(2)} steps/s; ` +
+      `${gaps.length} frames, longest gap ${longest.toFixed(0)} ms, ${gaps.filter((g) => g > 50).length} over 50 ms; ETA shown: ${eta}`);
+    assert.ok(longest < 100, `the longest gap between frames was ${longest.toFixed(0)} ms`);
+    assert.match(eta, /^\d+ s$|^\d+ min \d+ s$|^\d+ h \d+ min$/, "the time to the step budget");
+    assert.ok(etaSeconds > 0, "the estimate is a time");
+    assertNoErrors(cpuErrors, "training on the CPU path");
+    await closeContext(cpu);
+  });
+
 });

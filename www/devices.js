@@ -1,0 +1,66 @@
+// Which compute device each job uses (the explorer's renders, the trainer's steps), the
+// setting that overrides the measurement (kept in the URL hash as `device=`), and the one
+// plain sentence that says which device runs a job and why.
+
+/** The device setting's values: measure and use the faster, or always the one named. */
+export const DEVICE_SETTINGS = ["auto", "cpu", "webgpu"];
+
+/** The device setting in the URL: `#...&device=cpu` (or the older `?backend=cpu`); "auto" without. */
+export function deviceSetting() {
+  const fromHash = new URLSearchParams(location.hash.replace(/^#/, "")).get("device");
+  if (DEVICE_SETTINGS.includes(fromHash)) return fromHash;
+  return new URLSearchParams(location.search).get("backend") === "cpu" ? "cpu" : "auto";
+}
+
+/** Writes the device setting into the URL hash, keeping the rest of it. */
+export function writeDeviceSetting(setting) {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+  if (setting === "auto") params.delete("device");
+  else params.set("device", setting);
+  history.replaceState(null, "", `#${params}`);
+}
+
+/**
+ * What the browser's WebGPU adapter is: { present, software, name }. A software adapter
+ * (SwiftShader, llvmpipe, a fallback adapter) runs the GPU's work on the CPU.
+ */
+export async function describeAdapter() {
+  if (!("gpu" in navigator)) return { present: false, software: false, name: "" };
+  let adapter = null;
+  try {
+    adapter = await navigator.gpu.requestAdapter();
+  } catch {
+    adapter = null;
+  }
+  if (!adapter) return { present: false, software: false, name: "" };
+  const info = adapter.info ?? {};
+  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" ");
+  const software = Boolean(info.isFallbackAdapter) || /swiftshader|llvmpipe|lavapipe|software/i.test(name);
+  return { present: true, software, name };
+}
+
+/** "9x", "2.5x": how many times faster `fast` ms is than `slow` ms. */
+function times(slow, fast) {
+  const ratio = slow / Math.max(fast, 1e-3);
+  return ratio >= 10 ? `${Math.round(ratio)}x` : `${ratio.toFixed(1)}x`;
+}
+
+/**
+ * The sentence for a job's device: `backend` the device used, `timings` { cpu, webgpu } ms
+ * when both were measured (webgpu null when it ran past `webgpuLimit`), `failures` the
+ * devices that did not start, `setting` the device setting, `adapter` describeAdapter()'s.
+ */
+export function describeChoice({ job, backend, timings = {}, failures = {}, setting, adapter }) {
+  const device = backend === "webgpu" ? "WebGPU" : "CPU";
+  const gpu = adapter?.software ? "this browser's software WebGPU" : "WebGPU";
+  const head = `${job}: ${device}`;
+  if (failures.webgpu) return `${head}: WebGPU could not start in this browser.`;
+  if (setting === "webgpu" && !adapter?.present) return `${head}: this browser has no WebGPU.`;
+  if (setting !== "auto") return `${head}, as the device setting asks.`;
+  if (!adapter?.present) return `${head}: this browser has no WebGPU.`;
+  const { cpu, webgpu, webgpuLimit } = timings;
+  if (cpu == null) return `${head}.`;
+  if (webgpu === null) return `${head}: over ${times(webgpuLimit, cpu)} faster here than ${gpu}.`;
+  if (backend === "cpu") return `${head}: ${times(webgpu, cpu)} faster here than ${gpu}.`;
+  return `${head}: ${times(cpu, webgpu)} faster here than the CPU.`;
+}

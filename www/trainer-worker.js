@@ -1,0 +1,107 @@
+// GAN Studio's training worker: the wasm `Trainer`s (src/web/trainer.rs) run here, off the
+// page's main thread, so training never stalls the page's drawing and input.
+//
+// It speaks one message protocol with trainer-client.js: a request { id, call, args } gets
+// one reply { id, ok: true, value, step } or { id, ok: false, error }. The first call,
+// "start", loads the wasm module the page loaded and starts one Trainer on each device
+// named; "probe" times a training step on each; "choose" keeps one. Every other call goes
+// to the kept Trainer's method of that name. Pictures come back as plain
+// { width, height, rgba } objects and byte arrays are transferred, not copied.
+
+/** The wasm Trainers by device name ("cpu", "webgpu"), until "choose" keeps one. */
+const trainers = new Map();
+/** The Trainer the calls go to. */
+let current = null;
+
+/** The Trainer methods the page may call (see src/web/trainer.rs). */
+const METHODS = new Set([
+  "reset", "resume", "setTrainConfig", "train", "render", "realDigits", "quality",
+  "checkpoint", "loadClassifier",
+]);
+
+/** Transferable buffers of a reply's value (byte and float arrays move instead of copying). */
+function transfers(value) {
+  if (ArrayBuffer.isView(value)) return [value.buffer];
+  if (value && ArrayBuffer.isView(value.rgba)) return [value.rgba.buffer];
+  return [];
+}
+
+/** A wasm `Rendered` as a plain object (anything else as it is). */
+function plain(value) {
+  if (value && typeof value === "object" && "rgba" in value && typeof value.free === "function") {
+    const picture = { width: value.width, height: value.height, rgba: value.rgba };
+    value.free();
+    return picture;
+  }
+  return value;
+}
+
+/** Milliseconds of one training step on `trainer` after an untimed warm-up step. */
+async function timeStep(trainer, model, train) {
+  trainer.reset(model, train);
+  await trainer.train(1, "both");
+  const started = performance.now();
+  await trainer.train(1, "both");
+  return performance.now() - started;
+}
+
+const calls = {
+  /** Loads the page's wasm module and starts a Trainer on each of `backends`. */
+  async start({ moduleUrl, wasmUrl, backends, mnist }) {
+    const wasm = await import(moduleUrl);
+    await wasm.default({ module_or_path: wasmUrl });
+    const failures = {};
+    for (const backend of backends) {
+      try {
+        trainers.set(backend, await wasm.Trainer.create(backend, mnist));
+      } catch (error) {
+        failures[backend] = String(error?.message ?? error);
+      }
+    }
+    if (trainers.size === 0) throw new Error(Object.values(failures).join("; "));
+    current = trainers.values().next().value;
+    return { backends: [...trainers.keys()], failures };
+  },
+
+  /**
+   * Times one step of `model`/`train` on `backend`'s Trainer; `limitMs` bounds the wait (the
+   * step then goes on unobserved and the reply says it did not finish). Its run is discarded.
+   */
+  async probe({ backend, model, train, limitMs }) {
+    const trainer = trainers.get(backend);
+    if (!trainer) throw new Error(`no ${backend} trainer`);
+    const timeout = new Promise((resolve) => setTimeout(() => resolve(null), limitMs));
+    return Promise.race([timeStep(trainer, model, train), timeout]);
+  },
+
+  /** Keeps the Trainer on `backend` for every later call and frees the others. */
+  choose({ backend }) {
+    const trainer = trainers.get(backend);
+    if (!trainer) throw new Error(`no ${backend} trainer`);
+    current = trainer;
+    for (const [name, other] of trainers) {
+      if (other !== trainer) {
+        other.free();
+        trainers.delete(name);
+      }
+    }
+    return backend;
+  },
+
+  /** The current run's info (JSON), or null without a run. */
+  info() {
+    return current.info ?? null;
+  },
+};
+
+self.onmessage = async ({ data: { id, call, args } }) => {
+  try {
+    let value;
+    if (calls[call]) value = await calls[call](...args);
+    else if (METHODS.has(call) && current) value = plain(await current[call](...args));
+    else throw new Error(current ? `the trainer has no call "${call}"` : "the trainer has not started");
+    self.postMessage({ id, ok: true, value, step: current ? current.step : 0 }, transfers(value));
+  } catch (error) {
+    self.postMessage({ id, ok: false, error: String(error?.message ?? error) });
+  }
+};
