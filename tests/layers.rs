@@ -111,3 +111,67 @@ fn batch_norm_training_pass_matches_burns() {
     let x = x.inner();
     assert!(max_diff(norm::batch_norm(&bn, x.clone()), bn.forward(x)) == 0.0);
 }
+
+/// Random layer weights and input, seeded.
+fn seeded(device: &Device, seed: u64) {
+    device.seed(seed);
+}
+
+#[test]
+fn the_outer_convolutions_as_matrix_products_match_burns_layers() {
+    use burn::nn::conv::{Conv2dConfig, ConvTranspose2dConfig};
+    use gan_studio::model::conv;
+
+    let device = device();
+    for bias in [false, true] {
+        seeded(&device, 11);
+        // ConvTranspose2d(k4, s1, p0) from 1x1: [3, 5, 1, 1] -> [3, 6, 4, 4]
+        let layer = ConvTranspose2dConfig::new([5, 6], [4, 4])
+            .with_bias(bias)
+            .init(&device);
+        let x = Tensor::<4>::random([3, 5, 1, 1], Distribution::Normal(0.0, 1.0), &device)
+            .require_grad();
+        check_same(
+            "conv_transpose_1x1_to_4x4",
+            &x,
+            conv::conv_transpose_1x1_to_4x4(&layer, x.clone()),
+            layer.forward(x.clone()),
+            &layer.weight.val(),
+        );
+
+        // Conv2d(k4, s1, p0) to 1x1: [3, 5, 4, 4] -> [3, 6, 1, 1]
+        let layer = Conv2dConfig::new([5, 6], [4, 4])
+            .with_bias(bias)
+            .init(&device);
+        let x = Tensor::<4>::random([3, 5, 4, 4], Distribution::Normal(0.0, 1.0), &device)
+            .require_grad();
+        check_same(
+            "conv_4x4_to_1x1",
+            &x,
+            conv::conv_4x4_to_1x1(&layer, x.clone()),
+            layer.forward(x.clone()),
+            &layer.weight.val(),
+        );
+    }
+}
+
+/// Asserts that `ours` and `burns` (computed from `x` with the layer `weight`) agree in shape,
+/// values, and the gradients of a weighted sum with respect to `x` and the weight.
+fn check_same(name: &str, x: &Tensor<4>, ours: Tensor<4>, burns: Tensor<4>, weight: &Tensor<4>) {
+    assert_eq!(ours.dims(), burns.dims(), "{name}: shapes");
+    let device = x.device();
+    let weights = Tensor::<4>::random(burns.dims(), Distribution::Uniform(-1.0, 1.0), &device);
+    assert!(
+        max_diff(ours.clone(), burns.clone()) < 1e-4,
+        "{name}: values differ"
+    );
+    let grads_ours = (ours * weights.clone()).sum().backward();
+    let grads_burns = (burns * weights).sum().backward();
+    let dx = max_diff(x.grad(&grads_ours).unwrap(), x.grad(&grads_burns).unwrap());
+    assert!(dx < 1e-4, "{name}: input gradients differ by {dx}");
+    let dw = max_diff(
+        weight.grad(&grads_ours).unwrap(),
+        weight.grad(&grads_burns).unwrap(),
+    );
+    assert!(dw < 1e-4, "{name}: weight gradients differ by {dw}");
+}

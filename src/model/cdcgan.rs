@@ -6,7 +6,7 @@ use burn::prelude::*;
 use burn::tensor::activation::{relu, tanh};
 
 use super::activation::leaky_relu;
-use super::norm;
+use super::{conv, norm};
 use serde::{Deserialize, Serialize};
 
 use super::dcgan::LEAKY_SLOPE;
@@ -100,8 +100,14 @@ impl CdcganGenerator {
         let [batch, nz] = z.dims();
         let z = z.reshape([batch, nz, 1, 1]); // [B, nz, 1, 1]
         let y = labels.reshape([batch, NUM_CLASSES, 1, 1]); // [B, 10, 1, 1]
-        let z = relu(norm::batch_norm(&self.z_bn, self.z_conv.forward(z))); // [B, 2ngf, 4, 4]
-        let y = relu(norm::batch_norm(&self.y_bn, self.y_conv.forward(y))); // [B, 2ngf, 4, 4]
+        let z = relu(norm::batch_norm(
+            &self.z_bn,
+            conv::conv_transpose_1x1_to_4x4(&self.z_conv, z),
+        )); // [B, 2ngf, 4, 4]
+        let y = relu(norm::batch_norm(
+            &self.y_bn,
+            conv::conv_transpose_1x1_to_4x4(&self.y_conv, y),
+        )); // [B, 2ngf, 4, 4]
         let x = Tensor::cat(vec![z, y], 1); // [B, 4ngf, 4, 4]
         let x = relu(norm::batch_norm(&self.bn2, self.conv2.forward(x))); // [B, 2ngf, 8, 8]
         let x = relu(norm::batch_norm(&self.bn3, self.conv3.forward(x))); // [B, ngf, 16, 16]
@@ -140,6 +146,6 @@ impl CdcganDiscriminator {
             norm::batch_norm(&self.bn3, self.conv3.forward(x)),
             LEAKY_SLOPE,
         ); // [B, 8ndf, 4, 4]
-        self.conv4.forward(x).reshape([batch, 1]) // [B, 1]
+        conv::conv_4x4_to_1x1(&self.conv4, x).reshape([batch, 1]) // [B, 1]
     }
 }

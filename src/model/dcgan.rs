@@ -6,7 +6,7 @@ use burn::prelude::*;
 use burn::tensor::activation::{relu, tanh};
 
 use super::activation::leaky_relu;
-use super::norm;
+use super::{conv, norm};
 use serde::{Deserialize, Serialize};
 
 use super::init::{InitScheme, K4_S1_P0, K4_S2_P1, batch_norm, conv, conv_transpose};
@@ -85,7 +85,10 @@ impl DcganGenerator {
     pub fn forward(&self, z: Tensor<2>) -> Tensor<4> {
         let [batch, nz] = z.dims();
         let x = z.reshape([batch, nz, 1, 1]); // [B, nz, 1, 1]
-        let x = relu(norm::batch_norm(&self.bn1, self.conv1.forward(x))); // [B, 4ngf, 4, 4]
+        let x = relu(norm::batch_norm(
+            &self.bn1,
+            conv::conv_transpose_1x1_to_4x4(&self.conv1, x),
+        )); // [B, 4ngf, 4, 4]
         let x = relu(norm::batch_norm(&self.bn2, self.conv2.forward(x))); // [B, 2ngf, 8, 8]
         let x = relu(norm::batch_norm(&self.bn3, self.conv3.forward(x))); // [B, ngf, 16, 16]
         tanh(self.conv4.forward(x)) // [B, 1, 32, 32]
@@ -120,6 +123,6 @@ impl DcganDiscriminator {
             norm::batch_norm(&self.bn3, self.conv3.forward(x)),
             LEAKY_SLOPE,
         ); // [B, 4ndf, 4, 4]
-        self.conv4.forward(x).reshape([batch, 1]) // [B, 1]
+        conv::conv_4x4_to_1x1(&self.conv4, x).reshape([batch, 1]) // [B, 1]
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod activation;
 pub mod cdcgan;
+pub mod conv;
 pub mod dcgan;
 pub mod init;
 pub mod mlp;
