@@ -646,7 +646,9 @@ class Explorer {
   async benchmarkSamples({ preset, n = 100, repeats = 3 }) {
     const shipped = { mlp: "mlp", dcgan: "dcgan", "cdcgan-half": "cdcgan", cdcgan: "cdcgan-course" }[preset];
     const bytes = await fetchWithProgress(`weights/${shipped}.bpk`, () => {});
-    const studio = await this.wasm.Studio.create(this.studio.backend);
+    // On the explorer's own studio (a browser grants one WebGPU device per page), whose
+    // model is put back afterwards.
+    const studio = this.studio;
     try {
       const info = JSON.parse(studio.load(bytes));
       const z = this.wasm.sampleZ(0, n, info.nz);
@@ -663,7 +665,7 @@ class Explorer {
       for (let i = 0; i < repeats; i++) times.push(await draw());
       return { backend: studio.backend, ms: times.sort((a, b) => a - b)[Math.floor(repeats / 2)] };
     } finally {
-      studio.free();
+      studio.load(this.modelBytes);
     }
   }
 

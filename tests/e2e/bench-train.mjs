@@ -1,124 +1,258 @@
-// Benchmark of training in the page (not a test: it prints figures and asserts nothing).
+// Benchmark of training and sampling in the page (not a test: it prints figures and asserts
+// nothing). scripts/bench.sh runs it beside PyTorch and the native CLI and prints the table.
 //
-//   node tests/e2e/bench-train.mjs     (after `trunk build --release` and `cargo build --release`)
+//   node tests/e2e/bench-train.mjs [--adapter swiftshader|gpu] [--paths cpu,webgpu]
+//       [--presets mlp,dcgan,cdcgan-half,cdcgan] [--steps N] [--sample-repeats N]
+//   (after `trunk build --release`; GAN_DIST and CHROMIUM as for the tests, see harness.mjs;
+//   GAN_BENCH_BROWSER_ARGS adds Chromium flags, e.g. for a real GPU's Vulkan)
 //
-// For each preset, at batch 64 and seed 1 (`gan bench`'s settings): the page's wasm Trainer
-// starts a fresh run, takes one untimed warm-up step (it compiles the kernels), then
-//   - per step: `train(1)` GAN_BENCH_STEPS times, each awaited (one read per step, as the
-//     CLI's bench reads each step's losses): the median ms;
-//   - chunked: one `train(GAN_BENCH_STEPS)` call (one read for all, as the panel's play loop
-//     does): its ms divided by the steps;
-// and beside them the native CLI's `gan bench --model P --batch 64 --steps N --warmup 1`
-// median (flex backend, this machine's CPU).
+// For each path (the page's CPU path: Chromium with --disable-webgpu and #device=cpu; its
+// WebGPU path: #device=webgpu on SwiftShader, or with --adapter gpu on the machine's GPU) and
+// each preset, at batch 64, through the page's own hooks:
+//   - window.ganStudio.trainer.benchmark({preset, batch, steps}): a fresh run, one warm-up
+//     step, `steps` steps each awaited (median ms), then one chunked call of `steps` steps;
+//   - window.ganStudio.benchmarkSamples({preset, n: 100, repeats}): median ms for 100 samples;
+// and two probes of its own:
+//   - dispatches per step: every context (the page and its workers) counts the GPU dispatches
+//     it encodes (GPUComputePassEncoder.dispatchWorkgroups and ...Indirect) and the buffer
+//     reads it starts (GPUBuffer.mapAsync), with times; the chunked call is the last
+//     steps x chunkedMs before the hook returned, and its dispatches are those after the last
+//     read before that window (the previous phase's) up to the end, divided by `steps`;
+//   - the longest gap between requestAnimationFrame callbacks on the main thread during that
+//     chunked call (and, in the log, during the whole call, warm-up included).
+// Workers get the probe from Playwright's worker.evaluate as soon as they appear; that is
+// seconds before the measured chunked call. (Wrapping the Worker constructor to load the
+// script from a blob: URL would change the worker's base URL and break its relative fetches.)
 //
-// Settings (environment):
-//   GAN_BENCH_PRESETS  comma-separated presets (default mlp,dcgan,cdcgan-half,cdcgan)
-//   GAN_BENCH_STEPS    timed steps per preset (default 3)
-//   GAN_BENCH_BATCH    batch size (default 64)
-//   GAN_BENCH_ADAPTER  "swiftshader" (default: Chromium's CPU WebGPU, as in the tests) or
-//                      "gpu" (let Chromium pick the machine's GPU)
-//   GAN_DIST, CHROMIUM, GAN_BIN  as for the tests (see harness.mjs and run.sh)
+// Defaults: on SwiftShader (a CPU emulating a GPU: a DCGAN step takes ~20 s, a course-width
+// cDCGAN step ~200 s) the WebGPU path runs mlp,dcgan with 1 step unless --presets/--steps say
+// otherwise; the CPU path and a real GPU run every preset, 3 steps (10 on a real GPU).
 //
-// On SwiftShader a DCGAN step at batch 64 takes minutes and the course-width conditional
-// DCGAN far longer; pick presets and steps to suit the time you have.
+// Prints a human log on stderr and one JSON object per preset and path on stdout:
+//   {runner: "page-cpu"|"page-webgpu", preset, adapter, backend, steps, warmup_ms, step_ms,
+//    chunked_ms, sample_ms, dispatches_per_step, frame_gap_ms, frame_gap_all_ms, note?, skipped?}
 
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
-import { DIST, WEBGPU_ARGS, launch, closeAll } from "./harness.mjs";
+import { parseArgs } from "node:util";
+import { DIST, NO_WEBGPU_ARGS, WEBGPU_ARGS, launch, closeAll } from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
-const PRESETS = (process.env.GAN_BENCH_PRESETS ?? "mlp,dcgan,cdcgan-half,cdcgan").split(",").map((s) => s.trim());
-const STEPS = Number(process.env.GAN_BENCH_STEPS ?? 3);
-const BATCH = Number(process.env.GAN_BENCH_BATCH ?? 64);
-const ADAPTER = process.env.GAN_BENCH_ADAPTER ?? "swiftshader";
-const TARGET = process.env.CARGO_TARGET_DIR ?? join(homedir(), ".cache", "gan-studio", "target");
-const GAN_BIN = process.env.GAN_BIN ?? join(TARGET, "release", "gan");
+const ALL_PRESETS = ["mlp", "dcgan", "cdcgan-half", "cdcgan"];
+const SWIFTSHADER_PRESETS = ["mlp", "dcgan"];
+const BATCH = 64;
+const SAMPLES = 100;
 const HOUR = 60 * 60_000;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const { values: options } = parseArgs({
+  options: {
+    adapter: { type: "string", default: "swiftshader" },
+    paths: { type: "string", default: "cpu,webgpu" },
+    presets: { type: "string" },
+    steps: { type: "string" },
+    "sample-repeats": { type: "string" },
+  },
+});
+const list = (text) => text.split(",").map((s) => s.trim()).filter(Boolean);
+const log = (...parts) => console.error(...parts);
+const emit = (row) => console.log(JSON.stringify(row));
+const firstLine = (error) => String(error.message ?? error).split("\n")[0];
 const ms = (v) => (v === null || v === undefined ? "–" : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 
-/** The CLI's median ms per step for `preset` (null when the CLI is missing or fails). */
-function nativeBench(preset) {
-  if (!existsSync(GAN_BIN)) return { median: null, note: `no CLI at ${GAN_BIN}` };
-  try {
-    const out = execFileSync(GAN_BIN, [
-      "bench", "--model", preset, "--batch", String(BATCH), "--steps", String(STEPS), "--warmup", "1",
-    ], { encoding: "utf8" });
-    const found = /median_ms=([\d.]+)/.exec(out);
-    return { median: found ? Number(found[1]) : null, note: out.trim() };
-  } catch (error) {
-    return { median: null, note: `gan bench failed: ${error.stderr || error.message}` };
-  }
+/** Chromium's flags and the URL hash of each path. */
+function pathSetup(path) {
+  const extra = list(process.env.GAN_BENCH_BROWSER_ARGS ?? "");
+  if (path === "cpu") return { args: [...NO_WEBGPU_ARGS, ...extra], hash: "#device=cpu", runner: "page-cpu" };
+  const gpu = options.adapter === "gpu" ? ["--enable-unsafe-webgpu"] : WEBGPU_ARGS;
+  return { args: [...gpu, ...extra], hash: "#device=webgpu", runner: "page-webgpu" };
 }
 
-const args = ADAPTER === "swiftshader" ? WEBGPU_ARGS : ["--enable-unsafe-webgpu"];
-const server = await startServer(DIST);
-const rows = [];
-try {
-  const browser = await launch(args);
-  browser.setDefaultTimeout(HOUR);
-  const page = await browser.newPage();
-  await page.goto(server.url + "#n=1", { waitUntil: "domcontentloaded" });
+/** Which presets to run and how many steps, given the adapter the path got. */
+function plan(path, adapter) {
+  const swiftshader = path === "webgpu" && /swiftshader/i.test(adapter);
+  const presets = options.presets ? list(options.presets) : swiftshader ? SWIFTSHADER_PRESETS : ALL_PRESETS;
+  const fallbackSteps = swiftshader ? 1 : path === "webgpu" ? 10 : 3;
+  const steps = Number(options.steps ?? fallbackSteps);
+  const repeats = Number(options["sample-repeats"] ?? (swiftshader ? 2 : 5));
+  const skipped = swiftshader && !options.presets ? ALL_PRESETS.filter((p) => !presets.includes(p)) : [];
+  return { presets, steps, repeats, skipped };
+}
+
+// ------------------------------------------------------------------ the probes
+
+/** Installed in the page and in every worker: logs the times of GPU dispatches and reads. */
+function installProbe() {
+  if (globalThis.__ganBenchProbe) return;
+  const probe = { dispatches: [], reads: [] };
+  globalThis.__ganBenchProbe = probe;
+  const now = () => performance.timeOrigin + performance.now();
+  const wrap = (proto, name, times) => {
+    const original = proto?.[name];
+    if (typeof original !== "function") return;
+    proto[name] = function (...args) {
+      times.push(now());
+      return original.apply(this, args);
+    };
+  };
+  const pass = globalThis.GPUComputePassEncoder?.prototype;
+  wrap(pass, "dispatchWorkgroups", probe.dispatches);
+  wrap(pass, "dispatchWorkgroupsIndirect", probe.dispatches);
+  wrap(globalThis.GPUBuffer?.prototype, "mapAsync", probe.reads);
+}
+
+/** Every context's probe log (the page first, then its workers); `clear` empties them. */
+async function probeLogs(page, clear) {
+  const read = (clearLogs) => {
+    const probe = globalThis.__ganBenchProbe;
+    if (!probe) return null;
+    const copy = { dispatches: [...probe.dispatches], reads: [...probe.reads] };
+    if (clearLogs) probe.dispatches.length = probe.reads.length = 0;
+    return copy;
+  };
+  const contexts = [page, ...page.workers()];
+  const logs = await Promise.all(contexts.map((c) => c.evaluate(read, clear).catch(() => null)));
+  return logs.filter(Boolean);
+}
+
+/** Dispatches per step of the chunked call (`chunk`: {start, end}), summed over contexts. */
+function dispatchesPerStep(logs, chunk, steps) {
+  let total = 0;
+  let sawGpu = false;
+  for (const { dispatches, reads } of logs) {
+    if (dispatches.length === 0) continue;
+    sawGpu = true;
+    const before = reads.filter((t) => t <= chunk.start);
+    const from = before.length > 0 ? before.at(-1) : chunk.start;
+    total += dispatches.filter((t) => t > from && t <= chunk.end).length;
+  }
+  return sawGpu ? total / steps : null;
+}
+
+/** The longest gap between consecutive frames that overlaps [start, end]. */
+function longestGap(frames, start = -Infinity, end = Infinity) {
+  let longest = null;
+  for (let i = 1; i < frames.length; i++) {
+    if (frames[i] < start || frames[i - 1] > end) continue;
+    longest = Math.max(longest ?? 0, frames[i] - frames[i - 1]);
+  }
+  return longest;
+}
+
+// ------------------------------------------------------------------ one page
+
+/** Opens the page on `path`; resolves to {page, adapter, hooks} once the app is ready. */
+async function openPage(server, path) {
+  const { args, hash } = pathSetup(path);
+  const context = await launch(args);
+  context.setDefaultTimeout(HOUR);
+  const page = await context.newPage();
+  await page.addInitScript(installProbe);
+  page.on("worker", (worker) => worker.evaluate(installProbe).catch(() => {}));
+  await page.goto(server.url + hash, { waitUntil: "domcontentloaded" });
   await page.waitForFunction(
     () => document.querySelector("#status")?.dataset.state !== "loading" && window.ganStudio?.trainer,
     null, { timeout: HOUR, polling: 200 });
   const adapter = await page.evaluate(async () => {
     const a = await navigator.gpu?.requestAdapter();
-    return a ? `${a.info?.vendor} ${a.info?.architecture}`.trim() : "none";
+    return a ? `${a.info?.vendor ?? ""} ${a.info?.architecture ?? ""} ${a.info?.description ?? ""}`.trim() : "none";
   });
-  const backend = await page.$eval("#backend", (el) => el.dataset.backend);
-  console.log(`page backend ${backend}, WebGPU adapter: ${adapter}; batch ${BATCH}, seed 1, ${STEPS} timed steps`);
+  const hooks = await page.evaluate(() => ({
+    benchmark: typeof window.ganStudio?.trainer?.benchmark === "function",
+    benchmarkSamples: typeof window.ganStudio?.benchmarkSamples === "function",
+  }));
+  return { page, adapter, hooks };
+}
 
-  for (const preset of PRESETS) {
-    const started = Date.now();
-    const web = await page.evaluate(async ({ preset, batch, steps }) => {
-      const { PRESETS: presets } = await import("./trainer.js");
-      const panel = window.ganStudio.trainer;
-      const trainer = await panel.ensureTrainer();
-      const train = {
-        lr_g: 2e-4, lr_d: 2e-4, beta1: 0.5, beta2: 0.999, batch_size: batch, loss: "non-saturating", seed: 1,
-      };
-      // Through the panel's queue, so nothing else uses the Trainer meanwhile.
-      return panel.exclusive(async () => {
-        trainer.reset(JSON.stringify(presets[preset].model), JSON.stringify(train));
-        let t0 = performance.now();
-        await trainer.train(1, "both");
-        const warmup = performance.now() - t0;
-        const perStep = [];
-        for (let i = 0; i < steps; i++) {
-          t0 = performance.now();
-          await trainer.train(1, "both");
-          perStep.push(performance.now() - t0);
-        }
-        t0 = performance.now();
-        await trainer.train(steps, "both");
-        const chunked = (performance.now() - t0) / steps;
-        return { warmup, perStep, chunked };
-      });
-    }, { preset, batch: BATCH, steps: STEPS });
-    const native = nativeBench(preset);
-    const row = {
-      preset,
-      warmup: web.warmup,
-      perStep: median(web.perStep),
-      chunked: web.chunked,
-      native: native.median,
-      wall: (Date.now() - started) / 1000,
+/** Runs the training hook with a frame probe; returns its result, the frames and its end time. */
+function timedTraining(page, preset, steps) {
+  return page.evaluate(async ({ preset, batch, steps }) => {
+    const frames = [];
+    let running = true;
+    const tick = (t) => {
+      frames.push(performance.timeOrigin + t);
+      if (running) requestAnimationFrame(tick);
     };
-    rows.push(row);
-    console.log(`${preset}: browser warm-up ${ms(row.warmup)} ms, per step ${web.perStep.map(ms).join(" / ")} ms, ` +
-      `chunked ${ms(row.chunked)} ms/step; native: ${native.note.split("\n").at(-1)} (${row.wall.toFixed(0)} s)`);
+    requestAnimationFrame(tick);
+    try {
+      const result = await window.ganStudio.trainer.benchmark({ preset, batch, steps });
+      return { result, frames, end: performance.timeOrigin + performance.now() };
+    } finally {
+      running = false;
+    }
+  }, { preset, batch: BATCH, steps });
+}
+
+/** One preset on an open page: the JSON row. */
+async function benchPreset(page, runner, adapter, hooks, preset, steps, repeats) {
+  const row = { runner, preset, adapter, steps };
+  if (!hooks.benchmark) return { ...row, note: "hook missing: window.ganStudio.trainer.benchmark" };
+  await probeLogs(page, true);
+  const { result, frames, end } = await timedTraining(page, preset, steps);
+  const chunk = { start: end - steps * result.chunkedMs, end };
+  const logs = await probeLogs(page, false);
+  Object.assign(row, {
+    backend: result.backend,
+    warmup_ms: result.warmupMs,
+    step_ms: result.stepMs,
+    chunked_ms: result.chunkedMs,
+    dispatches_per_step: dispatchesPerStep(logs, chunk, steps),
+    frame_gap_ms: longestGap(frames, chunk.start, chunk.end),
+    frame_gap_all_ms: longestGap(frames),
+  });
+  if (!hooks.benchmarkSamples) return { ...row, note: "hook missing: window.ganStudio.benchmarkSamples" };
+  try {
+    const samples = await page.evaluate(
+      (args) => window.ganStudio.benchmarkSamples(args), { preset, n: SAMPLES, repeats });
+    row.sample_ms = samples.ms;
+  } catch (error) {
+    row.note = `sampling failed: ${firstLine(error)}`;
+  }
+  return row;
+}
+
+/** Every planned preset on one path, each row logged and emitted. */
+async function benchPath(server, path) {
+  const { runner } = pathSetup(path);
+  const { page, adapter, hooks } = await openPage(server, path);
+  const { presets, steps, repeats, skipped } = plan(path, adapter);
+  log(`${runner}: WebGPU adapter ${adapter}; batch ${BATCH}, ${steps} timed step(s), ` +
+    `${repeats} sample call(s); presets ${presets.join(",")}`);
+  for (const name of Object.keys(hooks).filter((h) => !hooks[h])) log(`${runner}: hook missing: ${name}`);
+  for (const preset of skipped) {
+    const why = "skipped on SwiftShader (minutes per step); pass --presets to run it";
+    log(`${runner} ${preset}: ${why}`);
+    emit({ runner, preset, adapter, skipped: why });
+  }
+  for (const preset of presets) {
+    const started = Date.now();
+    let row;
+    try {
+      row = await benchPreset(page, runner, adapter, hooks, preset, steps, repeats);
+    } catch (error) {
+      row = { runner, preset, adapter, steps, note: `training failed: ${firstLine(error)}` };
+    }
+    if (row.backend && row.backend !== path) {
+      row.note = [row.note, `asked for ${path}, the page trained on ${row.backend}`].filter(Boolean).join("; ");
+    }
+    log(`${runner} ${preset}: backend ${row.backend ?? "?"}, warm-up ${ms(row.warmup_ms)} ms, ` +
+      `${ms(row.step_ms)} ms/step (each awaited), ${ms(row.chunked_ms)} ms/step (chunked), ` +
+      `${ms(row.sample_ms)} ms/${SAMPLES} samples, ${row.dispatches_per_step ?? "–"} dispatches/step, ` +
+      `longest frame gap ${ms(row.frame_gap_ms)} ms (whole call ${ms(row.frame_gap_all_ms)} ms)` +
+      `${row.note ? `; ${row.note}` : ""} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    emit(row);
+  }
+}
+
+const server = await startServer(DIST);
+try {
+  for (const path of list(options.paths)) {
+    await benchPath(server, path).catch((error) => {
+      const note = `the page failed: ${firstLine(error)}`;
+      log(`${pathSetup(path).runner}: ${note}`);
+      const presets = options.presets ? list(options.presets) : ALL_PRESETS;
+      for (const preset of presets) emit({ runner: pathSetup(path).runner, preset, note });
+    });
+    await closeAll();
   }
 } finally {
   await closeAll();
   await server.close();
-}
-
-console.log("");
-console.log("preset        browser ms/step (1 per call)  browser ms/step (chunked)  native CLI ms/step (flex)");
-for (const r of rows) {
-  console.log(`${r.preset.padEnd(13)} ${ms(r.perStep).padStart(28)}  ${ms(r.chunked).padStart(25)}  ${ms(r.native).padStart(25)}`);
 }

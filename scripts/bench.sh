@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# GAN Studio's benchmark (not a test: it prints figures and asserts nothing).
+#
+#   scripts/bench.sh [--adapter swiftshader|gpu] [--presets mlp,dcgan,cdcgan-half,cdcgan]
+#                    [--steps N] [--runners pytorch,native,page]
+#
+# For every preset at batch 64 it times a training step (D then G) and generating 100 samples
+# (the generator in inference mode) on four runners:
+#   PyTorch      tools/bench/torch_ref.py, the same networks and step (CPU; CUDA with --adapter
+#                gpu where PyTorch sees a GPU); it also counts the FLOPs of a step
+#   native       `gan bench` (the CLI, flex backend)
+#   page, CPU    the built page in headless Chromium without WebGPU
+#   page, WebGPU the same page on WebGPU: SwiftShader (Chromium's CPU emulation of a GPU) by
+#                default, the machine's GPU with --adapter gpu
+# and prints each runner's log, then a markdown table: ms/step, the ratios against PyTorch and
+# the native CLI, ms/100 samples, GFLOP/s (PyTorch's FLOPs per step / time per step), GPU
+# dispatches per step and the longest requestAnimationFrame gap while the page trains.
+#
+# --runners picks the runners (default all; "page" is both of the page's paths). --steps N sets the timed steps of every runner; by default PyTorch and the CLI take 10, the
+# page 3 on the CPU, 1 on SwiftShader (and only mlp,dcgan there unless --presets says so: a
+# course-width cDCGAN step takes minutes) and 10 on a real GPU. The default run took about
+# 3 minutes on this project's 2-core machine (with PyTorch installed).
+#
+# First use installs what is missing: PyTorch from PyPI into a virtual environment at
+# $GAN_BENCH_VENV (default ~/.cache/gan-studio/bench-venv; about 5 GB with its CUDA wheels),
+# the CLI (cargo build --release --locked), the page (trunk build --release, if dist/ is
+# missing), Chromium and the browser tests' npm packages. GAN_BIN, GAN_DIST and CHROMIUM
+# point at other builds, as for the tests; GAN_BENCH_BROWSER_ARGS adds Chromium flags.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/gan-studio/target}"
+export GAN_DIST="${GAN_DIST:-$PWD/dist}"
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+venv="${GAN_BENCH_VENV:-$HOME/.cache/gan-studio/bench-venv}"
+gan_bin="${GAN_BIN:-$CARGO_TARGET_DIR/release/gan}"
+all_presets="mlp,dcgan,cdcgan-half,cdcgan"
+batch=64
+torch_min_free_gb=8
+
+adapter=swiftshader
+presets=""
+steps=""
+runners="pytorch,native,page"
+results="" # the runners' JSON lines, a temporary directory
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+parse_args() {
+  while (($#)); do
+    case "$1" in
+      --adapter) adapter="${2:?--adapter needs swiftshader or gpu}"; shift 2 ;;
+      --presets) presets="${2:?--presets needs a list}"; shift 2 ;;
+      --steps) steps="${2:?--steps needs a number}"; shift 2 ;;
+      --runners) runners="${2:?--runners needs a list}"; shift 2 ;;
+      -h | --help) usage; exit 0 ;;
+      *) echo "bench.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    esac
+  done
+  if [[ "$adapter" != swiftshader && "$adapter" != gpu ]]; then
+    echo "bench.sh: --adapter is swiftshader or gpu, not $adapter" >&2
+    exit 2
+  fi
+  if [[ -n "$steps" && ! "$steps" =~ ^[1-9][0-9]*$ ]]; then
+    echo "bench.sh: --steps must be a positive whole number, not $steps" >&2
+    exit 2
+  fi
+}
+
+wants() { [[ ",$runners," == *",$1,"* ]]; }
+
+section() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
+
+# ------------------------------------------------------------------ PyTorch
+
+ensure_torch() {
+  if "$venv/bin/python" -c 'import torch' 2>/dev/null; then return 0; fi
+  mkdir -p "$(dirname "$venv")"
+  local free_gb
+  free_gb=$(($(df -Pk "$(dirname "$venv")" | awk 'NR == 2 { print $4 }') / 1024 / 1024))
+  if ((free_gb < torch_min_free_gb)); then
+    echo "PyTorch needs about ${torch_min_free_gb} GB free beside $venv; there are ${free_gb} GB" >&2
+    return 1
+  fi
+  echo "installing PyTorch into $venv (first use; large CUDA wheels)"
+  python3 -m venv "$venv" && "$venv/bin/pip" install --progress-bar off torch numpy
+}
+
+torch_device() {
+  if [[ "$adapter" != gpu ]]; then
+    echo cpu
+  elif "$venv/bin/python" -c 'import sys, torch; sys.exit(not torch.cuda.is_available())'; then
+    echo cuda
+  else
+    echo "PyTorch sees no CUDA device: it runs on the CPU" >&2
+    echo cpu
+  fi
+}
+
+run_torch() {
+  local out="$1"
+  if ! ensure_torch; then
+    echo "no PyTorch: its rows and the ratios against it are left out"
+    return 0
+  fi
+  # PyTorch's own OpenMP settings: the runners take turns, so nothing else wants the cores.
+  # (On a busy machine OpenMP's spinning threads made PyTorch 50-100x slower here; there,
+  # OMP_WAIT_POLICY=PASSIVE scripts/bench.sh helps, at 5-25% of a quiet DCGAN step.)
+  echo "OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}"
+  "$venv/bin/python" tools/bench/torch_ref.py \
+    --presets "${presets:-$all_presets}" --steps "${steps:-10}" --batch "$batch" \
+    --device "$(torch_device)" | tee "$out" || echo "tools/bench/torch_ref.py failed"
+}
+
+# ------------------------------------------------------------------ the native CLI
+
+ensure_cli() {
+  [[ -x "$gan_bin" ]] || cargo build --release --locked --bin gan
+}
+
+# The value of `name=` in a `gan bench` line, or null.
+field() {
+  local value
+  value=$(grep -o "$1=[0-9.]*" <<<"$2" | head -n 1 | cut -d= -f2)
+  echo "${value:-null}"
+}
+
+run_native() {
+  local out="$1" preset line
+  if ! ensure_cli; then
+    echo "no CLI at $gan_bin: its rows are left out"
+    return 0
+  fi
+  local extra=()
+  if "$gan_bin" bench --help | grep -q -- '--samples'; then
+    extra=(--samples 100)
+  else
+    echo "(this gan bench has no --samples: no ms/100 samples for it)"
+  fi
+  local list="${presets:-$all_presets}"
+  for preset in ${list//,/ }; do
+    if line=$("$gan_bin" bench --model "$preset" --batch "$batch" --steps "${steps:-10}" \
+      --warmup 1 "${extra[@]}" 2>&1); then
+      echo "$preset: $line"
+      printf '{"runner": "native", "preset": "%s", "backend": "flex", "step_ms": %s, "sample_ms": %s, "flops_per_step": %s}\n' \
+        "$preset" "$(field median_ms "$line")" "$(field sample_ms "$line")" \
+        "$(field flops_per_step "$line")" >>"$out"
+    else
+      echo "$preset: gan bench failed: $line"
+      printf '{"runner": "native", "preset": "%s", "note": "gan bench failed (see the log)"}\n' \
+        "$preset" >>"$out"
+    fi
+  done
+}
+
+# ------------------------------------------------------------------ the page
+
+ensure_page() {
+  # Called as a condition, so `set -e` is off in here: each step chains on the last.
+  if [[ ! -f "$GAN_DIST/index.html" ]] || ! compgen -G "$GAN_DIST/*_bg.wasm" >/dev/null; then
+    scripts/setup-web.sh && trunk build --release || return 1
+  fi
+  [[ -x "$CHROMIUM" ]] || scripts/setup-web.sh --browser || return 1
+  local stamp=tests/e2e/node_modules/.package-lock.json
+  if [[ ! -f "$stamp" || tests/e2e/package-lock.json -nt "$stamp" ]]; then
+    (cd tests/e2e && npm ci --no-audit --no-fund) || return 1
+  fi
+}
+
+run_page() {
+  local out="$1"
+  if ! ensure_page; then
+    echo "the page or Chromium could not be set up: its rows are left out"
+    return 0
+  fi
+  local args=(--adapter "$adapter")
+  [[ -z "$presets" ]] || args+=(--presets "$presets")
+  [[ -z "$steps" ]] || args+=(--steps "$steps")
+  node tests/e2e/bench-train.mjs "${args[@]}" 2>&1 >"$out" || echo "tests/e2e/bench-train.mjs failed"
+}
+
+# ------------------------------------------------------------------ main
+
+main() {
+  parse_args "$@"
+  results=$(mktemp -d)
+  trap 'rm -rf "$results"' EXIT
+  if wants pytorch; then
+    section "PyTorch reference (tools/bench/torch_ref.py)"
+    run_torch "$results/torch.jsonl"
+  fi
+  if wants native; then
+    section "native CLI ($gan_bin bench)"
+    run_native "$results/native.jsonl"
+  fi
+  if wants page; then
+    section "the page in headless Chromium (tests/e2e/bench-train.mjs, adapter $adapter)"
+    run_page "$results/page.jsonl"
+  fi
+  section "results (batch $batch)"
+  touch "$results"/{torch,native,page}.jsonl
+  node tools/bench/report.mjs "$results"/{torch,native,page}.jsonl
+}
+
+main "$@"
