@@ -44,7 +44,7 @@ const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 const messageOf = (error) => (error && error.message ? error.message : String(error));
 
 /** A duration for display: "45 s", "3 min 20 s", "1 h 5 min". */
-export function formatDuration(seconds) {
+function formatDuration(seconds) {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
@@ -186,11 +186,7 @@ function emptyQuality() {
 
 // ---------------------------------------------------------------- the panel
 
-/**
- * The trainer panel. `wasm` is `window.wasmBindings`; `studio` the explorer's Studio (the
- * device both share); `fetchBytes(url, onProgress)` downloads with progress; and
- * `showInExplorer(info, name)` makes the explorer show the model the Studio now holds.
- */
+/** The trainer panel: its form, the play loop, the live views and the run's files. */
 export class TrainerPanel {
   /**
    * `wasm` the page's wasm bindings (latent helpers), `fetchBytes(url, onProgress)` downloads,

@@ -1,0 +1,39 @@
+// Unit tests of the page's device sentence (www/devices.js describeChoice): pure logic, run
+// by node's test runner without a browser (tests/e2e/run.sh runs this file too).
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { describeChoice } from "../../www/devices.js";
+
+const software = { present: true, software: true, name: "google swiftshader" };
+const hardware = { present: true, software: false, name: "nvidia ampere" };
+
+test("measured: the faster device, how many times faster, and what the other is", () => {
+  assert.equal(
+    describeChoice({ job: "Explorer", backend: "cpu", timings: { cpu: 58, webgpu: 2192.5 }, setting: "auto", adapter: software }),
+    "Explorer: CPU: 38x faster here than this browser's software WebGPU.",
+  );
+  assert.equal(
+    describeChoice({ job: "Training", backend: "webgpu", timings: { cpu: 300, webgpu: 120 }, setting: "auto", adapter: hardware }),
+    "Training: WebGPU: 2.5x faster here than the CPU.",
+  );
+  // WebGPU's probe ran past its limit: a lower bound
+  assert.equal(
+    describeChoice({ job: "Training", backend: "cpu", timings: { cpu: 20, webgpu: null, webgpuLimit: 5000 }, setting: "auto", adapter: software }),
+    "Training: CPU: over 250x faster here than this browser's software WebGPU.",
+  );
+});
+
+test("not measured: no WebGPU, WebGPU failed, or the setting chose", () => {
+  const none = { present: false, software: false, name: "" };
+  assert.equal(describeChoice({ job: "Explorer", backend: "cpu", setting: "auto", adapter: none }),
+    "Explorer: CPU: this browser has no WebGPU.");
+  assert.equal(describeChoice({ job: "Explorer", backend: "cpu", setting: "webgpu", adapter: none }),
+    "Explorer: CPU: this browser has no WebGPU.");
+  assert.equal(describeChoice({ job: "Training", backend: "cpu", setting: "webgpu", adapter: hardware, failures: { webgpu: "lost" } }),
+    "Training: CPU: WebGPU could not start in this browser.");
+  assert.equal(describeChoice({ job: "Explorer", backend: "webgpu", setting: "webgpu", adapter: hardware }),
+    "Explorer: WebGPU, as the device setting asks.");
+  assert.equal(describeChoice({ job: "Training", backend: "cpu", setting: "cpu", adapter: software }),
+    "Training: CPU, as the device setting asks.");
+});
