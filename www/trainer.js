@@ -837,7 +837,7 @@ export class TrainerPanel {
   }
 
   /**
-   * Scores the run's generator now with the classifier (on the GPU): label accuracy,
+   * Scores the run's generator now with the classifier (on the trainer's device): label accuracy,
    * Fréchet distance, digits covered, confidence. The first score also downloads the
    * classifier (1 MB) and reads the held-out digits once.
    */
