@@ -140,6 +140,19 @@ function writeHash(s) {
 
 // ---------------------------------------------------------------- the explorer
 
+/** Median ms of `repeats` `studio.render(...args)` calls, after one untimed call. */
+async function medianRenderMs(studio, args, repeats) {
+  const draw = async () => {
+    const started = performance.now();
+    (await studio.render(...args)).free();
+    return performance.now() - started;
+  };
+  await draw();
+  const times = [];
+  for (let i = 0; i < repeats; i++) times.push(await draw());
+  return times.sort((a, b) => a - b)[Math.floor(repeats / 2)];
+}
+
 class Explorer {
   constructor(wasm, studio) {
     this.wasm = wasm;
@@ -625,18 +638,10 @@ class Explorer {
   }
 
   /** Median ms of `repeats` draws of the current grid on `studio`, after one untimed draw. */
-  async timeRender(studio, repeats = 3) {
+  timeRender(studio, repeats = 3) {
     const z = this.gridLatents();
     const labels = this.labelsFor(this.rows * this.cols);
-    const draw = async () => {
-      const started = performance.now();
-      (await studio.render(z, labels, this.rows, this.cols, GRID_GAP)).free();
-      return performance.now() - started;
-    };
-    await draw();
-    const times = [];
-    for (let i = 0; i < repeats; i++) times.push(await draw());
-    return times.sort((a, b) => a - b)[Math.floor(repeats / 2)];
+    return medianRenderMs(studio, [z, labels, this.rows, this.cols, GRID_GAP], repeats);
   }
 
   /**
@@ -655,15 +660,7 @@ class Explorer {
       const labels = info.conditional
         ? this.wasm.oneHot(Uint8Array.from({ length: n }, (_, i) => i % 10))
         : undefined;
-      const draw = async () => {
-        const started = performance.now();
-        (await studio.render(z, labels, 1, n, 0)).free();
-        return performance.now() - started;
-      };
-      await draw();
-      const times = [];
-      for (let i = 0; i < repeats; i++) times.push(await draw());
-      return { backend: studio.backend, ms: times.sort((a, b) => a - b)[Math.floor(repeats / 2)] };
+      return { backend: studio.backend, ms: await medianRenderMs(studio, [z, labels, 1, n, 0], repeats) };
     } finally {
       studio.load(this.modelBytes);
     }

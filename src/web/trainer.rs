@@ -72,12 +72,12 @@ fn parse_mode(mode: &str) -> Result<StepMode, JsValue> {
 
 /// The run's description for the page: the model info of [`describe`] plus the training
 /// settings and the step.
-fn run_info(run: &GanTrainer) -> String {
+fn run_info(run: &GanTrainer) -> serde_json::Value {
     let mut info: serde_json::Value =
         serde_json::from_str(&describe(run.model())).expect("describe writes JSON");
     info["train"] = serde_json::to_value(run.config()).expect("the config serialises");
     info["step"] = run.step().into();
-    info.to_string()
+    info
 }
 
 #[wasm_bindgen]
@@ -121,7 +121,7 @@ impl Trainer {
         let model = parse_model(model)?;
         let config = parse_train(train)?;
         let run = GanTrainer::new(model, config, &self.data, &self.device);
-        let info = run_info(&run);
+        let info = run_info(&run).to_string();
         *self.run.borrow_mut() = Some(run);
         Ok(info)
     }
@@ -177,8 +177,7 @@ impl Trainer {
             run.set_optimizers(g, d);
             adam_restored = true;
         }
-        let mut info: serde_json::Value =
-            serde_json::from_str(&run_info(&run)).expect("run_info writes JSON");
+        let mut info = run_info(&run);
         info["adamSkipped"] = (checkpoint.optimizers.is_some() && !adam_restored).into();
         *self.run.borrow_mut() = Some(run);
         Ok(info.to_string())
@@ -208,7 +207,10 @@ impl Trainer {
     /// The current run's info (JSON, as `reset` returns it), if there is a run.
     #[wasm_bindgen(getter)]
     pub fn info(&self) -> Option<String> {
-        self.run.borrow().as_ref().map(run_info)
+        self.run
+            .borrow()
+            .as_ref()
+            .map(|run| run_info(run).to_string())
     }
 
     /// Runs `steps` training steps (`mode`: `"both"`, `"d"` for D only, `"g"` for G only)
