@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every check of GAN Studio: formatting, clippy (native and wasm), the native tests
-# (Burn's flex CPU backend), the page's wasm build, and the browser tests that drive the built
+# Runs every check of GAN Studio: formatting, clippy (native, wasm and the threaded wasm), the
+# native tests (Burn's flex CPU backend), the page's wasm builds, and the browser tests that drive the built
 # page in headless Chromium on WebGPU (SwiftShader). Installs what it needs on first use
 # (wasm target, wasm-bindgen-cli, trunk, Debian's chromium; npm packages for the tests).
 #
@@ -24,6 +24,9 @@ cargo clippy --release --all-targets --locked -- -D warnings
 
 step "clippy (wasm: the page's API)"
 cargo clippy --release --lib --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "clippy (wasm with threads: the threaded CPU module)"
+scripts/build-threads.sh --clippy
 
 step "native tests (release build, flex backend)"
 cargo test --release --locked

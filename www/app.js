@@ -7,7 +7,10 @@
 import { paint, saveCanvas, scaledCopy } from "./canvas.js";
 import { TrainerPanel } from "./trainer.js";
 import { ensureClassifier, topDigit } from "./quality.js";
-import { describeAdapter, describeChoice, deviceSetting, writeDeviceSetting } from "./devices.js";
+import { ensureIsolation } from "./isolation.js";
+import {
+  cpuThreadCount, describeAdapter, describeChoice, describeThreads, deviceSetting, writeDeviceSetting,
+} from "./devices.js";
 
 const MODELS = ["dcgan", "cdcgan", "mlp", "cdcgan-course"];
 const GRID_GAP = 1; // black pixels between cells
@@ -750,6 +753,7 @@ async function main() {
   const adapter = await describeAdapter();
   const { studio, sentence } = await startStudio(wasm, setting, adapter);
   showExplorerDevice(studio.backend, sentence);
+  $("cpu-threads").textContent = describeThreads({ isolated: crossOriginIsolated, planned: cpuThreadCount() });
 
   const explorer = new Explorer(wasm, studio);
   window.ganStudio = explorer; // for the console and the browser tests
@@ -800,8 +804,11 @@ async function main() {
   else explorer.deviceChoice = { backend: studio.backend, sentence, timings: {} };
 }
 
+// Started before the wasm module is ready, so that a reload for isolation comes early.
+const isolation = ensureIsolation();
+
 function start() {
-  main().catch(fail);
+  isolation.then((reloading) => reloading || main()).catch(fail);
 }
 
 if (window.wasmBindings) start();

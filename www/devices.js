@@ -39,6 +39,18 @@ export async function describeAdapter() {
   return { present: true, software, name };
 }
 
+/** The most threads the CPU path trains on, however many cores the browser reports. */
+const MAX_CPU_THREADS = 16;
+
+/**
+ * The threads the CPU path can train on here: one per core the browser reports where the
+ * page is cross-origin isolated (wasm threads share memory, which needs that), else one.
+ */
+export function cpuThreadCount() {
+  if (!globalThis.crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_CPU_THREADS));
+}
+
 /** "9x", "2.5x": how many times faster `fast` ms is than `slow` ms. */
 function times(slow, fast) {
   const ratio = slow / Math.max(fast, 1e-3);
@@ -48,10 +60,11 @@ function times(slow, fast) {
 /**
  * The sentence for a job's device: `backend` the device used, `timings` { cpu, webgpu } ms
  * when both were measured (webgpu null when it ran past `webgpuLimit`), `failures` the
- * devices that did not start, `setting` the device setting, `adapter` describeAdapter()'s.
+ * devices that did not start, `setting` the device setting, `adapter` describeAdapter()'s,
+ * `cpuThreads` the threads the CPU runs on.
  */
-export function describeChoice({ job, backend, timings = {}, failures = {}, setting, adapter }) {
-  const device = backend === "webgpu" ? "WebGPU" : "CPU";
+export function describeChoice({ job, backend, timings = {}, failures = {}, setting, adapter, cpuThreads = 1 }) {
+  const device = backend === "webgpu" ? "WebGPU" : cpuThreads > 1 ? `CPU (${cpuThreads} threads)` : "CPU";
   const gpu = adapter?.software ? "this browser's software WebGPU" : "WebGPU";
   const head = `${job}: ${device}`;
   if (failures.webgpu) return `${head}: WebGPU could not start in this browser.`;
@@ -63,4 +76,23 @@ export function describeChoice({ job, backend, timings = {}, failures = {}, sett
   if (webgpu === null) return `${head}: over ${times(webgpuLimit, cpu)} faster here than ${gpu}.`;
   if (backend === "cpu") return `${head}: ${times(webgpu, cpu)} faster here than ${gpu}.`;
   return `${head}: ${times(cpu, webgpu)} faster here than the CPU.`;
+}
+
+/**
+ * The sentence on the CPU's threads: `isolated` whether the page is cross-origin isolated
+ * (wasm threads need shared memory, which needs that), `cpuThreads` the threads the CPU
+ * trains on (0 before the trainer starts: then `planned`, the threads it would start, is
+ * said), `threadsError` why the threaded module did not start.
+ */
+export function describeThreads({ isolated, cpuThreads = 0, planned = 0, threadsError = null }) {
+  const head = "The CPU path is WebAssembly with SIMD";
+  if (threadsError) return `${head}, training on one thread: its threads did not start (${threadsError}).`;
+  if (!isolated) {
+    return `${head} on one thread: wasm threads need a cross-origin isolated page, and this one is not `
+      + "(its server sends no COOP/COEP headers and no service worker could add them).";
+  }
+  const threads = cpuThreads || planned;
+  if (threads < 2) return `${head} on one thread: this browser reports one core.`;
+  const verb = cpuThreads ? "runs" : "will run";
+  return `${head}: training ${verb} on ${threads} threads (the page is cross-origin isolated); the explorer draws on one.`;
 }

@@ -3,7 +3,7 @@
 // run's step counter from the worker's last reply. Device choice for training lives here too:
 // `startTrainer` probes a training step on each device and keeps the faster.
 
-import { describeChoice } from "./devices.js";
+import { cpuThreadCount, describeChoice, describeThreads } from "./devices.js";
 
 /** The URLs of the wasm module the page loaded (trunk links them in the page's head). */
 function wasmUrls() {
@@ -11,6 +11,16 @@ function wasmUrls() {
   const wasmLink = document.querySelector('link[rel="preload"][href$=".wasm"]');
   if (!moduleLink || !wasmLink) throw new Error("this build of the page does not link its wasm module");
   return { moduleUrl: moduleLink.href, wasmUrl: wasmLink.href };
+}
+
+/**
+ * The threaded CPU module to train with ({ moduleUrl, count }: dist/threads/ on
+ * cpuThreadCount() threads), or null where the CPU gets one thread here.
+ */
+function cpuThreadsPlan() {
+  const count = cpuThreadCount();
+  if (count < 2) return null;
+  return { moduleUrl: new URL("threads/gan_studio.js", document.baseURI).href, count };
 }
 
 /** A wasm Trainer in a Web Worker, called through promises. */
@@ -84,7 +94,9 @@ export async function startTrainer({ mnist, setting, model, train, adapter }) {
   const backends = setting === "cpu" ? ["cpu"]
     : setting === "webgpu" ? ["webgpu", "cpu"]
       : adapter.present ? ["cpu", "webgpu"] : ["cpu"];
-  const { backends: started, failures } = await client.call("start", { ...wasmUrls(), backends, mnist });
+  const threads = cpuThreadsPlan();
+  const { backends: started, failures, cpuThreads, threadsError } =
+    await client.call("start", { ...wasmUrls(), backends, mnist, threads });
   const timings = {};
   let backend = started[0];
   if (setting === "auto" && started.length > 1) {
@@ -96,6 +108,7 @@ export async function startTrainer({ mnist, setting, model, train, adapter }) {
   }
   await client.call("choose", { backend });
   client.backend = backend;
-  const sentence = describeChoice({ job: "Training", backend, timings, failures, setting, adapter });
-  return { trainer: client, choice: { backend, sentence, timings } };
+  const sentence = describeChoice({ job: "Training", backend, timings, failures, setting, adapter, cpuThreads });
+  const threadsNote = describeThreads({ isolated: globalThis.crossOriginIsolated, cpuThreads, threadsError });
+  return { trainer: client, choice: { backend, sentence, timings, cpuThreads, threadsNote } };
 }

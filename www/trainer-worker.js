@@ -3,10 +3,13 @@
 //
 // It speaks one message protocol with trainer-client.js: a request { id, call, args } gets
 // one reply { id, ok: true, value, step } or { id, ok: false, error }. The first call,
-// "start", loads the wasm module the page loaded and starts one Trainer on each device
-// named; "probe" times a training step on each; "choose" keeps one. Every other call goes
+// "start", loads the wasm module the page loaded (and, for the CPU where the page is
+// cross-origin isolated, the threaded CPU module: cpu-threads.js) and starts one Trainer on
+// each device named; "probe" times a training step on each; "choose" keeps one. Every other call goes
 // to the kept Trainer's method of that name. Pictures come back as plain
 // { width, height, rgba } objects and byte arrays are transferred, not copied.
+
+import { loadThreadedCpu } from "./cpu-threads.js";
 
 /** The wasm Trainers by device name ("cpu", "webgpu"), until "choose" keeps one. */
 const trainers = new Map();
@@ -46,13 +49,39 @@ async function timeStep(trainer, model, train) {
 }
 
 const calls = {
-  /** Loads the page's wasm module and starts a Trainer on each of `backends`. */
-  async start({ moduleUrl, wasmUrl, backends, mnist }) {
-    const wasm = await import(moduleUrl);
-    await wasm.default({ module_or_path: wasmUrl });
+  /**
+   * Starts a Trainer on each of `backends`: on the page's wasm module (`moduleUrl`,
+   * `wasmUrl`), except the CPU when `threads` ({ moduleUrl, count }) names the threaded CPU
+   * module, which then runs on `count` threads (falling back to the main module's single
+   * thread if it cannot start). Resolves to { backends, failures, cpuThreads, threadsError }.
+   */
+  async start({ moduleUrl, wasmUrl, backends, mnist, threads }) {
+    let main = null;
+    const mainModule = async () => {
+      if (!main) {
+        main = await import(moduleUrl);
+        await main.default({ module_or_path: wasmUrl });
+      }
+      return main;
+    };
     const failures = {};
+    let cpuThreads = 0;
+    let threadsError = null;
     for (const backend of backends) {
       try {
+        let wasm = null;
+        if (backend === "cpu" && threads) {
+          try {
+            wasm = await loadThreadedCpu(threads.moduleUrl, threads.count);
+            cpuThreads = threads.count;
+          } catch (error) {
+            threadsError = String(error?.message ?? error);
+          }
+        }
+        if (!wasm) {
+          wasm = await mainModule();
+          if (backend === "cpu") cpuThreads = 1;
+        }
         trainers.set(backend, await wasm.Trainer.create(backend, mnist));
       } catch (error) {
         failures[backend] = String(error?.message ?? error);
@@ -60,7 +89,7 @@ const calls = {
     }
     if (trainers.size === 0) throw new Error(Object.values(failures).join("; "));
     current = trainers.values().next().value;
-    return { backends: [...trainers.keys()], failures };
+    return { backends: [...trainers.keys()], failures, cpuThreads, threadsError };
   },
 
   /**

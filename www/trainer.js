@@ -238,6 +238,7 @@ export class TrainerPanel {
       backend: this.deviceChoice?.backend ?? null,
       deviceSentence: this.deviceChoice?.sentence ?? null,
       deviceTimings: this.deviceChoice?.timings ?? null,
+      cpuThreads: this.deviceChoice?.cpuThreads ?? null,
       etaSeconds: this.etaSeconds(),
       hasRun: this.run !== null,
       step: this.step,
@@ -358,6 +359,8 @@ export class TrainerPanel {
     this.deviceChoice = choice;
     $("train-device").textContent = choice.sentence;
     $("train-device").dataset.backend = choice.backend;
+    $("train-device").dataset.cpuThreads = choice.cpuThreads;
+    if (choice.cpuThreads) $("cpu-threads").textContent = choice.threadsNote;
   }
 
   /**
@@ -710,7 +713,8 @@ export class TrainerPanel {
       await trainer.train(steps, "both");
       const chunkedMs = (performance.now() - t0) / steps;
       single.sort((a, b) => a - b);
-      return { backend: trainer.backend, warmupMs, stepMs: single[Math.floor(steps / 2)], chunkedMs };
+      const cpuThreads = trainer.backend === "cpu" ? this.deviceChoice.cpuThreads : null;
+      return { backend: trainer.backend, cpuThreads, warmupMs, stepMs: single[Math.floor(steps / 2)], chunkedMs };
     });
   }
 

@@ -18,6 +18,7 @@ pub const CPU: &str = "cpu";
 /// Starts the device named `name` (`"webgpu"` or `"cpu"`); returns it with its name.
 pub async fn start(name: &str) -> Result<(Device, &'static str), JsValue> {
     match name {
+        #[cfg(not(target_feature = "atomics"))]
         WEBGPU => match Device::wgpu_options().init_async().await {
             Ok(device) => Ok((device, WEBGPU)),
             Err(e) => {
@@ -27,6 +28,10 @@ pub async fn start(name: &str) -> Result<(Device, &'static str), JsValue> {
                 ))
             }
         },
+        #[cfg(target_feature = "atomics")]
+        WEBGPU => Err(js_error(
+            "the threaded CPU module has no WebGPU: the page's main module runs WebGPU",
+        )),
         CPU => Ok((Device::flex(), CPU)),
         other => Err(js_error(format!(
             "the device must be \"webgpu\" or \"cpu\", not \"{other}\""

@@ -8,6 +8,8 @@
 //! faster for each job. Tensors are read back only with `into_data_async`.
 
 mod device;
+#[cfg(target_feature = "atomics")]
+mod threads;
 mod trainer;
 
 use std::cell::RefCell;

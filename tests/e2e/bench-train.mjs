@@ -1,13 +1,15 @@
 // Benchmark of training and sampling in the page (not a test: it prints figures and asserts
 // nothing). scripts/bench.sh runs it beside PyTorch and the native CLI and prints the table.
 //
-//   node tests/e2e/bench-train.mjs [--adapter swiftshader|gpu] [--paths cpu,webgpu]
+//   node tests/e2e/bench-train.mjs [--adapter swiftshader|gpu] [--paths cpu,cpu1,webgpu]
 //       [--presets mlp,dcgan,cdcgan-half,cdcgan] [--steps N] [--sample-repeats N]
 //   (after `trunk build --release`; GAN_DIST and CHROMIUM as for the tests, see harness.mjs;
 //   GAN_BENCH_BROWSER_ARGS adds Chromium flags, e.g. for a real GPU's Vulkan)
 //
-// For each path (the page's CPU path: Chromium with --disable-webgpu and #device=cpu; its
-// WebGPU path: #device=webgpu on SwiftShader, or with --adapter gpu on the machine's GPU) and
+// For each path (the page's CPU path: Chromium with --disable-webgpu and #device=cpu, served
+// cross-origin isolated so that it trains on wasm threads; "cpu1", the same served without
+// the isolation headers and with service workers blocked, on one thread; its WebGPU path:
+// #device=webgpu on SwiftShader, or with --adapter gpu on the machine's GPU) and
 // each preset, at batch 64, through the page's own hooks:
 //   - window.ganStudio.trainer.benchmark({preset, batch, steps}): a fresh run, one warm-up
 //     step, `steps` steps each awaited (median ms), then one chunked call of `steps` steps;
@@ -29,7 +31,8 @@
 // otherwise; the CPU path and a real GPU run every preset, 3 steps (10 on a real GPU).
 //
 // Prints a human log on stderr and one JSON object per preset and path on stdout:
-//   {runner: "page-cpu"|"page-webgpu", preset, adapter, backend, steps, warmup_ms, step_ms,
+//   {runner: "page-cpu"|"page-cpu-1thread"|"page-webgpu", preset, adapter, backend, cpu_threads,
+//    steps, warmup_ms, step_ms,
 //    chunked_ms, sample_ms, dispatches_per_step, frame_gap_ms, frame_gap_all_ms, note?, skipped?}
 
 import { parseArgs } from "node:util";
@@ -45,7 +48,7 @@ const HOUR = 60 * 60_000;
 const { values: options } = parseArgs({
   options: {
     adapter: { type: "string", default: "swiftshader" },
-    paths: { type: "string", default: "cpu,webgpu" },
+    paths: { type: "string", default: "cpu,cpu1,webgpu" },
     presets: { type: "string" },
     steps: { type: "string" },
     "sample-repeats": { type: "string" },
@@ -57,10 +60,17 @@ const emit = (row) => console.log(JSON.stringify(row));
 const firstLine = (error) => String(error.message ?? error).split("\n")[0];
 const ms = (v) => (v === null || v === undefined ? "–" : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 
-/** Chromium's flags and the URL hash of each path. */
+/**
+ * Chromium's flags, the URL hash and the server of each path: "cpu" is the page's CPU path
+ * as served cross-origin isolated (on wasm threads), "cpu1" the same on a host without the
+ * isolation headers and with service workers blocked (one thread), "webgpu" its WebGPU path.
+ */
 function pathSetup(path) {
   const extra = list(process.env.GAN_BENCH_BROWSER_ARGS ?? "");
   if (path === "cpu") return { args: [...NO_WEBGPU_ARGS, ...extra], hash: "#device=cpu", runner: "page-cpu" };
+  if (path === "cpu1") {
+    return { args: [...NO_WEBGPU_ARGS, ...extra], hash: "#device=cpu", runner: "page-cpu-1thread", isolate: false };
+  }
   const gpu = options.adapter === "gpu" ? ["--enable-unsafe-webgpu"] : WEBGPU_ARGS;
   return { args: [...gpu, ...extra], hash: "#device=webgpu", runner: "page-webgpu" };
 }
@@ -107,7 +117,9 @@ async function probeLogs(page, clear) {
     if (clearLogs) probe.dispatches.length = probe.reads.length = 0;
     return copy;
   };
-  const contexts = [page, ...page.workers()];
+  // The CPU's pool workers (pool-worker.js) block inside wasm for good: they would never
+  // answer, and they encode no GPU work.
+  const contexts = [page, ...page.workers().filter((w) => !w.url().endsWith("/pool-worker.js"))];
   const logs = await Promise.all(contexts.map((c) => c.evaluate(read, clear).catch(() => null)));
   return logs.filter(Boolean);
 }
@@ -141,11 +153,13 @@ function longestGap(frames, start = -Infinity, end = Infinity) {
 /** Opens the page on `path`; resolves to {page, adapter, hooks} once the app is ready. */
 async function openPage(server, path) {
   const { args, hash } = pathSetup(path);
-  const context = await launch(args);
+  const context = await launch(args, { serviceWorkers: server.isolated ? "allow" : "block" });
   context.setDefaultTimeout(HOUR);
   const page = await context.newPage();
   await page.addInitScript(installProbe);
-  page.on("worker", (worker) => worker.evaluate(installProbe).catch(() => {}));
+  page.on("worker", (worker) => {
+    if (!worker.url().endsWith("/pool-worker.js")) worker.evaluate(installProbe).catch(() => {});
+  });
   await page.goto(server.url + hash, { waitUntil: "domcontentloaded" });
   await page.waitForFunction(
     () => document.querySelector("#status")?.dataset.state !== "loading" && window.ganStudio?.trainer,
@@ -190,6 +204,7 @@ async function benchPreset(page, runner, adapter, hooks, preset, steps, repeats)
   const logs = await probeLogs(page, false);
   Object.assign(row, {
     backend: result.backend,
+    cpu_threads: result.cpuThreads ?? null,
     warmup_ms: result.warmupMs,
     step_ms: result.stepMs,
     chunked_ms: result.chunkedMs,
@@ -229,7 +244,7 @@ async function benchPath(server, path) {
     } catch (error) {
       row = { runner, preset, adapter, steps, note: `training failed: ${firstLine(error)}` };
     }
-    if (row.backend && row.backend !== path) {
+    if (row.backend && row.backend !== path.replace(/1$/, "")) {
       row.note = [row.note, `asked for ${path}, the page trained on ${row.backend}`].filter(Boolean).join("; ");
     }
     log(`${runner} ${preset}: backend ${row.backend ?? "?"}, warm-up ${ms(row.warmup_ms)} ms, ` +
@@ -241,10 +256,17 @@ async function benchPath(server, path) {
   }
 }
 
-const server = await startServer(DIST);
+const servers = {};
+/** The server of `path`: cross-origin isolated unless the path says otherwise. */
+async function serverFor(path) {
+  const isolate = pathSetup(path).isolate ?? true;
+  servers[isolate] ??= { ...(await startServer(DIST, { isolate })), isolated: isolate };
+  return servers[isolate];
+}
+
 try {
   for (const path of list(options.paths)) {
-    await benchPath(server, path).catch((error) => {
+    await benchPath(await serverFor(path), path).catch((error) => {
       const note = `the page failed: ${firstLine(error)}`;
       log(`${pathSetup(path).runner}: ${note}`);
       const presets = options.presets ? list(options.presets) : ALL_PRESETS;
@@ -254,5 +276,5 @@ try {
   }
 } finally {
   await closeAll();
-  await server.close();
+  await Promise.all(Object.values(servers).map((server) => server.close()));
 }

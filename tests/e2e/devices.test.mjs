@@ -1,9 +1,10 @@
-// Unit tests of the page's device sentence (www/devices.js describeChoice): pure logic, run
+// Unit tests of the page's device sentences (www/devices.js describeChoice, describeThreads):
+// pure logic, run
 // by node's test runner without a browser (tests/e2e/run.sh runs this file too).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeChoice } from "../../www/devices.js";
+import { describeChoice, describeThreads } from "../../www/devices.js";
 
 const software = { present: true, software: true, name: "google swiftshader" };
 const hardware = { present: true, software: false, name: "nvidia ampere" };
@@ -36,4 +37,29 @@ test("not measured: no WebGPU, WebGPU failed, or the setting chose", () => {
     "Explorer: WebGPU, as the device setting asks.");
   assert.equal(describeChoice({ job: "Training", backend: "cpu", setting: "cpu", adapter: software }),
     "Training: CPU, as the device setting asks.");
+});
+
+test("the CPU's threads: named in the device sentence when there are several", () => {
+  assert.equal(
+    describeChoice({ job: "Training", backend: "cpu", timings: { cpu: 40, webgpu: 4000 }, setting: "auto", adapter: software, cpuThreads: 2 }),
+    "Training: CPU (2 threads): 100x faster here than this browser's software WebGPU.",
+  );
+  assert.equal(describeChoice({ job: "Training", backend: "cpu", setting: "cpu", adapter: software, cpuThreads: 1 }),
+    "Training: CPU, as the device setting asks.");
+  assert.equal(describeChoice({ job: "Training", backend: "webgpu", setting: "webgpu", adapter: hardware, cpuThreads: 8 }),
+    "Training: WebGPU, as the device setting asks.");
+});
+
+test("the threads sentence: how many, or why only one", () => {
+  assert.equal(describeThreads({ isolated: true, cpuThreads: 2 }),
+    "The CPU path is WebAssembly with SIMD: training runs on 2 threads (the page is cross-origin isolated); the explorer draws on one.");
+  assert.equal(describeThreads({ isolated: true, planned: 4 }),
+    "The CPU path is WebAssembly with SIMD: training will run on 4 threads (the page is cross-origin isolated); the explorer draws on one.");
+  assert.equal(describeThreads({ isolated: false, planned: 1 }),
+    "The CPU path is WebAssembly with SIMD on one thread: wasm threads need a cross-origin isolated page, and this one is not "
+      + "(its server sends no COOP/COEP headers and no service worker could add them).");
+  assert.equal(describeThreads({ isolated: true, planned: 1 }),
+    "The CPU path is WebAssembly with SIMD on one thread: this browser reports one core.");
+  assert.equal(describeThreads({ isolated: true, cpuThreads: 1, threadsError: "no such file" }),
+    "The CPU path is WebAssembly with SIMD, training on one thread: its threads did not start (no such file).");
 });

@@ -41,8 +41,11 @@ export const NO_WEBGPU_ARGS = ["--disable-webgpu"];
 const profiles = [];
 const contexts = [];
 
-/** Launches Chromium with a fresh profile; `extraArgs` picks WebGPU on or off. */
-export async function launch(extraArgs) {
+/**
+ * Launches Chromium with a fresh profile; `extraArgs` picks WebGPU on or off, and
+ * `serviceWorkers: "block"` keeps the page from isolating itself (www/isolation.js).
+ */
+export async function launch(extraArgs, { serviceWorkers = "allow" } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "gan-studio-e2e-"));
   profiles.push(profile);
   const context = await chromium.launchPersistentContext(profile, {
@@ -52,6 +55,7 @@ export async function launch(extraArgs) {
     ignoreDefaultArgs: ["--headless"],
     args: [...BASE_ARGS, ...extraArgs],
     acceptDownloads: true,
+    serviceWorkers,
     viewport: { width: 1280, height: 1600 },
   });
   context.setDefaultTimeout(WAIT_TIMEOUT);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs GAN Studio's browser tests (tests/e2e/explorer.test.mjs, trainer.test.mjs, plus
-# server.test.mjs for the static server they use and devices.test.mjs, the device sentence) against an existing build.
+# threads.test.mjs for the CPU's wasm threads, server.test.mjs for the static server they use
+# and devices.test.mjs, the device sentences) against an existing build.
 #
 # It does not build the page: run `trunk build --release` first (dist/ at the repository
 # root), or point GAN_DIST at another build. The trainer's tests also run the native CLI
@@ -37,4 +38,4 @@ if [[ ! -f "$stamp" || package-lock.json -nt "$stamp" ]]; then
   npm ci --no-audit --no-fund
 fi
 
-exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs server.test.mjs explorer.test.mjs trainer.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs server.test.mjs explorer.test.mjs trainer.test.mjs threads.test.mjs

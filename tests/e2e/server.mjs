@@ -73,7 +73,7 @@ function sendText(res, status, text, extraHeaders = {}) {
   res.end(res.req.method === "HEAD" ? undefined : body);
 }
 
-async function handle(root, req, res, log) {
+async function handle(root, req, res, { log, headers }) {
   let urlPath;
   try {
     urlPath = new URL(req.url, "http://127.0.0.1").pathname;
@@ -97,6 +97,7 @@ async function handle(root, req, res, log) {
       "content-type": mimeType(file),
       "content-length": info.size,
       "cache-control": "no-store",
+      ...headers,
     });
     if (req.method === "HEAD") {
       res.end();
@@ -118,8 +119,17 @@ async function handle(root, req, res, log) {
   }
 }
 
-/** Starts serving `dir`; resolves once listening. Rejects if `dir` is not a directory. */
-export async function startServer(dir, { log } = {}) {
+/** The headers that make the page cross-origin isolated (what `trunk serve` sends, Trunk.toml). */
+export const ISOLATION_HEADERS = {
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-embedder-policy": "require-corp",
+};
+
+/**
+ * Starts serving `dir`; resolves once listening. Rejects if `dir` is not a directory. Files
+ * go out with ISOLATION_HEADERS unless `isolate` is false (a static host without them).
+ */
+export async function startServer(dir, { log, isolate = true } = {}) {
   const root = resolve(dir);
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) throw new Error(`${root} is not a directory`);
@@ -127,7 +137,7 @@ export async function startServer(dir, { log } = {}) {
   const sockets = new Set();
   const server = createServer((req, res) => {
     res.on("finish", () => requests.push({ method: req.method, url: req.url, status: res.statusCode }));
-    handle(root, req, res, log).catch((error) => {
+    handle(root, req, res, { log, headers: isolate ? ISOLATION_HEADERS : {} }).catch((error) => {
       log?.(`server: ${req.url}: ${error.message}`);
       res.destroy();
     });

@@ -527,7 +527,7 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     const faster = webgpu !== null && webgpu < cpu ? "webgpu" : "cpu";
     assert.equal(state.backend, faster, "the trainer uses the faster device");
     assert.match(state.deviceSentence, faster === "cpu"
-      ? /^Training: CPU: (over )?\d+(\.\d)?x faster here than this browser's software WebGPU\.$/
+      ? /^Training: CPU( \(\d+ threads\))?: (over )?\d+(\.\d)?x faster here than this browser's software WebGPU\.$/
       : /^Training: WebGPU: \d+(\.\d)?x faster here than the CPU\.$/);
     assert.equal(await page.$eval("#train-device", (el) => el.textContent), state.deviceSentence);
 
@@ -538,7 +538,8 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
       let moved = await trainerIdle();
       assert.equal(moved.error, null, `moving to ${device}: ${moved.error}`);
       assert.equal(moved.backend, device);
-      assert.equal(moved.deviceSentence, `Training: ${device === "cpu" ? "CPU" : "WebGPU"}, as the device setting asks.`);
+      const named = device === "webgpu" ? "WebGPU" : moved.cpuThreads > 1 ? `CPU (${moved.cpuThreads} threads)` : "CPU";
+      assert.equal(moved.deviceSentence, `Training: ${named}, as the device setting asks.`);
       assert.equal(moved.step, before.step, "the run keeps its step");
       await page.click("#train-step");
       moved = await trainerIdle();
@@ -566,7 +567,7 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     const state = await trainerState(p);
     assert.equal(state.kind, "dcgan");
     assert.equal(state.backend, "cpu");
-    assert.equal(state.deviceSentence, "Training: CPU: this browser has no WebGPU.");
+    assert.match(state.deviceSentence, /^Training: CPU( \(\d+ threads\))?: this browser has no WebGPU\.$/);
 
     // A requestAnimationFrame probe records every gap between two frames while it plays.
     await p.evaluate(() => {

@@ -4,7 +4,7 @@
 //
 // Reads JSON objects, one a line (other lines are ignored), as tools/bench/torch_ref.py
 // (runner "pytorch"), scripts/bench.sh's native runner ("native") and
-// tests/e2e/bench-train.mjs ("page-cpu", "page-webgpu") print them, and prints on stdout a
+// tests/e2e/bench-train.mjs ("page-cpu", "page-cpu-1thread", "page-webgpu") print them, and prints on stdout a
 // line of FLOPs per training step (PyTorch's count) and the table: ms per step, the ratios
 // against PyTorch and against the native CLI, ms per 100 samples, GFLOP/s (PyTorch's FLOPs per
 // step / seconds per step: the same model math on every runner), GPU dispatches per step and
@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 
 const PRESET_ORDER = ["mlp", "dcgan", "cdcgan-half", "cdcgan"];
-const RUNNER_ORDER = ["pytorch", "native", "page-cpu", "page-webgpu"];
+const RUNNER_ORDER = ["pytorch", "native", "page-cpu", "page-cpu-1thread", "page-webgpu"];
 
 const rows = process.argv.slice(2)
   .flatMap((file) => readFileSync(file, "utf8").split("\n"))
@@ -35,7 +35,8 @@ function label(row) {
   switch (row.runner) {
     case "pytorch": return `PyTorch ${row.torch ?? ""} (${row.device}, ${row.threads} threads)`;
     case "native": return `native CLI (${row.backend})`;
-    case "page-cpu": return "page, CPU";
+    case "page-cpu": return `page, CPU (${row.cpu_threads ?? "?"} thread${row.cpu_threads === 1 ? "" : "s"})`;
+    case "page-cpu-1thread": return "page, CPU (not isolated: 1 thread)";
     case "page-webgpu": return `page, WebGPU (${row.adapter ?? "?"})`;
     default: return row.runner;
   }
