@@ -11,18 +11,15 @@
 # $TRUNK_STAGING_DIR/threads, which becomes dist/threads/. Without trunk, pass OUT_DIR.
 #
 # Wasm threads need a standard library built with atomics, which rustup ships for no stable
-# wasm target: cargo's -Z build-std rebuilds it from the rust-src component, on the pinned
-# stable toolchain (RUSTC_BOOTSTRAP=1 lets that toolchain take the -Z flag).
+# wasm target: cargo's -Z build-std rebuilds it from source (rustup's rust-src component,
+# which scripts/setup-web.sh installs) on the pinned stable toolchain (RUSTC_BOOTSTRAP=1 lets
+# that toolchain take the -Z flag).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 clippy=false
 if [[ "${1:-}" == --clippy ]]; then clippy=true; shift; fi
-profile=web # the main module's profile (index.html's data-cargo-profile)
+profile=web-threads # Cargo.toml: the main module's, with the arithmetic optimised for speed
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}/threads"
-
-if ! rustup component list --installed | grep -q '^rust-src'; then
-  rustup component add rust-src
-fi
 
 # RUSTFLAGS replaces .cargo/config.toml's flags for the target, so simd128 is named again.
 # The linker makes the memory shared and imported (each thread instantiates the module on

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing the page needs, skipping what is already there:
-# the wasm32 Rust target, wasm-bindgen-cli at the version in Cargo.lock, trunk 0.21,
+# the wasm32 Rust target and the standard library's source, wasm-bindgen-cli at the version
+# in Cargo.lock, trunk 0.21,
 # and (for the browser tests, with --browser) Debian's chromium. Nothing is downloaded
 # from outside crates.io, npm and apt.
 set -euo pipefail
@@ -10,6 +11,10 @@ bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); p
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
+fi
+# The standard library's source: scripts/build-threads.sh rebuilds it with wasm atomics.
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  rustup component add rust-src
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
