@@ -21,14 +21,14 @@ if [[ "${1:-}" == --clippy ]]; then clippy=true; shift; fi
 profile=web-threads # Cargo.toml: the main module's, with the arithmetic optimised for speed
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}/threads"
 
-# RUSTFLAGS replaces .cargo/config.toml's flags for the target, so simd128 is named again.
+# RUSTFLAGS replaces .cargo/config.toml's flags for the target, so they are named again.
 # The linker makes the memory shared and imported (each thread instantiates the module on
 # it), with a maximum, which shared memory needs: 2 GiB (4 GiB can fail on 32-bit devices),
 # and exports the thread-local storage symbols that wasm-bindgen's thread start-up uses.
 link_args=(--shared-memory --import-memory --max-memory=2147483648
   --export=__wasm_init_tls --export=__tls_size --export=__tls_align --export=__tls_base)
 export RUSTC_BOOTSTRAP=1
-export RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128${link_args[*]/#/ -C link-arg=}"
+export RUSTFLAGS="-Z location-detail=none -C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128${link_args[*]/#/ -C link-arg=}"
 build=(--locked --lib --target wasm32-unknown-unknown -Z build-std=panic_abort,std --target-dir "$target_dir")
 if $clippy; then
   exec cargo clippy "${build[@]}" --release -- -D warnings
