@@ -143,8 +143,12 @@ function writeHash(s) {
 
 // ---------------------------------------------------------------- the explorer
 
-/** Median ms of `repeats` `studio.render(...args)` calls, after one untimed call. */
-async function medianRenderMs(studio, args, repeats) {
+/**
+ * Median ms of `repeats` `studio.render(...args)` calls, after one untimed call. With
+ * `enoughMs`, a call slower than that ends the timing early (the median of the calls so far):
+ * a device that slow has lost the comparison, and more draws only keep the machine busy.
+ */
+async function medianRenderMs(studio, args, repeats, enoughMs = Infinity) {
   const draw = async () => {
     const started = performance.now();
     (await studio.render(...args)).free();
@@ -152,8 +156,8 @@ async function medianRenderMs(studio, args, repeats) {
   };
   await draw();
   const times = [];
-  for (let i = 0; i < repeats; i++) times.push(await draw());
-  return times.sort((a, b) => a - b)[Math.floor(repeats / 2)];
+  while (times.length < repeats && !(times.at(-1) > enoughMs)) times.push(await draw());
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
 class Explorer {
@@ -640,11 +644,14 @@ class Explorer {
     this.redrawAll();
   }
 
-  /** Median ms of `repeats` draws of the current grid on `studio`, after one untimed draw. */
-  timeRender(studio, repeats = 3) {
+  /**
+   * Median ms of `repeats` draws of the current grid on `studio`, after one untimed draw
+   * (fewer once a draw takes over `enoughMs`).
+   */
+  timeRender(studio, repeats = 3, enoughMs = Infinity) {
     const z = this.gridLatents();
     const labels = this.labelsFor(this.rows * this.cols);
-    return medianRenderMs(studio, [z, labels, this.rows, this.cols, GRID_GAP], repeats);
+    return medianRenderMs(studio, [z, labels, this.rows, this.cols, GRID_GAP], repeats, enoughMs);
   }
 
   /**
@@ -721,6 +728,9 @@ async function startStudio(wasm, setting, adapter) {
   return { studio, sentence };
 }
 
+/** How many times the CPU's draw WebGPU's may take before its timing stops: it has lost. */
+const EXPLORER_PROBE_LOST = 5;
+
 /**
  * With the setting "auto": times the current grid on the CPU and on WebGPU (after a warm-up
  * draw on each) and moves the explorer to WebGPU if it is faster. The page is usable
@@ -733,7 +743,7 @@ async function probeExplorerDevice(explorer, adapter) {
   try {
     gpu = await explorer.wasm.Studio.create("webgpu");
     gpu.load(explorer.modelBytes);
-    timings.webgpu = await explorer.timeRender(gpu);
+    timings.webgpu = await explorer.timeRender(gpu, 3, EXPLORER_PROBE_LOST * timings.cpu);
   } catch (error) {
     console.warn(error);
     failures.webgpu = String(error.message ?? error);

@@ -1,7 +1,7 @@
 // The page's side of the training worker (trainer-worker.js): a `TrainerClient` has the
 // methods of the wasm Trainer (src/web/trainer.rs), each returning a promise, and keeps the
 // run's step counter from the worker's last reply. Device choice for training lives here too:
-// `startTrainer` probes a training step on each device and keeps the faster.
+// `startTrainer` probes a training step on each device, in a worker each, and keeps the faster.
 
 import { cpuThreadCount, describeChoice, describeThreads } from "./devices.js";
 
@@ -79,36 +79,75 @@ export class TrainerClient {
   }
 }
 
-/** The longest a WebGPU probe may take: `factor` times the CPU's, and at least `floorMs`. */
-const PROBE_LIMIT = { factor: 10, floorMs: 5000 };
+/**
+ * The longest WebGPU may take to start and time its step: `factor` times the CPU's step, and
+ * at least `floorMs`. A GPU compiles its kernels in the first, untimed step, and may then
+ * win, so it gets long; a software adapter (a CPU emulating a GPU) that is not done in a few
+ * CPU steps' time has lost, and waiting for it only delays the run.
+ */
+const PROBE_LIMIT = {
+  gpu: { factor: 10, floorMs: 15_000 },
+  software: { factor: 3, floorMs: 3_000 },
+};
+
+/** Resolves to `promise`'s value, or to null once `ms` have passed without one. */
+function within(promise, ms) {
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Starts a training worker with a Trainer on each of `backends` (the first that starts gets
+ * the calls); resolves to the worker's { backends, failures, cpuThreads, threadsError }.
+ */
+async function startWorker(client, backends, mnist) {
+  const threads = backends.includes("cpu") ? cpuThreadsPlan() : null;
+  const started = await client.call("start", { ...wasmUrls(), backends, mnist, threads });
+  client.backend = started.backends[0];
+  await client.call("choose", { backend: client.backend });
+  return started;
+}
 
 /**
  * Starts the training worker on the MNIST bytes `mnist`. `setting` is "cpu", "webgpu" or
  * "auto"; with "auto" and a WebGPU adapter (`adapter`, from describeAdapter) it times one
- * training step of `model`/`train` (JSON) on each device and keeps the faster. Resolves to
+ * training step of `model`/`train` (JSON) on each device, each in a worker of its own, keeps
+ * the faster and stops the other: a WebGPU probe past its limit is stopped then, so that a
+ * software adapter's queued work does not slow the CPU's first steps. Resolves to
  * { trainer, choice } where `choice` is { backend, sentence, timings } for the page to show.
  */
 export async function startTrainer({ mnist, setting, model, train, adapter }) {
-  const client = new TrainerClient();
+  const probe = setting === "auto" && adapter.present;
   // The CPU always starts too: it is the fallback when WebGPU cannot.
-  const backends = setting === "cpu" ? ["cpu"]
-    : setting === "webgpu" ? ["webgpu", "cpu"]
-      : adapter.present ? ["cpu", "webgpu"] : ["cpu"];
-  const threads = cpuThreadsPlan();
-  const { backends: started, failures, cpuThreads, threadsError } =
-    await client.call("start", { ...wasmUrls(), backends, mnist, threads });
+  const backends = setting === "webgpu" ? ["webgpu", "cpu"] : ["cpu"];
+  let trainer = new TrainerClient();
+  const { failures, cpuThreads, threadsError } = await startWorker(trainer, backends, mnist);
   const timings = {};
-  let backend = started[0];
-  if (setting === "auto" && started.length > 1) {
-    timings.cpu = await client.call("probe", { backend: "cpu", model, train, limitMs: 600_000 });
-    const limitMs = Math.max(PROBE_LIMIT.floorMs, PROBE_LIMIT.factor * timings.cpu);
-    timings.webgpu = await client.call("probe", { backend: "webgpu", model, train, limitMs });
-    backend = timings.webgpu !== null && timings.webgpu < timings.cpu ? "webgpu" : "cpu";
+  if (probe) {
+    timings.cpu = await trainer.call("probe", { model, train });
+    const { factor, floorMs } = adapter.software ? PROBE_LIMIT.software : PROBE_LIMIT.gpu;
+    const limitMs = Math.max(floorMs, factor * timings.cpu);
+    const gpu = new TrainerClient();
+    const gpuTiming = (async () => {
+      await startWorker(gpu, ["webgpu"], mnist);
+      return gpu.call("probe", { model, train });
+    })();
+    gpuTiming.catch(() => {}); // a failure after the limit (the worker stopped) changes nothing
+    try {
+      timings.webgpu = await within(gpuTiming, limitMs);
+    } catch (error) {
+      failures.webgpu = String(error?.message ?? error);
+    }
     if (timings.webgpu === null) timings.webgpuLimit = limitMs;
+    const gpuWins = Number.isFinite(timings.webgpu) && timings.webgpu < timings.cpu;
+    (gpuWins ? trainer : gpu).terminate();
+    if (gpuWins) trainer = gpu;
   }
-  await client.call("choose", { backend });
-  client.backend = backend;
+  const { backend } = trainer;
   const sentence = describeChoice({ job: "Training", backend, timings, failures, setting, adapter, cpuThreads });
   const threadsNote = describeThreads({ isolated: globalThis.crossOriginIsolated, cpuThreads, threadsError });
-  return { trainer: client, choice: { backend, sentence, timings, cpuThreads, threadsNote } };
+  return { trainer, choice: { backend, sentence, timings, cpuThreads, threadsNote } };
 }

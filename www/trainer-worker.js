@@ -5,8 +5,8 @@
 // one reply { id, ok: true, value, step } or { id, ok: false, error }. The first call,
 // "start", loads the wasm module the page loaded (and, for the CPU where the page is
 // cross-origin isolated, the threaded CPU module: cpu-threads.js) and starts one Trainer on
-// each device named; "probe" times a training step on each; "choose" keeps one. Every other call goes
-// to the kept Trainer's method of that name. Pictures come back as plain
+// each device named; "choose" keeps one; "probe" times a training step on it. Every other call
+// goes to the kept Trainer's method of that name. Pictures come back as plain
 // { width, height, rgba } objects and byte arrays are transferred, not copied.
 
 import { loadThreadedCpu } from "./cpu-threads.js";
@@ -92,15 +92,9 @@ const calls = {
     return { backends: [...trainers.keys()], failures, cpuThreads, threadsError };
   },
 
-  /**
-   * Times one step of `model`/`train` on `backend`'s Trainer; `limitMs` bounds the wait (the
-   * step then goes on unobserved and the reply says it did not finish). Its run is discarded.
-   */
-  async probe({ backend, model, train, limitMs }) {
-    const trainer = trainers.get(backend);
-    if (!trainer) throw new Error(`no ${backend} trainer`);
-    const timeout = new Promise((resolve) => setTimeout(() => resolve(null), limitMs));
-    return Promise.race([timeStep(trainer, model, train), timeout]);
+  /** Milliseconds of one step of `model`/`train` on the current Trainer; its run is discarded. */
+  probe({ model, train }) {
+    return timeStep(current, model, train);
   },
 
   /** Keeps the Trainer on `backend` for every later call and frees the others. */

@@ -39,6 +39,7 @@ try {
   const started = Date.now();
   await page.click("#train-play");
   let seen = 0;
+  let sentence = null;
   let reached = null;
   while (Date.now() - started < limitMs) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -50,7 +51,10 @@ try {
       console.log(`the trainer stopped: ${state.error}`);
       break;
     }
-    if (seen === 0 && state.deviceSentence) console.log(state.deviceSentence);
+    if (state.deviceSentence && state.deviceSentence !== sentence) {
+      sentence = state.deviceSentence;
+      console.log(`${((Date.now() - started) / 1000).toFixed(0)} s: ${sentence}`);
+    }
     for (const report of state.reports.slice(seen)) {
       const seconds = (Date.now() - started) / 1000;
       console.log(`${seconds.toFixed(0)} s: step ${report.step}, ${report.digits_covered} digits covered, ` +
