@@ -2,21 +2,24 @@
 # GAN Studio's benchmark (not a test: it prints figures and asserts nothing).
 #
 #   scripts/bench.sh [--adapter swiftshader|gpu] [--presets mlp,dcgan,cdcgan-half,cdcgan]
-#                    [--steps N] [--runners pytorch,native,page]
+#                    [--steps N] [--runners pytorch,native,page] [--paths cpu,cpu1,webgpu]
 #
 # For every preset at batch 64 it times a training step (D then G) and generating 100 samples
 # (the generator in inference mode) on four runners:
 #   PyTorch      tools/bench/torch_ref.py, the same networks and step (CPU; CUDA with --adapter
 #                gpu where PyTorch sees a GPU); it also counts the FLOPs of a step
 #   native       `gan bench` (the CLI, flex backend)
-#   page, CPU    the built page in headless Chromium without WebGPU
+#   page, CPU    the built page in headless Chromium without WebGPU, served cross-origin
+#                isolated (wasm threads, one per core) and, as path "cpu1", served without
+#                isolation (one thread)
 #   page, WebGPU the same page on WebGPU: SwiftShader (Chromium's CPU emulation of a GPU) by
 #                default, the machine's GPU with --adapter gpu
 # and prints each runner's log, then a markdown table: ms/step, the ratios against PyTorch and
 # the native CLI, ms/100 samples, GFLOP/s (PyTorch's FLOPs per step / time per step), GPU
 # dispatches per step and the longest requestAnimationFrame gap while the page trains.
 #
-# --runners picks the runners (default all; "page" is both of the page's paths). --steps N sets the timed steps of every runner; by default PyTorch and the CLI take 10, the
+# --runners picks the runners (default all; "page" is the page's paths, all three unless
+# --paths names some). --steps N sets the timed steps of every runner; by default PyTorch and the CLI take 10, the
 # page 3 on the CPU, 1 on SwiftShader (and only mlp,dcgan there unless --presets says so: a
 # course-width cDCGAN step takes minutes) and 10 on a real GPU. The default run took about
 # 3 minutes on this project's 2-core machine (with PyTorch installed).
@@ -42,6 +45,7 @@ adapter=swiftshader
 presets=""
 steps=""
 runners="pytorch,native,page"
+paths=""
 results="" # the runners' JSON lines, a temporary directory
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
@@ -53,6 +57,7 @@ parse_args() {
       --presets) presets="${2:?--presets needs a list}"; shift 2 ;;
       --steps) steps="${2:?--steps needs a number}"; shift 2 ;;
       --runners) runners="${2:?--runners needs a list}"; shift 2 ;;
+      --paths) paths="${2:?--paths needs a list}"; shift 2 ;;
       -h | --help) usage; exit 0 ;;
       *) echo "bench.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -176,6 +181,7 @@ run_page() {
   local args=(--adapter "$adapter")
   [[ -z "$presets" ]] || args+=(--presets "$presets")
   [[ -z "$steps" ]] || args+=(--steps "$steps")
+  [[ -z "$paths" ]] || args+=(--paths "$paths")
   node tests/e2e/bench-train.mjs "${args[@]}" 2>&1 >"$out" || echo "tests/e2e/bench-train.mjs failed"
 }
 

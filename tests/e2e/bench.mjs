@@ -7,7 +7,7 @@
 // - time from navigation to the first grid (default view, 8x8 DCGAN);
 // - ms to redraw after a z-slider change on a 10x10 grid (median of 20): the edited cell;
 // - ms to redraw the whole 10x10 grid after a seed change (median of 20);
-// - the wasm's size, raw and gzipped.
+// - the size of each wasm module (the main one, the threaded CPU one), raw and gzipped.
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,9 +22,15 @@ const RUNS = Number(process.env.GAN_BENCH_RUNS ?? 20);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const wasmFile = readdirSync(DIST).find((f) => f.endsWith("_bg.wasm"));
-const wasm = readFileSync(join(DIST, wasmFile));
-const gzipped = gzipSync(wasm, { level: 9 }).length;
+/** The page's wasm modules: the main one and the threaded CPU one (dist/threads/). */
+const wasmFiles = [
+  readdirSync(DIST).find((f) => f.endsWith("_bg.wasm")),
+  ...readdirSync(join(DIST, "threads")).filter((f) => f.endsWith("_bg.wasm")).map((f) => `threads/${f}`),
+];
+const wasmSizes = wasmFiles.map((file) => {
+  const bytes = readFileSync(join(DIST, file));
+  return { file, raw: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
+});
 
 const server = await startServer(DIST);
 const profile = mkdtempSync(join(tmpdir(), "gan-studio-bench-"));
@@ -82,7 +88,9 @@ try {
   console.log(`navigation to first grid     ${firstGrid} ms`);
   console.log(`slider change, 10x10 grid    median ${median(slider).toFixed(1)} ms over ${RUNS} (redraws the edited cell)`);
   console.log(`seed change, full 10x10 grid median ${median(grid).toFixed(1)} ms over ${RUNS}`);
-  console.log(`wasm ${wasmFile}: ${(wasm.length / 1e6).toFixed(2)} MB raw, ${(gzipped / 1e6).toFixed(2)} MB gzip -9`);
+  for (const { file, raw, gzipped } of wasmSizes) {
+    console.log(`wasm ${file}: ${raw.toLocaleString("en")} bytes raw, ${gzipped.toLocaleString("en")} gzip -9`);
+  }
 } finally {
   await context.close();
   await server.close();
