@@ -20,6 +20,7 @@ use burn::store::{DTypePolicy, ModuleRecord};
 use burn::tensor::{Bytes, DType};
 use serde::{Deserialize, Serialize};
 
+use crate::data::OrderPosition;
 use crate::model::{Discriminator, Generator, ModelConfig, ModelKind};
 use crate::train::TrainConfig;
 
@@ -116,6 +117,10 @@ pub struct TrainingState {
     pub config: TrainConfig,
     /// Steps taken.
     pub step: u64,
+    /// Where the run's batch order stands (absent in files from before it was saved: such a
+    /// run is taken to have used `config`'s batch size throughout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderPosition>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

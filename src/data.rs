@@ -25,6 +25,7 @@
 
 use miniz_oxide::inflate::TINFLStatus;
 use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::rng::SplitMix64;
@@ -422,6 +423,16 @@ fn resize_taps() -> [(usize, usize, f32); RESIZED_SIDE] {
     })
 }
 
+/// Where a [`BatchOrder`] stands: with the same indices and seed, enough to rebuild it
+/// exactly ([`BatchOrder::at`]), whatever batch sizes took it there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPosition {
+    /// The current epoch, from 0.
+    pub epoch: usize,
+    /// Indices of the current epoch already handed out.
+    pub pos: usize,
+}
+
 /// Seeded, shuffled epochs of mini-batches over a fixed list of image indices.
 ///
 /// Each epoch is a fresh Fisher-Yates shuffle (with [`SplitMix64`]) of the indices, cut into
@@ -475,6 +486,26 @@ impl BatchOrder {
     /// The epoch the last batch came from, counting from 0.
     pub fn epoch(&self) -> usize {
         self.epoch
+    }
+
+    /// Where this order stands, to save beside a run.
+    pub fn position(&self) -> OrderPosition {
+        OrderPosition {
+            epoch: self.epoch,
+            pos: self.pos,
+        }
+    }
+
+    /// The order over `indices` with `seed` as it stood at `position` (a position past the
+    /// end of an epoch continues with the next one).
+    pub fn at(indices: Vec<usize>, seed: u64, position: OrderPosition) -> Self {
+        let mut order = Self::new(indices, seed);
+        for _ in 0..position.epoch {
+            order.rng.shuffle(&mut order.order);
+        }
+        order.epoch = position.epoch;
+        order.pos = position.pos.min(order.order.len());
+        order
     }
 }
 
@@ -888,5 +919,26 @@ mod tests {
         assert_eq!(all, [4, 5, 6]);
         assert!(BatchOrder::new(Vec::new(), 0).next_batch(4).is_empty());
         assert!(whole.next_batch(0).is_empty());
+    }
+
+    #[test]
+    fn an_order_rebuilt_at_its_position_goes_on_the_same_way() {
+        let indices: Vec<usize> = (0..50).collect();
+        let mut straight = BatchOrder::new(indices.clone(), 5);
+        // Mixed batch sizes across two epoch boundaries, then a rebuild from the position.
+        for size in [7, 7, 16, 16, 9, 30, 30, 4] {
+            straight.next_batch(size);
+        }
+        let position = straight.position();
+        assert_eq!(position.epoch, straight.epoch());
+        assert!(position.epoch >= 2, "crossed epochs: {position:?}");
+        let mut rebuilt = BatchOrder::at(indices.clone(), 5, position);
+        for size in [12, 12, 12, 12, 40, 3] {
+            assert_eq!(rebuilt.next_batch(size), straight.next_batch(size));
+        }
+        assert_eq!(
+            BatchOrder::at(indices.clone(), 5, OrderPosition::default()).next_batch(8),
+            BatchOrder::new(indices, 5).next_batch(8)
+        );
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! One crate serves the page (wasm, WebGPU), the native CLI (`gan`) and the tests:
 //! - [`model`]: the MLP GAN, DCGAN and conditional DCGAN, exactly as the course specifies them;
-//! - [`train`]: the GAN losses, one D + G step and the state of a run;
+//! - [`train`]: the GAN losses, one D + G step, the state of a run and its lifecycle
+//!   (resume from a checkpoint, write one);
+//! - [`preset`]: the registry of models the CLI and the page offer, with their defaults;
 //! - [`data`]: the shipped MNIST digits (bytes in, batches out);
 //! - [`latent`]: seeded z, interpolation, one-hot labels and grid layouts;
 //! - [`image`]: grids of pixels and PNG encoding;
@@ -19,6 +21,7 @@ pub mod eval;
 pub mod image;
 pub mod latent;
 pub mod model;
+pub mod preset;
 pub mod rng;
 pub mod train;
 #[cfg(target_arch = "wasm32")]

@@ -7,6 +7,7 @@ use gan_studio::checkpoint::{
 };
 use gan_studio::latent;
 use gan_studio::model::{CdcganConfig, DcganConfig, MlpGanConfig, ModelConfig, ModelKind};
+use gan_studio::preset::{preset_of, presets};
 use gan_studio::train::sample;
 
 fn device() -> Device {
@@ -252,25 +253,18 @@ fn a_header_with_nonsense_settings_is_rejected() {
 
 #[test]
 fn every_shipped_checkpoint_loads_its_declared_model_and_draws() {
-    // The page offers each weights/<name>.bpk under its name: the file must hold that model
-    // (both networks, so the trainer can fine-tune it) and draw something.
-    let expected = [
-        ("mlp", ModelKind::Mlp, None),
-        ("dcgan", ModelKind::Dcgan, Some(32)),
-        ("cdcgan", ModelKind::Cdcgan, Some(64)),
-        ("cdcgan-course", ModelKind::Cdcgan, Some(128)),
-    ];
-    for (name, kind, ngf) in expected {
-        let path = format!("weights/{name}.bpk");
+    // The page and the CLI offer each preset's weights/<shipped>.bpk: the file must hold
+    // exactly that preset's model (both networks, so the trainer can fine-tune it) and draw.
+    for preset in presets() {
+        let path = format!("weights/{}.bpk", preset.shipped);
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let checkpoint = Checkpoint::from_bytes(&bytes).unwrap();
-        checkpoint.expect_kind(kind).unwrap();
-        let width = match &checkpoint.model {
-            ModelConfig::Dcgan(c) => Some(c.ngf),
-            ModelConfig::Cdcgan(c) => Some(c.ngf),
-            ModelConfig::Mlp(_) => None,
-        };
-        assert_eq!(width, ngf, "{path}");
+        assert_eq!(
+            checkpoint.model, preset.model,
+            "{path} holds the {} preset",
+            preset.name
+        );
+        assert_eq!(preset_of(&checkpoint.model).name, preset.name, "{path}");
         assert!(
             checkpoint.training.is_some(),
             "{path} says how far it was trained"

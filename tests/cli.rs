@@ -1,5 +1,5 @@
 //! The `gan` command line, run as a user would: train, resume, inspect, sample, interpolate,
-//! and clear errors for bad input.
+//! list the presets, and clear errors for bad input.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -25,6 +25,17 @@ fn fails(args: &[&str]) -> String {
     let out = gan(args);
     assert!(!out.status.success(), "gan {args:?} should fail");
     assert_eq!(out.status.code(), Some(1));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs `gan` with arguments clap rejects (exit status 2, as for any usage error); its stderr.
+fn usage_error(args: &[&str]) -> String {
+    let out = gan(args);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "gan {args:?} should be a usage error"
+    );
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -300,7 +311,8 @@ fn bad_files_and_values_get_clear_errors() {
     assert!(err.contains("grid must look like"), "{err}");
     let err = fails(&["train", "--steps", "1", "--lr-g=-1", "--out", s(&out)]);
     assert!(err.contains("lr_g"), "{err}");
-    let err = fails(&[
+    // clap rejects a name outside a fixed set as a usage error, naming the flag and the names.
+    let err = usage_error(&[
         "train",
         "--steps",
         "1",
@@ -309,7 +321,16 @@ fn bad_files_and_values_get_clear_errors() {
         "--out",
         s(&out),
     ]);
-    assert!(err.contains("unknown loss"), "{err}");
+    assert!(
+        err.contains("invalid value 'wasserstein' for '--loss <LOSS>'")
+            && err.contains("[possible values: non-saturating, saturating, least-squares]"),
+        "{err}"
+    );
+    let err = usage_error(&["train", "--init", "xavier", "--out", s(&out)]);
+    assert!(
+        err.contains("'--init <INIT>'") && err.contains("[possible values: dcgan, default]"),
+        "{err}"
+    );
     let err = fails(&["train", "--steps", "1", "--nz", "0", "--out", s(&out)]);
     assert!(err.contains("nz"), "{err}");
     assert!(!out.exists(), "nothing is written on bad input");
@@ -333,4 +354,32 @@ fn bad_files_and_values_get_clear_errors() {
     let err = fails(&["inspect", s(&cut)]);
     assert!(err.contains("truncated"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn presets_json_is_the_registry_with_its_shipped_files() {
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["presets", "--json"])).expect("gan presets --json is JSON");
+    assert_eq!(json["default"], "dcgan", "{json}");
+    let presets = json["presets"].as_array().expect("a list of presets");
+    let names: Vec<&str> = presets
+        .iter()
+        .map(|p| p["name"].as_str().expect("a name"))
+        .collect();
+    for name in ["dcgan", "cdcgan", "cdcgan-half", "mlp"] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    let weights = Path::new(env!("CARGO_MANIFEST_DIR")).join("weights");
+    for preset in presets {
+        let shipped = preset["shipped"].as_str().expect("a shipped file");
+        let file = weights.join(format!("{shipped}.bpk"));
+        assert!(file.is_file(), "{} is not there", file.display());
+    }
+
+    // The table names every preset and its shipped file.
+    let table = ok(&["presets"]);
+    for name in names {
+        assert!(table.contains(name), "{table}");
+    }
+    assert!(table.contains("weights/cdcgan-half.bpk"), "{table}");
 }

@@ -17,7 +17,7 @@ use gan_studio::rng::SplitMix64;
 
 static MNIST: &[u8] = include_bytes!("../www/data/mnist.bin");
 static SHIPPED_CLASSIFIER: &[u8] = include_bytes!("../weights/classifier.bpk");
-static SHIPPED_CDCGAN: &[u8] = include_bytes!("../weights/cdcgan.bpk");
+static SHIPPED_CDCGAN: &[u8] = include_bytes!("../weights/cdcgan-half.bpk");
 static SHIPPED_MLP: &[u8] = include_bytes!("../weights/mlp.bpk");
 
 fn device() -> Device {

@@ -1,16 +1,16 @@
-//! Resuming: a run continued from a checkpoint (weights, optimiser state, step) matches one
-//! that never stopped.
+//! Resuming: a run continued from a checkpoint (weights, optimiser state, step, batch order)
+//! matches one that never stopped, also when the settings change at the resume.
 //!
-//! In its own test binary on purpose: Burn's backends keep process-wide state (the seeded
-//! RNG among it), so runs training on parallel test threads of one process are not
-//! bit-reproducible; the product runs one trainer per process (CLI) or per page.
+//! In its own test binary, with one test, on purpose: Burn's backends keep process-wide state
+//! (the seeded RNG among it), so runs training on parallel test threads of one process are
+//! not bit-reproducible; the product runs one trainer per process (CLI) or per page.
 
 use burn::prelude::*;
-use gan_studio::checkpoint::{Checkpoint, TrainingState, block_on, record_bytes_async};
+use gan_studio::checkpoint::{Checkpoint, block_on};
 use gan_studio::data::MnistSet;
 use gan_studio::latent;
 use gan_studio::model::{MlpGanConfig, ModelConfig};
-use gan_studio::train::{GanLoss, GanTrainer, StepMode, TrainConfig};
+use gan_studio::train::{GanLoss, GanTrainer, ResumeOptions, StepMode, TrainConfig};
 
 static MNIST: &[u8] = include_bytes!("../www/data/mnist.bin");
 
@@ -26,71 +26,64 @@ fn fixed_sample(trainer: &GanTrainer) -> Vec<f32> {
     trainer.sample(&z, None).into_data().try_to_vec().unwrap()
 }
 
+/// Trains 3 steps with `before`, then 3 with `after`: once straight through (changing the
+/// settings in the running run) and once through a checkpoint written after step 3 and
+/// resumed with `after`. Returns the largest difference of a fixed sample.
+fn resume_gap(data: &MnistSet, device: &Device, before: &TrainConfig, after: &TrainConfig) -> f32 {
+    let model = ModelConfig::Mlp(MlpGanConfig::default());
+    let mut straight = GanTrainer::new(model.clone(), before.clone(), data, device);
+    let mut first = GanTrainer::new(model, before.clone(), data, device);
+    for _ in 0..3 {
+        straight.train_step(data, StepMode::Both);
+        first.train_step(data, StepMode::Both);
+    }
+    straight.set_config(after.clone());
+    for _ in 0..3 {
+        straight.train_step(data, StepMode::Both);
+    }
+
+    let bytes = block_on(first.to_checkpoint(true)).unwrap().to_bytes();
+    let checkpoint = Checkpoint::from_bytes(&bytes).unwrap();
+    let options = ResumeOptions {
+        config: Some(after.clone()),
+        restore_optimizers: true,
+    };
+    let resumed = GanTrainer::resume(&checkpoint, options, data, device).unwrap();
+    assert!(!resumed.optimizers_skipped);
+    let mut resumed = resumed.trainer;
+    assert_eq!((resumed.step(), resumed.config()), (3, after));
+    for _ in 0..3 {
+        resumed.train_step(data, StepMode::Both);
+    }
+    assert_eq!(resumed.step(), 6);
+    let (a, b) = (fixed_sample(&straight), fixed_sample(&resumed));
+    a.iter()
+        .zip(&b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
+}
+
 #[test]
 fn a_resumed_run_matches_an_uninterrupted_one() {
     single_threaded();
     let data = MnistSet::from_bytes(MNIST).unwrap();
     let device = Device::flex();
-    let model = ModelConfig::Mlp(MlpGanConfig::default());
     let config = TrainConfig {
         batch_size: 8,
         loss: GanLoss::NonSaturating,
         seed: 3,
         ..TrainConfig::default()
     };
+    let same = resume_gap(&data, &device, &config, &config);
+    assert!(same < 1e-4, "resumed run differs by {same}");
 
-    let mut straight = GanTrainer::new(model.clone(), config.clone(), &data, &device);
-    for _ in 0..4 {
-        straight.train_step(&data, StepMode::Both);
-    }
-
-    let mut first = GanTrainer::new(model.clone(), config.clone(), &data, &device);
-    for _ in 0..2 {
-        first.train_step(&data, StepMode::Both);
-    }
-    let (og, od) = first.optimizers();
-    let checkpoint = Checkpoint {
-        model: model.clone(),
-        training: Some(TrainingState {
-            config: config.clone(),
-            step: first.step(),
-        }),
-        generator: block_on(record_bytes_async(first.generator())).unwrap(),
-        discriminator: Some(block_on(record_bytes_async(first.discriminator())).unwrap()),
-        optimizers: Some((
-            og.into_bytes().unwrap().to_vec(),
-            od.into_bytes().unwrap().to_vec(),
-        )),
+    // A new batch size (and learning rate) at the resume: the batches go on where they
+    // stood, as in the run that changed them without stopping.
+    let changed = TrainConfig {
+        batch_size: 13,
+        lr_g: config.lr_g / 2.0,
+        ..config.clone()
     };
-    let checkpoint = Checkpoint::from_bytes(&checkpoint.to_bytes()).unwrap();
-    let state = checkpoint.training.clone().unwrap();
-    let mut resumed = GanTrainer::with_networks(
-        model,
-        state.config,
-        checkpoint.load_generator(&device).unwrap(),
-        checkpoint.load_discriminator(&device).unwrap(),
-        state.step,
-        &data,
-        &device,
-    );
-    let (g, d) = checkpoint.optimizers.clone().unwrap();
-    let load = |bytes: Vec<u8>| {
-        resumed
-            .new_optimizer()
-            .from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes))
-            .unwrap()
-    };
-    let (g, d) = (load(g), load(d));
-    resumed.set_optimizers(g, d);
-    for _ in 0..2 {
-        resumed.train_step(&data, StepMode::Both);
-    }
-    assert_eq!(resumed.step(), 4);
-    let (a, b) = (fixed_sample(&straight), fixed_sample(&resumed));
-    let max_diff = a
-        .iter()
-        .zip(&b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f32::max);
-    assert!(max_diff < 1e-4, "resumed run differs by {max_diff}");
+    let gap = resume_gap(&data, &device, &config, &changed);
+    assert!(gap < 1e-4, "resumed run with new settings differs by {gap}");
 }

@@ -7,12 +7,14 @@
 import { paint, saveCanvas, scaledCopy } from "./canvas.js";
 import { TrainerPanel } from "./trainer.js";
 import { ensureClassifier, topDigit } from "./quality.js";
+import { Coalescer } from "./coalescer.js";
 import { ensureIsolation } from "./isolation.js";
+import { Presets } from "./presets.js";
+import { MAX_GRID, MAX_SEED, defaultState, hashOf, intIn, stateFromHash } from "./url-state.js";
 import {
   cpuThreadCount, describeAdapter, describeChoice, describeThreads, deviceSetting, writeDeviceSetting,
 } from "./devices.js";
 
-const MODELS = ["dcgan", "cdcgan", "mlp", "cdcgan-course"];
 const GRID_GAP = 1; // black pixels between cells
 const STRIP_STEPS = 8;
 const Z_RANGE = 3;
@@ -34,38 +36,6 @@ function fail(error) {
 window.addEventListener("error", (event) => fail(event.error || event.message));
 window.addEventListener("unhandledrejection", (event) => fail(event.reason));
 
-/**
- * Runs async jobs one at a time. A job asked for while one runs waits, replacing any waiting
- * job of the same or smaller `weight` (a full-grid redraw covers a one-cell redraw). Jobs read
- * the current state when they start, so the newest request always wins.
- */
-class Coalescer {
-  constructor() {
-    this.running = false;
-    this.pending = null;
-  }
-  request(job, weight = 1) {
-    if (this.running) {
-      if (!this.pending || weight >= this.pending.weight) this.pending = { job, weight };
-      return;
-    }
-    this.run(job);
-  }
-  async run(job) {
-    this.running = true;
-    try {
-      await job();
-    } catch (error) {
-      fail(error);
-    } finally {
-      this.running = false;
-      const next = this.pending;
-      this.pending = null;
-      if (next) this.run(next.job);
-    }
-  }
-}
-
 /** Fetches a file with progress reported as a fraction (when the size is known). */
 async function fetchWithProgress(url, onProgress) {
   const response = await fetch(url);
@@ -85,60 +55,8 @@ async function fetchWithProgress(url, onProgress) {
   return bytes.subarray(0, received);
 }
 
-// ---------------------------------------------------------------- state and URL hash
-
-const defaults = () => ({
-  model: "dcgan",
-  seed: 1,
-  grid: 8,
-  label: "mixed",
-  styleGrid: false,
-  cell: 0,
-  alpha: 0.5,
-  z1: 1,
-  z2: 2,
-  slerp: false,
-  interpMode: "z",
-  y1: 1,
-  y2: 7,
-});
-
-function intIn(text, lo, hi) {
-  if (!/^\d+$/.test(text ?? "")) return null;
-  const v = Number(text);
-  return v >= lo && v <= hi ? v : null;
-}
-
-/** Reads the view from the URL hash; anything malformed falls back to its default. */
-function stateFromHash() {
-  const s = defaults();
-  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
-  if (MODELS.includes(params.get("m"))) s.model = params.get("m");
-  s.seed = intIn(params.get("s"), 0, 4294967295) ?? s.seed;
-  s.grid = intIn(params.get("n"), 1, 10) ?? s.grid;
-  const label = params.get("l");
-  if (label === "mixed" || intIn(label, 0, 9) !== null) s.label = label;
-  s.styleGrid = params.get("sg") === "1";
-  s.cell = intIn(params.get("c"), 0, 99) ?? s.cell;
-  const alpha = Number(params.get("a"));
-  if (params.has("a") && Number.isFinite(alpha) && alpha >= 0 && alpha <= 1) s.alpha = alpha;
-  s.z1 = intIn(params.get("z1"), 0, 4294967295) ?? s.z1;
-  s.z2 = intIn(params.get("z2"), 0, 4294967295) ?? s.z2;
-  s.slerp = params.get("sl") === "1";
-  if (["z", "label"].includes(params.get("im"))) s.interpMode = params.get("im");
-  s.y1 = intIn(params.get("y1"), 0, 9) ?? s.y1;
-  s.y2 = intIn(params.get("y2"), 0, 9) ?? s.y2;
-  return s;
-}
-
 function writeHash(s) {
-  const params = new URLSearchParams({
-    m: s.model, s: s.seed, n: s.grid, l: s.label, sg: s.styleGrid ? 1 : 0, c: s.cell,
-    a: s.alpha, z1: s.z1, z2: s.z2, sl: s.slerp ? 1 : 0, im: s.interpMode, y1: s.y1, y2: s.y2,
-  });
-  const device = deviceSetting(); // the device setting shares the hash (see devices.js)
-  if (device !== "auto") params.set("device", device);
-  history.replaceState(null, "", `#${params}`);
+  history.replaceState(null, "", `#${hashOf(s, deviceSetting())}`);
 }
 
 // ---------------------------------------------------------------- the explorer
@@ -161,20 +79,21 @@ async function medianRenderMs(studio, args, repeats, enoughMs = Infinity) {
 }
 
 class Explorer {
-  constructor(wasm, studio) {
+  constructor(wasm, studio, presets) {
     this.wasm = wasm;
     this.studio = studio;
-    this.state = stateFromHash();
+    this.presets = presets;
+    this.state = stateFromHash(location.hash, presets);
     this.info = null; // the loaded model's description
     this.modelBytes = null; // the loaded checkpoint's bytes (to load it on another device)
     this.customModel = null; // name of a checkpoint loaded from disk (or of a trainer snapshot)
     this.customLabel = null; // how the model menu shows it
     this.z = new Float32Array(0); // the grid's latent vectors [cells, nz]
     this.endpoints = { z1: null, z2: null }; // explicit endpoint vectors (from cells)
-    this.gridDraws = new Coalescer();
-    this.guesses = new Coalescer(); // the classifier's guess for the selected cell
+    this.gridDraws = new Coalescer(fail);
+    this.guesses = new Coalescer(fail); // the classifier's guess for the selected cell
     this.guessCount = 0; // guesses shown (for the tests)
-    this.interpDraws = new Coalescer();
+    this.interpDraws = new Coalescer(fail);
   }
 
   get nz() {
@@ -193,8 +112,9 @@ class Explorer {
     return this.state.grid;
   }
 
+  /** Loads preset `name`'s shipped weights. */
   async loadShipped(name, onProgress = () => {}) {
-    const bytes = await fetchWithProgress(`weights/${name}.bpk`, onProgress);
+    const bytes = await fetchWithProgress(`weights/${this.presets.named(name).shipped}.bpk`, onProgress);
     this.applyCheckpoint(bytes, name);
   }
 
@@ -416,7 +336,7 @@ class Explorer {
   syncControls() {
     const s = this.state;
     const select = $("model");
-    if (this.customModel && !MODELS.includes(s.model)) {
+    if (this.customModel && !this.presets.named(s.model)) {
       let option = select.querySelector('option[data-custom="1"]');
       if (!option) {
         option = new Option("", s.model);
@@ -475,11 +395,11 @@ class Explorer {
     const s = this.state;
     $("model").addEventListener("change", async (e) => {
       const name = e.target.value;
-      if (!MODELS.includes(name)) return; // the loaded file's entry: nothing to fetch
+      if (!this.presets.named(name)) return; // the loaded file's entry: nothing to fetch
       await this.switchModel(name);
     });
     $("seed").addEventListener("change", (e) => {
-      const seed = intIn(e.target.value, 0, 4294967295);
+      const seed = intIn(e.target.value, 0, MAX_SEED);
       if (seed === null) {
         e.target.value = s.seed;
         return;
@@ -490,14 +410,14 @@ class Explorer {
       this.requestGrid();
     });
     $("new-noise").addEventListener("click", () => {
-      s.seed = Math.floor(Math.random() * 4294967296);
+      s.seed = Math.floor(Math.random() * (MAX_SEED + 1));
       $("seed").value = s.seed;
       this.resetLatents();
       this.buildSliders();
       this.requestGrid();
     });
     $("grid-size").addEventListener("change", (e) => {
-      s.grid = intIn(e.target.value, 1, 10) ?? 8;
+      s.grid = intIn(e.target.value, 1, MAX_GRID) ?? defaultState(this.presets).grid;
       this.resetLatents();
       this.buildSliders();
       this.requestGrid();
@@ -552,7 +472,7 @@ class Explorer {
     });
     for (const which of ["z1", "z2"]) {
       $(`${which}-seed`).addEventListener("change", (e) => {
-        const seed = intIn(e.target.value, 0, 4294967295);
+        const seed = intIn(e.target.value, 0, MAX_SEED);
         if (seed === null) {
           e.target.value = s[which];
           return;
@@ -659,8 +579,7 @@ class Explorer {
    * the explorer's device. Resolves to { backend, ms }.
    */
   async benchmarkSamples({ preset, n = 100, repeats = 3 }) {
-    const shipped = { mlp: "mlp", dcgan: "dcgan", "cdcgan-half": "cdcgan", cdcgan: "cdcgan-course" }[preset];
-    const bytes = await fetchWithProgress(`weights/${shipped}.bpk`, () => {});
+    const bytes = await fetchWithProgress(`weights/${this.presets.named(preset).shipped}.bpk`, () => {});
     // On the explorer's own studio (a browser grants one WebGPU device per page), whose
     // model is put back afterwards.
     const studio = this.studio;
@@ -765,7 +684,9 @@ async function main() {
   showExplorerDevice(studio.backend, sentence);
   $("cpu-threads").textContent = describeThreads({ isolated: crossOriginIsolated, planned: cpuThreadCount() });
 
-  const explorer = new Explorer(wasm, studio);
+  const presets = new Presets(wasm.presets());
+  presets.fill($("model"));
+  const explorer = new Explorer(wasm, studio, presets);
   window.ganStudio = explorer; // for the console and the browser tests
   let wanted = explorer.state.model;
   const load = (name) => {
@@ -778,10 +699,11 @@ async function main() {
   try {
     await load(wanted);
   } catch (error) {
-    if (wanted === defaults().model) throw error;
+    const fallback = defaultState(presets).model;
+    if (wanted === fallback) throw error;
     // A shared link may name a model whose weights fail to load: fall back to the default.
-    explorer.showLoadError(`Could not load the ${wanted} weights (${error.message ?? error}); showing ${defaults().model} instead.`);
-    wanted = defaults().model;
+    explorer.showLoadError(`Could not load the ${wanted} weights (${error.message ?? error}); showing ${fallback} instead.`);
+    wanted = fallback;
     await load(wanted);
   }
 
@@ -795,6 +717,7 @@ async function main() {
   explorer.bind();
   const trainer = new TrainerPanel({
     wasm,
+    presets,
     fetchBytes: fetchWithProgress,
     showInExplorer: (bytes, name) => explorer.adoptModel(bytes, name),
     devices: { setting: deviceSetting, adapter },

@@ -12,26 +12,20 @@
 //   one more (the progress grid). Nothing here blocks on the device.
 
 import { paint, saveBlob, saveCanvas, scaledCopy } from "./canvas.js";
+import { drawChart } from "./chart.js";
+import { formatDuration, formatFigure, niceCeil } from "./format.js";
+import { FIGURES, RunHistory } from "./run-history.js";
 import { classifierBytes } from "./quality.js";
 import { startTrainer } from "./trainer-client.js";
 
 const $ = (id) => document.getElementById(id);
 
-/** The model presets: their model settings and the shipped checkpoint to fine-tune, if any. */
-export const PRESETS = {
-  mlp: { model: { kind: "mlp", nz: 100, hidden: 256, init: "default" }, shipped: "mlp" },
-  dcgan: { model: { kind: "dcgan", nz: 100, ngf: 32, ndf: 32, init: "dcgan" }, shipped: "dcgan" },
-  // The course's width (weights/cdcgan-course.bpk); weights/cdcgan.bpk is the half width.
-  cdcgan: { model: { kind: "cdcgan", nz: 100, ngf: 128, ndf: 64, init: "dcgan" }, shipped: "cdcgan-course" },
-  "cdcgan-half": { model: { kind: "cdcgan", nz: 100, ngf: 64, ndf: 32, init: "dcgan" }, shipped: "cdcgan" },
-};
-
 const GAP = 1; // black pixels between grid cells, as in the explorer and `gan sample`
 const CHUNK_TARGET_MS = 200; // wall time one train() call should take while playing
 const MAX_CHUNK = 200; // steps per call at most (the wasm allows 1000)
+const REFRESH_EVERY = 10; // steps between view refreshes when the field is empty or invalid
 const STRIP_LENGTH = 8; // past grids kept in the strip
 const EXPORT_SCALE = 4; // pixel scale of the grid PNG
-const FIGURES = 4; // per step: loss D, loss G, mean D(x), mean D(G(z))
 const FIGURE_NAMES = ["the D loss", "the G loss", "mean D(x)", "mean D(G(z))"];
 // Which of the four figures each step mode measures (the others are NaN by design).
 const MEASURED = { both: [0, 1, 2, 3], d: [0, 2, 3], g: [1, 3] };
@@ -42,23 +36,6 @@ const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The error's message, for any thrown value. */
 const messageOf = (error) => (error && error.message ? error.message : String(error));
-
-/** A duration for display: "45 s", "3 min 20 s", "1 h 5 min". */
-function formatDuration(seconds) {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-}
-
-/** A figure for display: 3 decimals, or a dash where it was not measured. */
-const formatFigure = (v) => (Number.isNaN(v) ? "–" : Number.isFinite(v) ? v.toFixed(3) : String(v));
-
-/** The smallest 1, 2 or 5 times a power of ten that is >= x (x >= 1). */
-function niceCeil(x) {
-  const power = 10 ** Math.floor(Math.log10(Math.max(1, x)));
-  return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= x);
-}
 
 /** Reads a whole number from an input; throws a message naming the setting otherwise. */
 function intFrom(id, name) {
@@ -75,110 +52,6 @@ function numberFrom(id, name) {
   return value;
 }
 
-// ---------------------------------------------------------------- charts
-
-/**
- * Draws line series over training steps on a canvas: `steps` is the x of every point, each
- * series `{ label, color, values }` its y (NaN points are skipped). When there are more
- * points than pixels, each pixel column shows the mean of its points. `range` fixes the y
- * range to include (it grows to fit the data).
- */
-function drawChart(canvas, title, steps, series, range) {
-  // Sharp at any size: the canvas gets the pixels of its box (attribute size while hidden).
-  const scale = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || canvas.width;
-  const height = canvas.clientHeight || canvas.height;
-  canvas.width = Math.round(width * scale);
-  canvas.height = Math.round(height * scale);
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(scale, 0, 0, scale, 0, 0);
-  const pad = { left: 44, right: 8, top: 22, bottom: 20 };
-  const plotW = width - pad.left - pad.right;
-  const plotH = height - pad.top - pad.bottom;
-  ctx.fillStyle = "#0d1117";
-  ctx.fillRect(0, 0, width, height);
-  ctx.font = "11px system-ui, sans-serif";
-  ctx.textBaseline = "middle";
-
-  const n = steps.length;
-  const buckets = Math.max(1, Math.min(n, plotW));
-  const lines = series.map((s) => {
-    const points = [];
-    for (let b = 0; b < buckets; b++) {
-      const lo = Math.floor((b * n) / buckets);
-      const hi = Math.max(lo + 1, Math.floor(((b + 1) * n) / buckets));
-      let sum = 0;
-      let count = 0;
-      let stepSum = 0;
-      for (let i = lo; i < hi && i < n; i++) {
-        if (Number.isFinite(s.values[i])) {
-          sum += s.values[i];
-          stepSum += steps[i];
-          count++;
-        }
-      }
-      if (count) points.push([stepSum / count, sum / count]);
-    }
-    return { ...s, points };
-  });
-  let [yMin, yMax] = range;
-  for (const line of lines) {
-    for (const [, y] of line.points) {
-      yMin = Math.min(yMin, y);
-      yMax = Math.max(yMax, y);
-    }
-  }
-  if (yMax - yMin < 1e-6) yMax = yMin + 1;
-  const xMin = n ? steps[0] : 0;
-  const xMax = n > 1 ? steps[n - 1] : xMin + 1;
-  const x = (step) => pad.left + ((step - xMin) / Math.max(1e-9, xMax - xMin)) * plotW;
-  const y = (v) => pad.top + (1 - (v - yMin) / (yMax - yMin)) * plotH;
-
-  // grid lines and y labels at the bottom, middle and top
-  ctx.strokeStyle = "#30363d";
-  ctx.fillStyle = "#9aa7b4";
-  ctx.lineWidth = 1;
-  ctx.textAlign = "right";
-  for (const v of [yMin, (yMin + yMax) / 2, yMax]) {
-    ctx.beginPath();
-    ctx.moveTo(pad.left, Math.round(y(v)) + 0.5);
-    ctx.lineTo(width - pad.right, Math.round(y(v)) + 0.5);
-    ctx.stroke();
-    ctx.fillText(v.toFixed(2), pad.left - 4, y(v));
-  }
-  ctx.textAlign = "left";
-  ctx.fillText(n ? `step ${xMin}` : "no steps yet", pad.left, height - pad.bottom / 2);
-  if (n > 1) {
-    ctx.textAlign = "right";
-    ctx.fillText(`step ${xMax}`, width - pad.right, height - pad.bottom / 2);
-  }
-
-  // title and legend
-  ctx.textAlign = "left";
-  ctx.fillStyle = "#e6edf3";
-  ctx.fillText(title, pad.left, pad.top / 2);
-  let legendX = width - pad.right;
-  ctx.textAlign = "right";
-  for (const line of [...lines].reverse()) {
-    ctx.fillStyle = line.color;
-    ctx.fillText(`— ${line.label}`, legendX, pad.top / 2);
-    legendX -= ctx.measureText(`— ${line.label}`).width + 12;
-  }
-
-  for (const line of lines) {
-    ctx.strokeStyle = line.color;
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    line.points.forEach(([px, py], i) => (i ? ctx.lineTo(x(px), y(py)) : ctx.moveTo(x(px), y(py))));
-    if (line.points.length === 1) {
-      const [px, py] = line.points[0];
-      ctx.arc(x(px), y(py), 2, 0, 2 * Math.PI);
-    }
-    ctx.stroke();
-  }
-  canvas.dataset.points = String(n);
-}
-
 /** The quality meter's record of a run: the step, Fréchet distance and accuracy of each score. */
 function emptyQuality() {
   return { step: [], fd: [], accuracy: [], reports: [] };
@@ -193,8 +66,9 @@ export class TrainerPanel {
    * `showInExplorer(bytes, name)` loads checkpoint bytes into the explorer, and `devices`
    * { setting(), adapter } says which device the user asked for and what WebGPU there is.
    */
-  constructor({ wasm, fetchBytes, showInExplorer, devices }) {
+  constructor({ wasm, presets, fetchBytes, showInExplorer, devices }) {
     this.wasm = wasm;
+    this.presets = presets; // the preset registry (www/presets.js)
     this.fetchBytes = fetchBytes;
     this.showInExplorer = showInExplorer;
     this.devices = devices;
@@ -214,7 +88,7 @@ export class TrainerPanel {
     this.chunk = 1; // steps per train() call while playing, adapted to CHUNK_TARGET_MS
     this.rate = []; // recent [time ms, step] samples while playing, for steps/s
     this.stepsPerSecond = null;
-    this.history = { step: [], lossD: [], lossG: [], dReal: [], dFake: [] };
+    this.history = new RunHistory();
     this.fixed = null; // the progress grid's fixed noise { z, labels, rows, cols }
     this.gridDraws = 0;
     this.snapshots = []; // the strip: { step, canvas }, oldest first
@@ -351,7 +225,12 @@ export class TrainerPanel {
 
   /** The model a device probe times: the form's preset with its default settings. */
   probeModel() {
-    return PRESETS[$("train-preset").value].model;
+    return this.preset.model;
+  }
+
+  /** The preset chosen in the form. */
+  get preset() {
+    return this.presets.named($("train-preset").value);
   }
 
   /** Shows which device trains, and why. */
@@ -408,9 +287,8 @@ export class TrainerPanel {
 
   /** The model settings in the form, as the Trainer's model JSON. */
   modelConfig() {
-    const preset = PRESETS[$("train-preset").value];
     const config = {
-      kind: preset.model.kind,
+      kind: this.preset.model.kind,
       nz: intFrom("train-nz", "nz"),
       init: $("train-init").value,
     };
@@ -428,7 +306,7 @@ export class TrainerPanel {
       lr_g: numberFrom("train-lr-g", "the G learning rate"),
       lr_d: numberFrom("train-lr-d", "the D learning rate"),
       beta1: numberFrom("train-beta1", "beta1"),
-      beta2: this.run?.train?.beta2 ?? 0.999,
+      beta2: this.run?.train?.beta2 ?? this.preset.train.beta2,
       batch_size: intFrom("train-batch", "the batch size"),
       loss: $("train-loss").value,
       seed: intFrom("train-seed", "the seed"),
@@ -444,7 +322,7 @@ export class TrainerPanel {
   /** Refresh the views every this many steps. */
   get refreshEvery() {
     const value = Number($("train-refresh").value);
-    return Number.isInteger(value) && value > 0 ? value : 10;
+    return Number.isInteger(value) && value > 0 ? value : REFRESH_EVERY;
   }
 
   /** Steps between two grids of the strip: about an eighth of the budget, a multiple of N. */
@@ -453,13 +331,22 @@ export class TrainerPanel {
     return n * niceCeil(this.budget / (STRIP_LENGTH * n));
   }
 
-  /** Fills the model fields with a preset's defaults. */
+  /**
+   * Fills the model fields with preset `name`'s settings and, before the first run (a run's
+   * training settings are its own and change only when edited), the training fields, the
+   * step budget and the progress grid with its defaults.
+   */
   applyPreset(name) {
-    const { model, shipped } = PRESETS[name];
+    const { model, train, steps, shipped, progress_cols: cols } = this.presets.named(name);
     $("train-nz").value = model.nz;
     $("train-ngf").value = model.kind === "mlp" ? model.hidden : model.ngf;
     $("train-ndf").value = model.kind === "mlp" ? "" : model.ndf;
     $("train-init").value = model.init;
+    if (!this.run) {
+      this.showTrainSettings(train);
+      $("train-budget").value = steps;
+      $("train-grid-size").value = cols;
+    }
     const start = $("train-start");
     start.querySelector('option[value="shipped"]').disabled = !shipped;
     if (start.value === "shipped" && !shipped) start.value = "scratch";
@@ -467,9 +354,19 @@ export class TrainerPanel {
     this.syncModelFields();
   }
 
+  /** Shows training settings (the Trainer's train JSON) in the form. */
+  showTrainSettings(train) {
+    $("train-lr-g").value = train.lr_g;
+    $("train-lr-d").value = train.lr_d;
+    $("train-beta1").value = train.beta1;
+    $("train-batch").value = train.batch_size;
+    $("train-loss").value = train.loss;
+    $("train-seed").value = train.seed;
+  }
+
   /** Labels and enables the model fields for the preset and start chosen. */
   syncModelFields() {
-    const mlp = PRESETS[$("train-preset").value].model.kind === "mlp";
+    const mlp = this.preset.model.kind === "mlp";
     $("train-ngf-label").textContent = mlp ? "hidden width" : "ngf";
     $("train-ndf-row").hidden = mlp;
     // Fine-tuning keeps the checkpoint's architecture: its settings are shown, not chosen.
@@ -485,20 +382,8 @@ export class TrainerPanel {
     $("train-ngf").value = config.kind === "mlp" ? config.hidden : config.ngf;
     $("train-ndf").value = config.kind === "mlp" ? "" : config.ndf;
     $("train-init").value = config.init;
-    $("train-lr-g").value = train.lr_g;
-    $("train-lr-d").value = train.lr_d;
-    $("train-beta1").value = train.beta1;
-    $("train-batch").value = train.batch_size;
-    $("train-loss").value = train.loss;
-    $("train-seed").value = train.seed;
+    this.showTrainSettings(train);
     this.syncModelFields();
-  }
-
-  /** The preset a model config belongs to (a cDCGAN narrower than the course's is "half"). */
-  static presetOf(config) {
-    if (config.kind !== "cdcgan") return config.kind;
-    const course = PRESETS.cdcgan.model;
-    return config.ngf === course.ngf && config.ndf === course.ndf ? "cdcgan" : "cdcgan-half";
   }
 
   /** A model setting changed: it waits for Reset (said next to the fields). */
@@ -549,7 +434,7 @@ export class TrainerPanel {
       let bytes;
       if (start === "upload" && this.upload) bytes = this.upload.bytes;
       else {
-        const name = PRESETS[$("train-preset").value].shipped;
+        const name = this.preset.shipped;
         if (!name) throw new Error("No shipped weights for this preset: choose \"from scratch\"");
         bytes = this.shipped.get(name) ?? (await this.download(`weights/${name}.bpk`, `the ${name} weights`));
         this.shipped.set(name, bytes);
@@ -563,7 +448,7 @@ export class TrainerPanel {
   async adoptRun(infoJson) {
     this.run = JSON.parse(infoJson);
     this.startStep = this.run.step;
-    this.history = { step: [], lossD: [], lossG: [], dReal: [], dFake: [] };
+    this.history = new RunHistory();
     this.quality = emptyQuality();
     this.showQuality();
     this.snapshots = [];
@@ -574,7 +459,7 @@ export class TrainerPanel {
     this.stepsPerSecond = null;
     this.clearError();
     $("train-pending").hidden = true;
-    $("train-preset").value = TrainerPanel.presetOf(this.run.config);
+    $("train-preset").value = this.wasm.presetOf(JSON.stringify(this.run.config));
     this.showRunSettings();
     this.makeFixedNoise();
     this.showCounters();
@@ -585,16 +470,19 @@ export class TrainerPanel {
     await this.drawGrid();
   }
 
-  /** The progress grid's noise: fixed for the run (seeded by its seed, as `gan train`'s). */
+  /**
+   * The progress grid's noise: fixed for the run, from its seed (`gan train --samples` draws
+   * the same grid): cols x cols samples, or for the conditional model one row per digit.
+   */
   makeFixedNoise() {
-    const side = Number($("train-grid-size").value) || 4;
-    const count = side * side;
-    const seed = (this.run.train.seed ^ 0xf1ed) >>> 0;
-    const z = this.wasm.sampleZ(seed, count, this.run.nz);
-    const labels = this.run.conditional
-      ? this.wasm.oneHot(Uint8Array.from({ length: count }, (_, i) => i % 10))
-      : undefined;
-    this.fixed = { z, labels, rows: side, cols: side };
+    const cols = Number($("train-grid-size").value) || this.preset.progress_cols;
+    const grid = JSON.parse(this.wasm.progressGrid(JSON.stringify(this.run.config), this.run.train.seed >>> 0, cols));
+    this.fixed = {
+      z: Float32Array.from(grid.z),
+      labels: grid.labels ? Float32Array.from(grid.labels) : undefined,
+      rows: grid.rows,
+      cols: grid.cols,
+    };
   }
 
   /** Reset: a new run from the form's settings (the way out of a diverged run). */
@@ -699,7 +587,7 @@ export class TrainerPanel {
     const trainer = await this.ensureTrainer();
     const train = { ...this.trainConfig(), batch_size: batch, seed: 1 };
     return this.exclusive(async () => {
-      await trainer.reset(JSON.stringify(PRESETS[preset].model), JSON.stringify(train));
+      await trainer.reset(JSON.stringify(this.presets.named(preset).model), JSON.stringify(train));
       let t0 = performance.now();
       await trainer.train(1, "both");
       const warmupMs = performance.now() - t0;
@@ -754,14 +642,7 @@ export class TrainerPanel {
    */
   record(figures, steps, mode, step) {
     const first = step - steps + 1;
-    const h = this.history;
-    for (let i = 0; i < steps; i++) {
-      h.step.push(first + i);
-      h.lossD.push(figures[FIGURES * i]);
-      h.lossG.push(figures[FIGURES * i + 1]);
-      h.dReal.push(figures[FIGURES * i + 2]);
-      h.dFake.push(figures[FIGURES * i + 3]);
-    }
+    this.history.record(figures, steps, step);
     this.run.step = step;
     this.measureRate();
     this.showCounters();
@@ -1040,13 +921,7 @@ export class TrainerPanel {
 
   /** The curves' data as CSV: one line per step; a blank where a figure was not measured. */
   exportCsv() {
-    const h = this.history;
-    const cell = (v) => (Number.isNaN(v) ? "" : Number.isFinite(v) ? String(v) : v > 0 ? "inf" : "-inf");
-    const lines = ["step,loss_d,loss_g,d_real,d_fake"];
-    for (let i = 0; i < h.step.length; i++) {
-      lines.push([h.step[i], cell(h.lossD[i]), cell(h.lossG[i]), cell(h.dReal[i]), cell(h.dFake[i])].join(","));
-    }
-    saveBlob(new Blob([lines.join("\n") + "\n"], { type: "text/csv" }), `${this.fileStem()}-curves.csv`);
+    saveBlob(new Blob([this.history.toCsv()], { type: "text/csv" }), `${this.fileStem()}-curves.csv`);
   }
 
   /** The progress grid as a crisp PNG, EXPORT_SCALE times its size. */
@@ -1149,7 +1024,10 @@ export class TrainerPanel {
     addEventListener("resize", () => this.drawCharts());
     requestAnimationFrame(() => this.drawCharts());
 
-    this.applyPreset($("train-preset").value);
+    this.presets.fill($("train-preset"));
+    $("train-refresh").value = REFRESH_EVERY;
+    $("train-preset").value = this.presets.default.name;
+    this.applyPreset(this.presets.default.name);
     this.showCounters();
     this.syncButtons();
   }

@@ -129,16 +129,11 @@ impl ClassifierTrainer {
         device: &Device,
     ) -> Self {
         let device = device.clone().autodiff();
-        // The device RNG is process-wide: hold a lock from seeding to the last draw, as
-        // GanTrainer does, so runs on other threads cannot interleave their draws with ours.
-        static SEEDED_INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let classifier = {
-            let _guard = SEEDED_INIT.lock().unwrap_or_else(|e| e.into_inner());
-            device.seed(config.seed);
+        let classifier = crate::model::init::seeded_init(&device, config.seed, || {
             let classifier = classifier_config.init(&device);
             crate::model::init::materialize(&classifier);
             classifier
-        };
+        });
         let mut seeds = SplitMix64::new(config.seed ^ 0xC1A5_51F1_E000_0000);
         Self {
             optimizer: AdamConfig::new().with_epsilon(1e-8).init(),

@@ -151,6 +151,18 @@ pub fn batch_norm(features: usize, init: InitScheme, device: &Device) -> BatchNo
     layer
 }
 
+/// Runs `init` with `device`'s RNG seeded with `seed`; `init` builds the modules and draws
+/// every parameter (with [`materialize`]) before it returns.
+///
+/// The device RNG is process-wide: one lock, held from seeding to the last draw, keeps runs
+/// started on other threads (a GAN's or the classifier's) from interleaving their draws.
+pub fn seeded_init<T>(device: &Device, seed: u64, init: impl FnOnce() -> T) -> T {
+    static SEEDED_INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = SEEDED_INIT.lock().unwrap_or_else(|e| e.into_inner());
+    device.seed(seed);
+    init()
+}
+
 /// Draws every lazily initialised parameter of `module` now.
 ///
 /// Burn initialises parameters on first use; a seeded initialisation must force the draws

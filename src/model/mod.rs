@@ -97,6 +97,39 @@ impl ModelConfig {
         }
     }
 
+    /// This model with some settings replaced (`None` keeps one): the latent size, the
+    /// generator's and the discriminator's widths (the MLP GAN's hidden width is `ngf`; it has
+    /// no `ndf`) and the initialisation.
+    pub fn with_settings(
+        mut self,
+        nz: Option<usize>,
+        ngf: Option<usize>,
+        ndf: Option<usize>,
+        init: Option<InitScheme>,
+    ) -> Self {
+        let keep = |value: &mut usize, new: Option<usize>| *value = new.unwrap_or(*value);
+        match &mut self {
+            ModelConfig::Mlp(c) => {
+                keep(&mut c.nz, nz);
+                keep(&mut c.hidden, ngf);
+                c.init = init.unwrap_or(c.init);
+            }
+            ModelConfig::Dcgan(c) => {
+                keep(&mut c.nz, nz);
+                keep(&mut c.ngf, ngf);
+                keep(&mut c.ndf, ndf);
+                c.init = init.unwrap_or(c.init);
+            }
+            ModelConfig::Cdcgan(c) => {
+                keep(&mut c.nz, nz);
+                keep(&mut c.ngf, ngf);
+                keep(&mut c.ndf, ndf);
+                c.init = init.unwrap_or(c.init);
+            }
+        }
+        self
+    }
+
     /// Checks that every size is usable; returns a message naming the bad setting.
     pub fn validate(&self) -> Result<(), String> {
         let (nz, widths): (usize, [(&str, usize); 2]) = match self {

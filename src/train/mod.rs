@@ -4,6 +4,7 @@
 //! caller reads when it wants (synchronously natively, with `into_data_async` on the web).
 
 pub mod ema;
+pub mod lifecycle;
 pub mod loss;
 
 use burn::module::Module;
@@ -16,6 +17,7 @@ use crate::latent;
 use crate::model::{Discriminator, Generator, ModelConfig, ModelKind};
 use crate::rng::SplitMix64;
 pub use ema::ema_update;
+pub use lifecycle::{ResumeError, ResumeOptions, Resumed};
 pub use loss::GanLoss;
 
 /// Optimisation settings of a run.
@@ -264,32 +266,27 @@ impl GanTrainer {
     /// A fresh run on `device` (autodiff is enabled on it here), weights initialised from the seed.
     pub fn new(model: ModelConfig, config: TrainConfig, data: &MnistSet, device: &Device) -> Self {
         let device = device.clone().autodiff();
-        // The device RNG is process-wide: hold a lock from seeding to the last draw so that
-        // runs started on other threads cannot interleave their draws with ours.
-        static SEEDED_INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let (generator, discriminator) = {
-            let _guard = SEEDED_INIT.lock().unwrap_or_else(|e| e.into_inner());
-            device.seed(config.seed);
-            let (generator, discriminator) = (
-                model.init_generator(&device),
-                model.init_discriminator(&device),
-            );
-            // Burn draws a parameter's values on first use: force the draws under the lock.
-            crate::model::init::materialize(&generator);
-            crate::model::init::materialize(&discriminator);
-            (generator, discriminator)
-        };
-        Self::with_networks(model, config, generator, discriminator, 0, data, &device)
+        let (generator, discriminator) =
+            crate::model::init::seeded_init(&device, config.seed, || {
+                let generator = model.init_generator(&device);
+                let discriminator = model.init_discriminator(&device);
+                crate::model::init::materialize(&generator);
+                crate::model::init::materialize(&discriminator);
+                (generator, discriminator)
+            });
+        let order = BatchOrder::new(data.train_indices(), config.seed);
+        Self::from_parts(model, config, generator, discriminator, 0, order, &device)
     }
 
-    /// A run continuing from given networks at step `step` (weights from a checkpoint).
-    pub fn with_networks(
+    /// A run of the given networks at `step` with its batch order where it stands, and fresh
+    /// optimisers (see [`GanTrainer::resume`] for a run from a checkpoint).
+    fn from_parts(
         model: ModelConfig,
         config: TrainConfig,
         generator: Generator,
         discriminator: Discriminator,
         step: u64,
-        data: &MnistSet,
+        order: BatchOrder,
         device: &Device,
     ) -> Self {
         let device = device.clone().autodiff();
@@ -297,10 +294,6 @@ impl GanTrainer {
         // whichever device the networks were built or loaded on.
         let generator = generator.valid().train();
         let discriminator = discriminator.valid().train();
-        let mut order = BatchOrder::new(data.train_indices(), config.seed);
-        for _ in 0..step {
-            order.next_batch(config.batch_size);
-        }
         Self {
             optim_g: config.optimizer(),
             optim_d: config.optimizer(),
@@ -347,22 +340,6 @@ impl GanTrainer {
     /// The discriminator being trained (on the autodiff device).
     pub fn discriminator(&self) -> &Discriminator {
         &self.discriminator
-    }
-
-    /// The optimiser states, for checkpoints (G's, then D's).
-    pub fn optimizers(&self) -> (&ModuleOptimizer, &ModuleOptimizer) {
-        (&self.optim_g, &self.optim_d)
-    }
-
-    /// Restores optimiser states saved with [`GanTrainer::optimizers`].
-    pub fn set_optimizers(&mut self, optim_g: ModuleOptimizer, optim_d: ModuleOptimizer) {
-        self.optim_g = optim_g;
-        self.optim_d = optim_d;
-    }
-
-    /// A fresh optimiser with this run's settings (to load a saved state into).
-    pub fn new_optimizer(&self) -> ModuleOptimizer {
-        self.config.optimizer()
     }
 
     /// One training step on the next batch of `data`.

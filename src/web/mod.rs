@@ -325,3 +325,33 @@ pub fn mixed_label(from: u8, to: u8, t: f32) -> Result<Vec<f32>, JsValue> {
     }
     Ok(latent::mixed_label(from, to, t.clamp(0.0, 1.0)).to_vec())
 }
+
+/// The preset registry as JSON `{default, presets}`: the name of the preset the page starts
+/// with and every preset ([`crate::preset::presets`]). The page builds its model menus, its
+/// form's defaults and its shipped-file names from this.
+#[wasm_bindgen]
+pub fn presets() -> String {
+    crate::preset::registry_json()
+}
+
+/// The name of the preset `model` (a model config, JSON) belongs to
+/// ([`crate::preset::preset_of`]).
+#[wasm_bindgen(js_name = presetOf)]
+pub fn preset_of(model: &str) -> Result<String, JsValue> {
+    let model: ModelConfig = serde_json::from_str(model).map_err(js_error)?;
+    Ok(crate::preset::preset_of(&model).name.to_string())
+}
+
+/// The progress grid of a run of `model` (a model config, JSON) with seed `seed` and `cols`
+/// columns, as JSON `{rows, cols, z, labels}` (see [`crate::preset::progress_grid`]).
+#[wasm_bindgen(js_name = progressGrid)]
+pub fn progress_grid(model: &str, seed: u32, cols: usize) -> Result<String, JsValue> {
+    let model: ModelConfig = serde_json::from_str(model).map_err(js_error)?;
+    if !(1..=32).contains(&cols) {
+        return Err(js_error(format!(
+            "a progress grid has 1 to 32 columns, got {cols}"
+        )));
+    }
+    let grid = crate::preset::progress_grid(&model, u64::from(seed), cols);
+    serde_json::to_string(&grid).map_err(js_error)
+}

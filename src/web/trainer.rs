@@ -16,13 +16,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::{Loaded, Rendered, describe, device, draw_images, js_error, load_classifier};
-use crate::checkpoint::{Checkpoint, TrainingState, record_bytes_async};
+use crate::checkpoint::Checkpoint;
 use crate::data::MnistSet;
 use crate::eval::{Classifier, Evaluator};
 use crate::image::grid;
 use crate::model::{ModelConfig, ModelKind};
 use crate::rng::SplitMix64;
-use crate::train::{GanTrainer, StepMode, TrainConfig, read_steps_async};
+use crate::train::{GanTrainer, ResumeOptions, StepMode, TrainConfig, read_steps_async};
 
 /// Figures per step in the array `train` resolves to: loss D, loss G, mean D(x), mean D(G(z)).
 const FIGURES_PER_STEP: usize = 4;
@@ -133,53 +133,18 @@ impl Trainer {
     /// file's Adam state was left out). On a bad file the current run stays.
     pub fn resume(&self, checkpoint: &[u8], train: Option<String>) -> Result<String, JsValue> {
         let checkpoint = Checkpoint::from_bytes(checkpoint).map_err(js_error)?;
-        if checkpoint.discriminator.is_none() {
-            return Err(js_error(
-                "this checkpoint holds only a generator (exported with --generator-only); \
-                 training needs the discriminator too",
-            ));
-        }
-        let saved = checkpoint.training.clone();
-        let config = match train.as_deref() {
-            Some(json) => parse_train(json)?,
-            None => {
-                // A file's own settings get the same check as the page's.
-                let own = saved.as_ref().map(|s| s.config.clone()).unwrap_or_default();
-                own.validate().map_err(js_error)?;
-                own
-            }
+        let options = ResumeOptions {
+            config: train.as_deref().map(parse_train).transpose()?,
+            // Burn's optimiser puts a loaded state on its default device, which in the
+            // browser is WebGPU, and moves it to the run's device on the next step: on the CPU
+            // that move would be a blocking GPU read, which wasm cannot do.
+            restore_optimizers: self.backend == device::WEBGPU,
         };
-        let generator = checkpoint.load_generator(&self.device).map_err(js_error)?;
-        let discriminator = checkpoint
-            .load_discriminator(&self.device)
-            .map_err(js_error)?;
-        let mut run = GanTrainer::with_networks(
-            checkpoint.model.clone(),
-            config,
-            generator,
-            discriminator,
-            saved.map_or(0, |s| s.step),
-            &self.data,
-            &self.device,
-        );
-        // Burn's optimiser puts a loaded state on its default device, which in the browser is
-        // WebGPU, and moves it to the run's device on the next step: on the CPU that move
-        // would be a blocking GPU read, which wasm cannot do. There Adam starts afresh.
-        let restore_adam = self.backend == device::WEBGPU;
-        let mut adam_restored = false;
-        if let (Some((g, d)), true) = (&checkpoint.optimizers, restore_adam) {
-            let load = |bytes: &Vec<u8>| {
-                run.new_optimizer()
-                    .from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.clone()))
-                    .map_err(|e| js_error(format!("optimiser state: {e}")))
-            };
-            let (g, d) = (load(g)?, load(d)?);
-            run.set_optimizers(g, d);
-            adam_restored = true;
-        }
-        let mut info = run_info(&run);
-        info["adamSkipped"] = (checkpoint.optimizers.is_some() && !adam_restored).into();
-        *self.run.borrow_mut() = Some(run);
+        let resumed =
+            GanTrainer::resume(&checkpoint, options, &self.data, &self.device).map_err(js_error)?;
+        let mut info = run_info(&resumed.trainer);
+        info["adamSkipped"] = resumed.optimizers_skipped.into();
+        *self.run.borrow_mut() = Some(resumed.trainer);
         Ok(info.to_string())
     }
 
@@ -336,30 +301,14 @@ impl Trainer {
     /// continued from this file starts Adam afresh. Loads in `gan sample`, `gan train --resume`
     /// and [`Trainer::resume`].
     pub fn checkpoint(&self) -> Promise {
-        let networks = self.run.borrow().as_ref().map(|run| {
-            (
-                run.model().clone(),
-                TrainingState {
-                    config: run.config().clone(),
-                    step: run.step(),
-                },
-                run.generator().clone(),
-                run.discriminator().clone(),
-            )
-        });
+        let checkpoint = self
+            .run
+            .borrow()
+            .as_ref()
+            .map(|run| run.to_checkpoint(false));
         future_to_promise(async move {
-            let (model, training, generator, discriminator) =
-                networks.ok_or_else(|| js_error("no run to save: press Reset"))?;
-            let generator = record_bytes_async(&generator).await.map_err(js_error)?;
-            let discriminator = record_bytes_async(&discriminator).await.map_err(js_error)?;
-            let bytes = Checkpoint {
-                model,
-                training: Some(training),
-                generator,
-                discriminator: Some(discriminator),
-                optimizers: None,
-            }
-            .to_bytes();
+            let checkpoint = checkpoint.ok_or_else(|| js_error("no run to save: press Reset"))?;
+            let bytes = checkpoint.await.map_err(js_error)?.to_bytes();
             Ok(js_sys::Uint8Array::from(bytes.as_slice()).into())
         })
     }

@@ -338,8 +338,8 @@ describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
     const { page, errors } = await openApp(gpu, server.url + "#m=dcgan&s=3&n=2");
     assert.equal(await page.isVisible("#label"), false, "#label is hidden for the unconditional model");
     const started = Date.now();
-    await switchModel(page, "cdcgan", errors);
-    t.diagnostic(`switch to cdcgan + its first grid: ${Date.now() - started} ms`);
+    await switchModel(page, "cdcgan-half", errors);
+    t.diagnostic(`switch to cdcgan-half + its first grid: ${Date.now() - started} ms`);
     assert.equal(await page.evaluate(() => window.ganStudio.info.conditional), true);
     assert.equal(await page.isVisible("#label"), true, "#label is shown for the conditional model");
     const mixed = await canvasPixels(page, "#grid-canvas");
@@ -370,7 +370,10 @@ describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
   });
 
   test("(c3) the classifier names the selected cell's digit; on the conditional model, the one asked for", { timeout: TEST_TIMEOUT }, async (t) => {
+    // An old link: `m=cdcgan` named the half-width model, which is `cdcgan-half` now.
     const { page, errors } = await openApp(gpu, server.url + "#m=cdcgan&s=3&n=2&l=7");
+    assert.equal(await page.$eval("#model", (el) => el.value), "cdcgan-half", "the old name opens the half width");
+    assert.match(await page.evaluate(() => location.hash), /(^#|&)model=cdcgan-half(&|$)/, "rewritten with the new name");
     const guess = () => page.$eval("#cell-guess", (el) => ({ ...el.dataset, text: el.textContent }));
     await page.waitForFunction(() => document.querySelector("#cell-guess").dataset.digit !== "");
     let g = await guess();
@@ -607,7 +610,7 @@ describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
         { model: view.model, seed: view.seed, grid: view.grid, canvas: view.canvas },
         { model: "dcgan", seed: "1", grid: "8", canvas: [gridSide(8), gridSide(8)] },
       );
-      assert.match(view.hash, /(^#|&)m=dcgan(&|$)/, "the hash is rewritten with the defaults");
+      assert.match(view.hash, /(^#|&)model=dcgan(&|$)/, "the hash is rewritten with the defaults");
       assertNoErrors(errors, "malformed hash");
       await page.close();
     }

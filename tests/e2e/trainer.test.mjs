@@ -454,10 +454,10 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
   test("(t11) fine-tuning the shipped weights continues from their step", { timeout: TEST_TIMEOUT }, async () => {
     await page.selectOption("#train-preset", "cdcgan");
     assert.equal(await page.$eval('#train-start option[value="shipped"]', (el) => el.disabled), false,
-      "weights/cdcgan-course.bpk is the course-width cDCGAN");
+      "weights/cdcgan.bpk is the course-width cDCGAN");
     await page.selectOption("#train-preset", "cdcgan-half");
     assert.equal(await page.$eval('#train-start option[value="shipped"]', (el) => el.disabled), false,
-      "weights/cdcgan.bpk is the half-width cDCGAN");
+      "weights/cdcgan-half.bpk is the half-width cDCGAN");
     await page.selectOption("#train-preset", "mlp");
     await page.selectOption("#train-start", "shipped");
     assert.equal(await page.$eval("#train-nz", (el) => el.disabled), true, "the checkpoint decides nz");

@@ -1,9 +1,41 @@
 //! `gan`: the native command line of GAN Studio (see `cli.rs`). The wasm build of the crate
 //! compiles this binary to an empty program, so one `cargo build --target wasm32-...` works.
 
+// The parser and dispatch.
 #[cfg(not(target_arch = "wasm32"))]
 mod cli;
 
+// One module per command.
+#[cfg(not(target_arch = "wasm32"))]
+mod bench;
+#[cfg(not(target_arch = "wasm32"))]
+mod eval;
+#[cfg(not(target_arch = "wasm32"))]
+mod export;
+#[cfg(not(target_arch = "wasm32"))]
+mod inspect;
+#[cfg(not(target_arch = "wasm32"))]
+mod interpolate;
+#[cfg(not(target_arch = "wasm32"))]
+mod presets;
+#[cfg(not(target_arch = "wasm32"))]
+mod sample;
+#[cfg(not(target_arch = "wasm32"))]
+mod train;
+#[cfg(not(target_arch = "wasm32"))]
+mod train_classifier;
+
+// What several commands share.
+#[cfg(not(target_arch = "wasm32"))]
+mod backend;
+#[cfg(not(target_arch = "wasm32"))]
+mod files;
+#[cfg(not(target_arch = "wasm32"))]
+mod model_args;
+#[cfg(not(target_arch = "wasm32"))]
+mod render;
+
+/// Runs the command line (see `cli.rs`).
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     keep_freed_memory();
@@ -27,8 +59,10 @@ fn keep_freed_memory() {
     }
 }
 
+/// Nothing to tune outside glibc.
 #[cfg(not(any(all(target_os = "linux", target_env = "gnu"), target_arch = "wasm32")))]
 fn keep_freed_memory() {}
 
+/// The wasm build's empty program.
 #[cfg(target_arch = "wasm32")]
 fn main() {}

@@ -1,0 +1,160 @@
+//! The flags that choose a model and its training settings (`--model`, `--nz`, `--loss`, ...),
+//! with the preset registry's and the library's names as their allowed values.
+
+use std::ffi::OsStr;
+
+use anyhow::{Error, Result};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Arg, Args};
+use gan_studio::model::{InitScheme, ModelConfig};
+use gan_studio::preset::{DEFAULT_PRESET, Preset, preset, presets};
+use gan_studio::train::{GanLoss, TrainConfig};
+
+/// `--model`'s values: every preset's name and aliases, with its title as help.
+pub fn preset_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(presets().into_iter().map(|p| {
+        PossibleValue::new(p.name)
+            .aliases(p.aliases.iter().copied())
+            .help(p.title)
+    }))
+}
+
+/// A flag whose value is one of a library enum's names: the library's `parse` decides what
+/// it accepts (its other spellings too), and `--help` and clap's error list the canonical
+/// names.
+#[derive(Clone)]
+struct LibraryNames<T: 'static> {
+    /// Every value, in the order `--help` lists them.
+    values: &'static [T],
+    /// The canonical name of a value.
+    name: fn(T) -> &'static str,
+    /// The library's parser.
+    parse: fn(&str) -> Option<T>,
+}
+
+impl<T: Copy + Send + Sync + 'static> TypedValueParser for LibraryNames<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> clap::error::Result<T> {
+        if let Some(parsed) = value.to_str().and_then(self.parse) {
+            return Ok(parsed);
+        }
+        // Not a name the library knows: clap's own error, naming the flag and the values.
+        let names = PossibleValuesParser::new(self.values.iter().map(|&v| (self.name)(v)));
+        let name = names.parse_ref(cmd, arg, value)?;
+        (self.parse)(&name)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.values
+                .iter()
+                .map(|&v| PossibleValue::new((self.name)(v))),
+        ))
+    }
+}
+
+/// `--loss`'s values: the library's generator losses.
+fn loss_names() -> LibraryNames<GanLoss> {
+    LibraryNames {
+        values: &[
+            GanLoss::NonSaturating,
+            GanLoss::Saturating,
+            GanLoss::LeastSquares,
+        ],
+        name: GanLoss::name,
+        parse: GanLoss::parse,
+    }
+}
+
+/// `--init`'s values: the library's initialisation schemes.
+fn init_names() -> LibraryNames<InitScheme> {
+    LibraryNames {
+        values: &[InitScheme::Dcgan, InitScheme::Default],
+        name: InitScheme::name,
+        parse: InitScheme::parse,
+    }
+}
+
+/// The model: a preset and the settings that replace its own.
+#[derive(Args, Clone)]
+pub struct ModelArgs {
+    /// Model preset; its widths and training settings are the defaults of the flags below.
+    #[arg(long, default_value = DEFAULT_PRESET, value_parser = preset_names())]
+    model: String,
+    /// Latent size.
+    #[arg(long)]
+    nz: Option<usize>,
+    /// Generator width: ngf for the DCGANs, hidden width for the MLP GAN.
+    #[arg(long)]
+    ngf: Option<usize>,
+    /// Discriminator width: ndf for the DCGANs (the MLP GAN uses --ngf for both).
+    #[arg(long)]
+    ndf: Option<usize>,
+    /// Initialisation: dcgan is N(0, 0.02) (the DCGAN paper's), default is Burn's.
+    #[arg(long, value_parser = init_names())]
+    init: Option<InitScheme>,
+}
+
+impl ModelArgs {
+    /// The preset named by `--model`.
+    pub fn preset(&self) -> Preset {
+        preset(&self.model).expect("clap accepts only preset names")
+    }
+
+    /// The preset's model with the settings given on the command line, validated.
+    pub fn config(&self) -> Result<ModelConfig> {
+        let config = self
+            .preset()
+            .model
+            .with_settings(self.nz, self.ngf, self.ndf, self.init);
+        config.validate().map_err(Error::msg)?;
+        Ok(config)
+    }
+}
+
+/// Training settings; each one not given keeps the preset's (or a resumed file's) value.
+#[derive(Args, Clone)]
+pub struct OptimArgs {
+    /// Images per batch.
+    #[arg(long)]
+    batch: Option<usize>,
+    /// Generator learning rate.
+    #[arg(long)]
+    lr_g: Option<f64>,
+    /// Discriminator learning rate.
+    #[arg(long)]
+    lr_d: Option<f64>,
+    /// Adam beta1.
+    #[arg(long)]
+    beta1: Option<f32>,
+    /// Generator loss.
+    #[arg(long, value_parser = loss_names())]
+    loss: Option<GanLoss>,
+    /// Seed of the weights, batch order and noise (a resumed run keeps its own).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+impl OptimArgs {
+    /// `base` with the settings given on the command line, validated.
+    pub fn apply(&self, base: TrainConfig) -> Result<TrainConfig> {
+        let config = TrainConfig {
+            lr_g: self.lr_g.unwrap_or(base.lr_g),
+            lr_d: self.lr_d.unwrap_or(base.lr_d),
+            beta1: self.beta1.unwrap_or(base.beta1),
+            batch_size: self.batch.unwrap_or(base.batch_size),
+            loss: self.loss.unwrap_or(base.loss),
+            seed: self.seed.unwrap_or(base.seed),
+            ..base
+        };
+        config.validate().map_err(Error::msg)?;
+        Ok(config)
+    }
+}

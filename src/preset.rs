@@ -1,0 +1,226 @@
+//! The preset registry: every model GAN Studio offers, in one place.
+//!
+//! A preset names a model (kind and widths), its default training settings, its shipped
+//! checkpoint and how its progress grid is laid out. The CLI takes its `--model` names and
+//! defaults from here, and the page reads the same list through the wasm API (`presets()`),
+//! so neither holds numbers of its own. A new GAN variant is one model file plus one entry
+//! in [`presets`].
+
+use serde::Serialize;
+
+use crate::latent;
+use crate::model::{CdcganConfig, DcganConfig, MlpGanConfig, ModelConfig};
+use crate::train::TrainConfig;
+
+/// The preset the page and the CLI start with.
+pub const DEFAULT_PRESET: &str = "dcgan";
+
+/// A model GAN Studio offers by name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Preset {
+    /// The name on the command line, in URLs and in the page's menus.
+    pub name: &'static str,
+    /// Other names that mean this preset (older URLs and scripts).
+    pub aliases: &'static [&'static str],
+    /// The explorer's URL-hash name for this model before the registry (`#m=...`), when the
+    /// names differed: `m=cdcgan` was the half width there.
+    pub legacy_explorer_name: &'static str,
+    /// A short title for menus.
+    pub title: &'static str,
+    /// The architecture and its widths.
+    pub model: ModelConfig,
+    /// The training settings a new run of this preset starts with.
+    pub train: TrainConfig,
+    /// Steps a run trains for unless told otherwise (`gan train --steps`, the page's budget).
+    pub steps: u64,
+    /// The shipped checkpoint, `weights/<shipped>.bpk`.
+    pub shipped: &'static str,
+    /// Columns of the progress grid (see [`progress_grid`]); its rows follow from the model.
+    pub progress_cols: usize,
+}
+
+/// Every preset, in the order the page's menus list them.
+pub fn presets() -> Vec<Preset> {
+    vec![
+        Preset {
+            name: "dcgan",
+            aliases: &[],
+            legacy_explorer_name: "dcgan",
+            title: "DCGAN (32×32)",
+            model: ModelConfig::Dcgan(DcganConfig::default()),
+            train: TrainConfig::default(),
+            steps: 1500,
+            shipped: "dcgan",
+            progress_cols: 8,
+        },
+        Preset {
+            name: "cdcgan-half",
+            aliases: &[],
+            legacy_explorer_name: "cdcgan",
+            title: "Conditional DCGAN, half width (4× cheaper)",
+            model: ModelConfig::Cdcgan(CdcganConfig::half_width()),
+            train: TrainConfig::default(),
+            steps: 1500,
+            shipped: "cdcgan-half",
+            progress_cols: 8,
+        },
+        Preset {
+            name: "cdcgan",
+            aliases: &["cdcgan-course"],
+            legacy_explorer_name: "cdcgan-course",
+            title: "Conditional DCGAN, the course's width",
+            model: ModelConfig::Cdcgan(CdcganConfig::default()),
+            train: TrainConfig::default(),
+            steps: 1500,
+            shipped: "cdcgan",
+            progress_cols: 8,
+        },
+        Preset {
+            name: "mlp",
+            aliases: &[],
+            legacy_explorer_name: "mlp",
+            title: "MLP GAN (28×28)",
+            model: ModelConfig::Mlp(MlpGanConfig::default()),
+            train: TrainConfig::default(),
+            steps: 1500,
+            shipped: "mlp",
+            progress_cols: 8,
+        },
+    ]
+}
+
+/// The registry as the page reads it (the wasm `presets()`) and `gan presets --json` prints
+/// it: `{"default": DEFAULT_PRESET, "presets": [...]}`.
+pub fn registry_json() -> String {
+    serde_json::json!({ "default": DEFAULT_PRESET, "presets": presets() }).to_string()
+}
+
+/// The preset called `name` (or one of its aliases).
+pub fn preset(name: &str) -> Option<Preset> {
+    presets()
+        .into_iter()
+        .find(|p| p.name == name || p.aliases.contains(&name))
+}
+
+/// The preset a model belongs to: the one with exactly these settings, else the first of its
+/// kind (a run with other widths or nz still shows under its architecture's preset).
+pub fn preset_of(model: &ModelConfig) -> Preset {
+    let all = presets();
+    let exact = all.iter().position(|p| &p.model == model);
+    let same_kind = all.iter().position(|p| p.model.kind() == model.kind());
+    let index = exact.or(same_kind).expect("every model kind has a preset");
+    all.into_iter().nth(index).expect("index from the list")
+}
+
+/// A run's progress grid: fixed noise drawn from the run's seed, so that each grid of a run
+/// shows the same cells as the generator learns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgressGrid {
+    /// Rows of cells.
+    pub rows: usize,
+    /// Columns of cells.
+    pub cols: usize,
+    /// Latent vectors `[rows · cols, nz]`, row-major.
+    pub z: Vec<f32>,
+    /// One-hot label codes `[rows · cols, 10]` for the conditional model.
+    pub labels: Option<Vec<f32>>,
+}
+
+/// The progress grid of a run of `model` with seed `run_seed` and `cols` columns, as
+/// `gan train --samples` writes it and the trainer panel draws it: `cols` x `cols` samples,
+/// or for the conditional model the style grid (row r is digit r, each column one z).
+pub fn progress_grid(model: &ModelConfig, run_seed: u64, cols: usize) -> ProgressGrid {
+    let seed = run_seed ^ 0xF1ED; // not the run's own noise stream
+    let nz = model.nz();
+    if model.kind().is_conditional() {
+        let (z, digits) = latent::style_grid(seed, cols, nz);
+        ProgressGrid {
+            rows: latent::DIGITS,
+            cols,
+            z,
+            labels: Some(latent::one_hot(&digits)),
+        }
+    } else {
+        ProgressGrid {
+            rows: cols,
+            cols,
+            z: latent::sample_z(seed, cols * cols, nz),
+            labels: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ModelKind;
+
+    #[test]
+    fn names_and_aliases_are_unique_and_every_kind_has_a_preset() {
+        let all = presets();
+        let mut names: Vec<&str> = all
+            .iter()
+            .flat_map(|p| std::iter::once(p.name).chain(p.aliases.iter().copied()))
+            .collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count, "a name or alias is used twice");
+        for kind in [ModelKind::Mlp, ModelKind::Dcgan, ModelKind::Cdcgan] {
+            assert!(all.iter().any(|p| p.model.kind() == kind), "{kind:?}");
+        }
+        assert!(preset(DEFAULT_PRESET).is_some());
+        for p in &all {
+            p.model.validate().unwrap();
+            p.train.validate().unwrap();
+        }
+    }
+
+    #[test]
+    fn cdcgan_is_the_course_width_and_cdcgan_course_an_alias_of_it() {
+        let course = preset("cdcgan").unwrap();
+        assert_eq!(course.model, ModelConfig::Cdcgan(CdcganConfig::default()));
+        assert_eq!(preset("cdcgan-course").unwrap(), course);
+        let half = preset("cdcgan-half").unwrap();
+        assert_eq!(half.model, ModelConfig::Cdcgan(CdcganConfig::half_width()));
+        assert_eq!(half.legacy_explorer_name, "cdcgan");
+        assert!(preset("nope").is_none());
+    }
+
+    #[test]
+    fn a_model_maps_back_to_its_preset() {
+        for p in presets() {
+            assert_eq!(preset_of(&p.model).name, p.name);
+        }
+        let narrow = ModelConfig::Cdcgan(CdcganConfig {
+            ngf: 16,
+            ..CdcganConfig::default()
+        });
+        assert_eq!(preset_of(&narrow).model.kind(), ModelKind::Cdcgan);
+    }
+
+    #[test]
+    fn the_progress_grid_is_square_or_one_row_per_digit() {
+        let dcgan = preset("dcgan").unwrap().model;
+        let g = progress_grid(&dcgan, 1, 4);
+        assert_eq!((g.rows, g.cols, g.z.len()), (4, 4, 16 * dcgan.nz()));
+        assert!(g.labels.is_none());
+        assert_eq!(g, progress_grid(&dcgan, 1, 4), "fixed for the run");
+        assert_ne!(
+            g.z,
+            progress_grid(&dcgan, 2, 4).z,
+            "another seed, other noise"
+        );
+
+        let cdcgan = preset("cdcgan-half").unwrap().model;
+        let g = progress_grid(&cdcgan, 1, 3);
+        assert_eq!((g.rows, g.cols), (10, 3));
+        let labels = g.labels.unwrap();
+        // Row r (cells 3r..3r+3) is digit r; each column keeps its z down the rows.
+        for cell in 0..30 {
+            assert_eq!(labels[cell * 10 + cell / 3], 1.0);
+        }
+        let nz = cdcgan.nz();
+        assert_eq!(g.z[..nz], g.z[3 * nz..4 * nz]);
+    }
+}

@@ -1,0 +1,112 @@
+// Line charts over training steps on a canvas (the trainer's loss, D-output and quality
+// curves). The scaling (`chartScale`) is pure and tested without a page; `drawChart` paints.
+
+/**
+ * Where series land on a plot `plotWidth` pixels wide: `steps` is the x of every point, each
+ * series `{ values }` its y (non-finite points are skipped). With more points than pixels,
+ * each pixel column gets the mean of its points. Returns `{ points, yMin, yMax, xMin, xMax }`,
+ * `points[s]` the [step, value] pairs of series s; the y range covers `range` and the data.
+ */
+export function chartScale(steps, series, range, plotWidth) {
+  const n = steps.length;
+  const buckets = Math.max(1, Math.min(n, Math.floor(plotWidth)));
+  const points = series.map((s) => {
+    const out = [];
+    for (let b = 0; b < buckets; b++) {
+      const lo = Math.floor((b * n) / buckets);
+      const hi = Math.max(lo + 1, Math.floor(((b + 1) * n) / buckets));
+      let sum = 0;
+      let count = 0;
+      let stepSum = 0;
+      for (let i = lo; i < hi && i < n; i++) {
+        if (Number.isFinite(s.values[i])) {
+          sum += s.values[i];
+          stepSum += steps[i];
+          count++;
+        }
+      }
+      if (count) out.push([stepSum / count, sum / count]);
+    }
+    return out;
+  });
+  let [yMin, yMax] = range;
+  for (const [, y] of points.flat()) {
+    yMin = Math.min(yMin, y);
+    yMax = Math.max(yMax, y);
+  }
+  if (yMax - yMin < 1e-6) yMax = yMin + 1;
+  const xMin = n ? steps[0] : 0;
+  const xMax = n > 1 ? steps[n - 1] : xMin + 1;
+  return { points, yMin, yMax, xMin, xMax };
+}
+
+/**
+ * Draws line series over training steps on `canvas`: each series `{ label, color, values }`
+ * (see `chartScale`), under `title` with a legend; `range` is the y range to include.
+ */
+export function drawChart(canvas, title, steps, series, range) {
+  // Sharp at any size: the canvas gets the pixels of its box (attribute size while hidden).
+  const scale = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth || canvas.width;
+  const height = canvas.clientHeight || canvas.height;
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(scale, 0, 0, scale, 0, 0);
+  const pad = { left: 44, right: 8, top: 22, bottom: 20 };
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  ctx.fillStyle = "#0d1117";
+  ctx.fillRect(0, 0, width, height);
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+
+  const n = steps.length;
+  const { points, yMin, yMax, xMin, xMax } = chartScale(steps, series, range, plotW);
+  const x = (step) => pad.left + ((step - xMin) / Math.max(1e-9, xMax - xMin)) * plotW;
+  const y = (v) => pad.top + (1 - (v - yMin) / (yMax - yMin)) * plotH;
+
+  // grid lines and y labels at the bottom, middle and top
+  ctx.strokeStyle = "#30363d";
+  ctx.fillStyle = "#9aa7b4";
+  ctx.lineWidth = 1;
+  ctx.textAlign = "right";
+  for (const v of [yMin, (yMin + yMax) / 2, yMax]) {
+    ctx.beginPath();
+    ctx.moveTo(pad.left, Math.round(y(v)) + 0.5);
+    ctx.lineTo(width - pad.right, Math.round(y(v)) + 0.5);
+    ctx.stroke();
+    ctx.fillText(v.toFixed(2), pad.left - 4, y(v));
+  }
+  ctx.textAlign = "left";
+  ctx.fillText(n ? `step ${xMin}` : "no steps yet", pad.left, height - pad.bottom / 2);
+  if (n > 1) {
+    ctx.textAlign = "right";
+    ctx.fillText(`step ${xMax}`, width - pad.right, height - pad.bottom / 2);
+  }
+
+  // title and legend
+  ctx.textAlign = "left";
+  ctx.fillStyle = "#e6edf3";
+  ctx.fillText(title, pad.left, pad.top / 2);
+  let legendX = width - pad.right;
+  ctx.textAlign = "right";
+  for (const line of [...series].reverse()) {
+    ctx.fillStyle = line.color;
+    ctx.fillText(`— ${line.label}`, legendX, pad.top / 2);
+    legendX -= ctx.measureText(`— ${line.label}`).width + 12;
+  }
+
+  series.forEach((line, s) => {
+    ctx.strokeStyle = line.color;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    points[s].forEach(([px, py], i) => (i ? ctx.lineTo(x(px), y(py)) : ctx.moveTo(x(px), y(py))));
+    if (points[s].length === 1) {
+      const [px, py] = points[s][0];
+      ctx.arc(x(px), y(py), 2, 0, 2 * Math.PI);
+    }
+    ctx.stroke();
+  });
+  canvas.dataset.points = String(n);
+}

@@ -1,0 +1,30 @@
+// The preset registry (src/preset.rs) as the page sees it: the wasm module's `presets()`
+// list, read once. The explorer's and the trainer's model menus, the trainer form's defaults
+// and the shipped files' names all come from here; the page holds no preset of its own.
+
+/** Every model the page offers, by name. */
+export class Presets {
+  /** `registry`: the JSON that the wasm `presets()` returns. */
+  constructor(registry) {
+    const { default: defaultName, presets } = JSON.parse(registry);
+    /** The presets, in menu order. */
+    this.list = presets;
+    /** The preset a page without a saved choice starts with. */
+    this.default = this.named(defaultName);
+  }
+
+  /** The preset called `name` (or one of its aliases), else null. */
+  named(name) {
+    return this.list.find((p) => p.name === name || p.aliases.includes(name)) ?? null;
+  }
+
+  /** The preset the explorer's old URL key `m=` named (`m=cdcgan` was the half width), else null. */
+  legacy(name) {
+    return this.list.find((p) => p.legacy_explorer_name === name) ?? null;
+  }
+
+  /** Fills `select` with one option per preset, showing its title. */
+  fill(select) {
+    select.replaceChildren(...this.list.map((p) => new Option(p.title, p.name)));
+  }
+}
