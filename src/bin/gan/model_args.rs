@@ -24,7 +24,7 @@ pub fn preset_names() -> PossibleValuesParser {
 /// names.
 #[derive(Clone)]
 struct LibraryNames<T: 'static> {
-    /// Every value, in the order `--help` lists them.
+    /// Every value, in the order `--help` lists them (the library keeps no such list).
     values: &'static [T],
     /// The canonical name of a value.
     name: fn(T) -> &'static str,
@@ -45,7 +45,7 @@ impl<T: Copy + Send + Sync + 'static> TypedValueParser for LibraryNames<T> {
             return Ok(parsed);
         }
         // Not a name the library knows: clap's own error, naming the flag and the values.
-        let names = PossibleValuesParser::new(self.values.iter().map(|&v| (self.name)(v)));
+        let names = PossibleValuesParser::new(self.possible_values().into_iter().flatten());
         let name = names.parse_ref(cmd, arg, value)?;
         (self.parse)(&name)
             .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd))
