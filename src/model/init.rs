@@ -23,6 +23,9 @@ pub enum InitScheme {
 }
 
 impl InitScheme {
+    /// Every scheme, in the order menus and `--help` list them.
+    pub const ALL: &'static [InitScheme] = &[InitScheme::Dcgan, InitScheme::Default];
+
     /// The name used on the command line and in checkpoints.
     pub fn name(self) -> &'static str {
         match self {

@@ -23,6 +23,13 @@ pub enum GanLoss {
 }
 
 impl GanLoss {
+    /// Every loss, in the order menus and `--help` list them.
+    pub const ALL: &'static [GanLoss] = &[
+        GanLoss::NonSaturating,
+        GanLoss::Saturating,
+        GanLoss::LeastSquares,
+    ];
+
     /// The name used on the command line and in checkpoints.
     pub fn name(self) -> &'static str {
         match self {

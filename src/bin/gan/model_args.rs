@@ -24,7 +24,7 @@ pub fn preset_names() -> PossibleValuesParser {
 /// names.
 #[derive(Clone)]
 struct LibraryNames<T: 'static> {
-    /// Every value, in the order `--help` lists them (the library keeps no such list).
+    /// Every value, in the order `--help` lists them (the library's `ALL`).
     values: &'static [T],
     /// The canonical name of a value.
     name: fn(T) -> &'static str,
@@ -63,11 +63,7 @@ impl<T: Copy + Send + Sync + 'static> TypedValueParser for LibraryNames<T> {
 /// `--loss`'s values: the library's generator losses.
 fn loss_names() -> LibraryNames<GanLoss> {
     LibraryNames {
-        values: &[
-            GanLoss::NonSaturating,
-            GanLoss::Saturating,
-            GanLoss::LeastSquares,
-        ],
+        values: GanLoss::ALL,
         name: GanLoss::name,
         parse: GanLoss::parse,
     }
@@ -76,7 +72,7 @@ fn loss_names() -> LibraryNames<GanLoss> {
 /// `--init`'s values: the library's initialisation schemes.
 fn init_names() -> LibraryNames<InitScheme> {
     LibraryNames {
-        values: &[InitScheme::Dcgan, InitScheme::Default],
+        values: InitScheme::ALL,
         name: InitScheme::name,
         parse: InitScheme::parse,
     }
