@@ -1,6 +1,6 @@
 //! Pixels: model outputs in [-1, 1] laid out as grids, and PNG encoding.
 
-use std::fmt;
+use thiserror::Error;
 
 /// An 8-bit grayscale picture (0 = black background, 255 = white ink, as MNIST).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,9 +14,10 @@ pub struct GrayImage {
 }
 
 /// Why an image could not be laid out or encoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ImageError {
     /// The pixel buffer does not hold `count` images of `size` x `size`.
+    #[error("image data has {got} values, expected {expected}")]
     WrongLength {
         /// Values given.
         got: usize,
@@ -24,24 +25,12 @@ pub enum ImageError {
         expected: usize,
     },
     /// More images than grid cells, or a zero-sized grid or scale.
+    #[error("bad grid layout: {0}")]
     BadLayout(String),
     /// The PNG encoder failed.
+    #[error("PNG encoding failed: {0}")]
     Png(String),
 }
-
-impl fmt::Display for ImageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ImageError::WrongLength { got, expected } => {
-                write!(f, "image data has {got} values, expected {expected}")
-            }
-            ImageError::BadLayout(why) => write!(f, "bad grid layout: {why}"),
-            ImageError::Png(why) => write!(f, "PNG encoding failed: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for ImageError {}
 
 /// Maps a model value in [-1, 1] to a byte (values outside are clamped).
 pub fn to_byte(value: f32) -> u8 {

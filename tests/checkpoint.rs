@@ -3,12 +3,13 @@
 
 use burn::prelude::*;
 use gan_studio::checkpoint::{
-    Checkpoint, CheckpointError, Precision, block_on, record_bytes_async, record_bytes_async_as,
+    Checkpoint, CheckpointError, Precision, record_bytes_async, record_bytes_async_as,
 };
 use gan_studio::latent;
+use gan_studio::model::sample::sample;
 use gan_studio::model::{CdcganConfig, DcganConfig, MlpGanConfig, ModelConfig, ModelKind};
 use gan_studio::preset::{preset_of, presets};
-use gan_studio::train::sample;
+use pollster::block_on;
 
 fn device() -> Device {
     Device::flex()

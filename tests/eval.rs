@@ -4,7 +4,7 @@
 //! noise, and reports on the shipped generators.
 
 use burn::prelude::*;
-use gan_studio::checkpoint::{Checkpoint, block_on};
+use gan_studio::checkpoint::Checkpoint;
 use gan_studio::data::{IMAGE_PIXELS, MnistSet, RESIZED_PIXELS};
 use gan_studio::eval::frechet::frechet_distance_of_vectors;
 use gan_studio::eval::images::push_augmented_32;
@@ -14,6 +14,7 @@ use gan_studio::eval::{
     frechet_distance, resize_28_to_32, sqrt_psd, to_classifier_input,
 };
 use gan_studio::rng::SplitMix64;
+use pollster::block_on;
 
 static MNIST: &[u8] = include_bytes!("../www/data/mnist.bin");
 static SHIPPED_CLASSIFIER: &[u8] = include_bytes!("../weights/classifier.bpk");

@@ -6,11 +6,12 @@
 //! not bit-reproducible; the product runs one trainer per process (CLI) or per page.
 
 use burn::prelude::*;
-use gan_studio::checkpoint::{Checkpoint, block_on};
+use gan_studio::checkpoint::Checkpoint;
 use gan_studio::data::MnistSet;
 use gan_studio::latent;
 use gan_studio::model::{MlpGanConfig, ModelConfig};
 use gan_studio::train::{GanLoss, GanTrainer, ResumeOptions, StepMode, TrainConfig};
+use pollster::block_on;
 
 static MNIST: &[u8] = include_bytes!("../www/data/mnist.bin");
 

@@ -2,11 +2,11 @@
 //! resumed run continues exactly, and a short DCGAN run moves toward the data.
 
 use burn::prelude::*;
-use gan_studio::checkpoint::block_on;
 use gan_studio::data::MnistSet;
 use gan_studio::latent;
 use gan_studio::model::{CdcganConfig, DcganConfig, MlpGanConfig, ModelConfig};
 use gan_studio::train::{GanLoss, GanTrainer, StepMode, TrainConfig, ema_update, read_steps_async};
+use pollster::block_on;
 
 static MNIST: &[u8] = include_bytes!("../www/data/mnist.bin");
 

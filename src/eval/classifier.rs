@@ -30,7 +30,7 @@ use burn::tensor::Bytes;
 use burn::tensor::activation::relu;
 use serde::{Deserialize, Serialize};
 
-use crate::checkpoint::{FrameError, split_frame, write_frame};
+use crate::checkpoint::frame::{FrameError, split_frame, write_frame};
 use crate::data::{NUM_CLASSES, RESIZED_SIDE};
 use crate::eval::EvalError;
 
@@ -171,7 +171,7 @@ impl From<FrameError> for EvalError {
 
 impl ClassifierFile {
     /// The file of `classifier` (built from `config`), its weights read with asynchronous
-    /// transfers (natively, run it with [`crate::checkpoint::block_on`]).
+    /// transfers (natively, block on it with `pollster::block_on`).
     pub async fn of_classifier(
         classifier: &Classifier,
         config: &ClassifierConfig,

@@ -9,7 +9,7 @@
 //!   classifier's features to those of the 999 held-out digits.
 //!
 //! Results are read back with asynchronous transfers only, so evaluation runs in the page
-//! (WebGPU) as well as natively, where callers drive it with [`crate::checkpoint::block_on`].
+//! (WebGPU) as well as natively, where callers block on it (`pollster::block_on`).
 
 pub mod classifier;
 pub mod frechet;

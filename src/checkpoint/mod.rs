@@ -11,14 +11,22 @@
 //! ```
 //! The generator comes first so the page can show samples from a generator-only file.
 //! No file system here: callers hand bytes in and take bytes out.
+//!
+//! - [`frame`]: the magic, version and header framing shared with the classifier file;
+//! - [`record`]: a module's weights as burnpack bytes, read with asynchronous transfers.
 
-use std::fmt;
+pub mod frame;
+pub mod record;
 
-use burn::module::{Module, ModuleVisitor, Param};
+use burn::module::Module;
 use burn::prelude::*;
 use burn::store::{DTypePolicy, ModuleRecord};
-use burn::tensor::{Bytes, DType};
+use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use frame::{FrameError, split_frame, write_frame};
+pub use record::{Precision, record_bytes_async, record_bytes_async_as};
 
 use crate::data::OrderPosition;
 use crate::model::{Discriminator, Generator, ModelConfig, ModelKind};
@@ -28,8 +36,6 @@ use crate::train::TrainConfig;
 pub const MAGIC: &[u8; 8] = b"GANSTDIO";
 /// Version of the layout above; bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 1;
-/// Largest header accepted (a real one is well under 2 KB).
-const MAX_HEADER: usize = 64 * 1024;
 
 /// Names of the sections a checkpoint may hold.
 pub const GENERATOR: &str = "generator";
@@ -41,9 +47,10 @@ pub const OPTIM_G: &str = "optim_g";
 pub const OPTIM_D: &str = "optim_d";
 
 /// Why bytes are not a usable checkpoint.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Error)]
 pub enum CheckpointError {
     /// Shorter than its own header says: the file was cut off.
+    #[error("checkpoint is truncated: {got} bytes, at least {needed} needed")]
     Truncated {
         /// Bytes needed.
         needed: usize,
@@ -51,14 +58,21 @@ pub enum CheckpointError {
         got: usize,
     },
     /// Does not start with the magic bytes: not a GAN Studio checkpoint at all.
+    #[error("not a GAN Studio checkpoint (wrong magic bytes)")]
     NotACheckpoint,
     /// Written by an incompatible version of the format.
+    #[error(
+        "checkpoint format version {0} is not supported (this build reads version {FORMAT_VERSION})"
+    )]
     UnsupportedVersion(u32),
     /// The JSON header is unreadable or inconsistent.
+    #[error("checkpoint header is invalid: {0}")]
     BadHeader(String),
     /// A section the caller needs is absent.
+    #[error("checkpoint has no {0} weights")]
     MissingSection(&'static str),
     /// The checkpoint holds a different model than the caller asked for.
+    #[error("checkpoint holds a {} model, expected {}", found.name(), expected.name())]
     WrongModel {
         /// Kind asked for.
         expected: ModelKind,
@@ -66,6 +80,7 @@ pub enum CheckpointError {
         found: ModelKind,
     },
     /// A section's weights do not decode or do not fit the model the header describes.
+    #[error("{section} weights do not fit the model: {reason}")]
     BadWeights {
         /// Section name.
         section: &'static str,
@@ -73,42 +88,9 @@ pub enum CheckpointError {
         reason: String,
     },
     /// Reading weights from the device failed while writing a checkpoint.
+    #[error("reading weights failed: {0}")]
     Read(String),
 }
-
-impl fmt::Display for CheckpointError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CheckpointError::Truncated { needed, got } => write!(
-                f,
-                "checkpoint is truncated: {got} bytes, at least {needed} needed"
-            ),
-            CheckpointError::NotACheckpoint => {
-                write!(f, "not a GAN Studio checkpoint (wrong magic bytes)")
-            }
-            CheckpointError::UnsupportedVersion(v) => write!(
-                f,
-                "checkpoint format version {v} is not supported (this build reads version {FORMAT_VERSION})"
-            ),
-            CheckpointError::BadHeader(why) => write!(f, "checkpoint header is invalid: {why}"),
-            CheckpointError::MissingSection(name) => {
-                write!(f, "checkpoint has no {name} weights")
-            }
-            CheckpointError::WrongModel { expected, found } => write!(
-                f,
-                "checkpoint holds a {} model, expected {}",
-                found.name(),
-                expected.name()
-            ),
-            CheckpointError::BadWeights { section, reason } => {
-                write!(f, "{section} weights do not fit the model: {reason}")
-            }
-            CheckpointError::Read(why) => write!(f, "reading weights failed: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for CheckpointError {}
 
 /// Where a checkpoint's training stands, so a run can continue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,78 +126,6 @@ pub struct Checkpoint {
     pub discriminator: Option<Vec<u8>>,
     /// Optimiser states (G, D), if saved.
     pub optimizers: Option<(Vec<u8>, Vec<u8>)>,
-}
-
-/// Why bytes are not a framed file: the layer shared by checkpoints and the classifier file.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum FrameError {
-    /// Shorter than the frame says.
-    Truncated {
-        /// Bytes needed.
-        needed: usize,
-        /// Bytes present.
-        got: usize,
-    },
-    /// Does not start with the expected magic bytes.
-    WrongMagic,
-    /// Another version of the layout.
-    UnsupportedVersion(u32),
-    /// The header length is implausible.
-    BadHeader(String),
-}
-
-fn read_u32(bytes: &[u8], at: usize) -> Result<u32, FrameError> {
-    let slice = bytes.get(at..at + 4).ok_or(FrameError::Truncated {
-        needed: at + 4,
-        got: bytes.len(),
-    })?;
-    Ok(u32::from_le_bytes(slice.try_into().expect("4 bytes")))
-}
-
-/// Writes `magic | u32 version | u32 header length | header` (the body follows).
-pub(crate) fn write_frame(magic: &[u8; 8], version: u32, header: &[u8], out: &mut Vec<u8>) {
-    out.extend_from_slice(magic);
-    out.extend_from_slice(&version.to_le_bytes());
-    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
-    out.extend_from_slice(header);
-}
-
-/// Splits what [`write_frame`] wrote into `(header, rest)`, checking the magic, the version
-/// and the header's length.
-pub(crate) fn split_frame<'a>(
-    bytes: &'a [u8],
-    magic: &[u8; 8],
-    version: u32,
-) -> Result<(&'a [u8], &'a [u8]), FrameError> {
-    if bytes.len() < magic.len() {
-        return if !bytes.is_empty() && magic.starts_with(bytes) {
-            Err(FrameError::Truncated {
-                needed: 16,
-                got: bytes.len(),
-            })
-        } else {
-            Err(FrameError::WrongMagic)
-        };
-    }
-    if &bytes[..magic.len()] != magic {
-        return Err(FrameError::WrongMagic);
-    }
-    let found = read_u32(bytes, 8)?;
-    if found != version {
-        return Err(FrameError::UnsupportedVersion(found));
-    }
-    let header_len = read_u32(bytes, 12)? as usize;
-    if header_len > MAX_HEADER {
-        return Err(FrameError::BadHeader(format!(
-            "header claims {header_len} bytes"
-        )));
-    }
-    let body = 16 + header_len;
-    let header = bytes.get(16..body).ok_or(FrameError::Truncated {
-        needed: body,
-        got: bytes.len(),
-    })?;
-    Ok((header, &bytes[body..]))
 }
 
 impl From<FrameError> for CheckpointError {
@@ -367,105 +277,4 @@ fn load_record<M: Module>(
     module
         .try_load_record(record)
         .map_err(|e| bad(e.to_string()))
-}
-
-/// A parameter found while walking a module, not yet read from the device.
-struct PendingTensor {
-    path: String,
-    id: u64,
-    shape: Vec<usize>,
-    flat: Tensor<1>,
-}
-
-/// Collects every float parameter (and running statistic) with its path, as Burn's own
-/// record collector does, but leaves the reading to the caller.
-#[derive(Default)]
-struct PendingCollector {
-    path: Vec<String>,
-    tensors: Vec<PendingTensor>,
-}
-
-impl ModuleVisitor for PendingCollector {
-    fn enter_module(&mut self, name: &str, _container_type: &str) {
-        self.path.push(name.to_string());
-    }
-
-    fn exit_module(&mut self, _name: &str, _container_type: &str) {
-        self.path.pop();
-    }
-
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        let tensor = param.transform_for_save().val();
-        let shape = tensor.dims().to_vec();
-        let n = shape.iter().product::<usize>();
-        self.tensors.push(PendingTensor {
-            path: self.path.join("."),
-            id: param.id.val(),
-            shape,
-            flat: tensor.reshape([n]),
-        });
-    }
-}
-
-/// Burnpack bytes of `module`'s weights, read with asynchronous transfers only, so it works
-/// in the browser (where Burn's synchronous `into_record` panics) and natively alike.
-/// The bytes load with `ModuleRecord::from_bytes` + `try_load_record`.
-pub async fn record_bytes_async<M: Module>(module: &M) -> Result<Vec<u8>, CheckpointError> {
-    record_bytes_async_as(module, Precision::F32).await
-}
-
-/// How a checkpoint stores its weights.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Precision {
-    /// 32-bit floats, as trained.
-    F32,
-    /// 16-bit floats: half the bytes to download; loading casts them back to f32.
-    F16,
-}
-
-/// [`record_bytes_async`] with the weights stored at `precision`.
-pub async fn record_bytes_async_as<M: Module>(
-    module: &M,
-    precision: Precision,
-) -> Result<Vec<u8>, CheckpointError> {
-    let mut collector = PendingCollector::default();
-    module.valid().visit(&mut collector);
-    let mut packed = Vec::with_capacity(collector.tensors.len());
-    for pending in collector.tensors {
-        let data = pending
-            .flat
-            .into_data_async()
-            .await
-            .map_err(|e| CheckpointError::Read(format!("{}: {e:?}", pending.path)))?;
-        let data = match precision {
-            Precision::F32 => data,
-            Precision::F16 => data.convert_dtype(DType::F16),
-        };
-        let (bytes, _, dtype) = data.into_parts();
-        packed.push(burn_pack::Tensor::new(
-            pending.path,
-            dtype,
-            pending.shape,
-            Some(pending.id),
-            bytes,
-        ));
-    }
-    let bytes = burn_pack::Writer::new(packed)
-        .into_bytes()
-        .map_err(|e| CheckpointError::Read(e.to_string()))?;
-    Ok(bytes.to_vec())
-}
-
-/// Runs a future that needs no outside wake-up (Burn's CPU backends answer reads at once)
-/// to completion on the current thread. Native code only.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-    loop {
-        if let std::task::Poll::Ready(value) = future.as_mut().poll(&mut context) {
-            return value;
-        }
-        std::thread::yield_now();
-    }
 }
