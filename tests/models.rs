@@ -3,10 +3,11 @@
 
 use burn::prelude::*;
 use gan_studio::latent;
+use gan_studio::model::sample::{labels_tensor, z_tensor};
 use gan_studio::model::{
     CdcganConfig, DcganConfig, InitScheme, MlpGanConfig, ModelConfig, ModelKind, trainable_params,
 };
-use gan_studio::train::{GanLoss, labels_tensor, z_tensor};
+use gan_studio::train::GanLoss;
 
 fn device() -> Device {
     Device::flex()

@@ -12,9 +12,9 @@ use crate::eval::images::to_classifier_input;
 use crate::eval::training::{argmax, digit_batch};
 use crate::eval::{EVAL_BATCH, EvalError, read_floats};
 use crate::latent;
+use crate::model::sample::sample;
 use crate::model::{Generator, ModelConfig};
 use crate::rng::SplitMix64;
-use crate::train::sample;
 
 /// A digit counts as covered when at least this fraction of the samples is classified as it
 /// (uniform would be 10%).

@@ -12,6 +12,7 @@ pub mod dcgan;
 pub mod init;
 pub mod mlp;
 pub mod norm;
+pub mod sample;
 
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};

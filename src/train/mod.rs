@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{BatchOrder, MnistSet};
 use crate::latent;
+use crate::model::sample::{labels_tensor, sample, z_tensor};
 use crate::model::{Discriminator, Generator, ModelConfig, ModelKind};
 use crate::rng::SplitMix64;
 pub use ema::ema_update;
@@ -113,13 +114,7 @@ impl Batch {
         device: &Device,
     ) -> Self {
         let size = kind.image_size();
-        let mut pixels = Vec::with_capacity(indices.len() * size * size);
-        for &i in indices {
-            match kind {
-                ModelKind::Mlp => set.push_flat_28(i, &mut pixels),
-                ModelKind::Dcgan | ModelKind::Cdcgan => set.push_resized_32(i, &mut pixels),
-            }
-        }
+        let pixels = real_images(set, indices, kind);
         let images = Tensor::from_data(
             TensorData::new(pixels, [indices.len(), 1, size, size]),
             device,
@@ -132,15 +127,18 @@ impl Batch {
     }
 }
 
-/// Latent vectors `[B, nz]` as a tensor.
-pub fn z_tensor(z: &[f32], nz: usize, device: &Device) -> Tensor<2> {
-    Tensor::from_data(TensorData::new(z.to_vec(), [z.len() / nz, nz]), device)
-}
-
-/// Label codes `[B, 10]` as a tensor.
-pub fn labels_tensor(codes: &[f32], device: &Device) -> Tensor<2> {
-    let n = codes.len() / latent::DIGITS;
-    Tensor::from_data(TensorData::new(codes.to_vec(), [n, latent::DIGITS]), device)
+/// The digits `indices` of `set` as a model of `kind` sees them, `[n, size, size]` row-major
+/// in [-1, 1]: flat 28x28 for the MLP GAN, resized to 32x32 for the others.
+pub fn real_images(set: &MnistSet, indices: &[usize], kind: ModelKind) -> Vec<f32> {
+    let size = kind.image_size();
+    let mut pixels = Vec::with_capacity(indices.len() * size * size);
+    for &i in indices {
+        match kind {
+            ModelKind::Mlp => set.push_flat_28(i, &mut pixels),
+            ModelKind::Dcgan | ModelKind::Cdcgan => set.push_resized_32(i, &mut pixels),
+        }
+    }
+    pixels
 }
 
 /// What one step measured, still on the device (read them when you want them).
@@ -425,18 +423,4 @@ impl GanTrainer {
         let device = self.device.clone().inner();
         sample(&self.generator.valid(), self.model.nz(), z, labels, &device)
     }
-}
-
-/// Runs `generator` (already in inference mode, on `device`) on z `[B, nz]` and label codes
-/// `[B, 10]`, returning images `[B, 1, H, W]` in [-1, 1].
-pub fn sample(
-    generator: &Generator,
-    nz: usize,
-    z: &[f32],
-    labels: Option<&[f32]>,
-    device: &Device,
-) -> Tensor<4> {
-    let z = z_tensor(z, nz, device);
-    let labels = labels.map(|codes| labels_tensor(codes, device));
-    generator.forward(z, labels)
 }

@@ -24,8 +24,8 @@ use crate::checkpoint::Checkpoint;
 use crate::eval::{Classifier, ClassifierFile, classify_images};
 use crate::image::{GrayImage, grid};
 use crate::latent;
+use crate::model::sample::{check_inputs, sample};
 use crate::model::{Generator, ModelConfig};
-use crate::train::sample;
 pub use trainer::Trainer;
 
 /// Installs the panic hook: panics go to the console and replace the page's status text.
@@ -255,29 +255,11 @@ async fn draw_images(
     cols: usize,
     gap: usize,
 ) -> Result<GrayImage, JsValue> {
-    let nz = model.config.nz();
-    let count = z.len() / nz.max(1);
-    if count == 0 || z.len() != count * nz {
-        return Err(js_error(format!(
-            "z holds {} values, not a multiple of nz = {nz}",
-            z.len()
-        )));
-    }
+    let (count, labels) = check_inputs(&model.config, z, labels).map_err(js_error)?;
     if count > rows * cols {
         return Err(js_error(format!("{count} images do not fit {rows}x{cols}")));
     }
-    let conditional = model.config.kind().is_conditional();
-    let labels = match (conditional, labels) {
-        (true, Some(codes)) if codes.len() == count * latent::DIGITS => Some(codes),
-        (true, Some(codes)) => {
-            return Err(js_error(format!(
-                "{} label values for {count} images",
-                codes.len()
-            )));
-        }
-        (true, None) => return Err(js_error("the conditional model needs labels")),
-        (false, _) => None,
-    };
+    let nz = model.config.nz();
     let images = sample(&model.generator, nz, z, labels, device); // [n, 1, H, W]
     let size = images.dims()[3];
     let data = images

@@ -22,7 +22,9 @@ use crate::eval::{Classifier, Evaluator};
 use crate::image::grid;
 use crate::model::{ModelConfig, ModelKind};
 use crate::rng::SplitMix64;
-use crate::train::{GanTrainer, ResumeOptions, StepMode, TrainConfig, read_steps_async};
+use crate::train::{
+    GanTrainer, ResumeOptions, StepMode, TrainConfig, read_steps_async, real_images,
+};
 
 /// Figures per step in the array `train` resolves to: loss D, loss G, mean D(x), mean D(G(z)).
 const FIGURES_PER_STEP: usize = 4;
@@ -247,14 +249,8 @@ impl Trainer {
         let mut indices = self.data.train_indices();
         SplitMix64::new(u64::from(seed)).shuffle(&mut indices);
         let count = (rows * cols).min(indices.len());
+        let values = real_images(&self.data, &indices[..count], kind);
         let size = kind.image_size();
-        let mut values = Vec::with_capacity(count * size * size);
-        for &i in &indices[..count] {
-            match kind {
-                ModelKind::Mlp => self.data.push_flat_28(i, &mut values),
-                ModelKind::Dcgan | ModelKind::Cdcgan => self.data.push_resized_32(i, &mut values),
-            }
-        }
         let image = grid(&values, size, rows, cols, gap).map_err(js_error)?;
         Ok(Rendered::from(image))
     }

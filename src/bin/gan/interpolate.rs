@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 use clap::Args;
 use gan_studio::latent;
-use gan_studio::train::sample;
+use gan_studio::model::sample::sample;
 
 use crate::render::{RenderArgs, check_digit};
 
