@@ -1,6 +1,6 @@
 // Browser tests of GAN Studio's built page (dist/, made by `trunk build --release`), run by
 // node's test runner in Debian's Chromium through playwright-core (which never downloads a
-// browser). `tests/e2e/run.sh` installs the one dependency and runs this file.
+// browser). `tests/e2e/run.sh` installs the npm packages and runs this file.
 //
 //   GAN_DIST=/path/to/dist   the build to serve (default: dist/ at the repository root)
 //   CHROMIUM=/path/to/chrome the browser (default: /usr/bin/chromium)

@@ -1,6 +1,6 @@
 // Shared pieces of GAN Studio's browser tests and benchmarks: where the build and Chromium
 // are, the browser's flags (explorer.test.mjs's header says why these), launching and closing
-// browsers with throw-away profiles, error watching, a PNG decoder and pixel comparisons.
+// browsers with throw-away profiles, error watching, PNG decoding (pngjs) and pixel comparisons.
 //
 //   GAN_DIST=/path/to/dist   the build to serve (default: dist/ at the repository root)
 //   CHROMIUM=/path/to/chrome the browser (default: /usr/bin/chromium)
@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { inflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { PNG } from "pngjs";
 
 export const DIST = resolve(process.env.GAN_DIST ?? fileURLToPath(new URL("../../dist", import.meta.url)));
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -97,69 +97,13 @@ export function assertNoErrors(errors, what) {
 
 // ------------------------------------------------------------------ PNG
 
-/** Decodes an 8-bit, non-interlaced PNG into { width, height, channels, pixels }. */
+/**
+ * Decodes a PNG (pngjs) into { width, height, channels, pixels }: `pixels` is RGBA, 8 bits a
+ * channel, row-major (`channels` is 4 whatever the file's colour type; grey is R = G = B).
+ */
 export function decodePng(bytes) {
-  const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  assert.deepEqual([...bytes.subarray(0, 8)], SIGNATURE, "PNG signature");
-  let offset = 8;
-  let header = null;
-  const idat = [];
-  let sawEnd = false;
-  while (offset + 8 <= bytes.length) {
-    const length = bytes.readUInt32BE(offset);
-    const type = bytes.toString("latin1", offset + 4, offset + 8);
-    const data = bytes.subarray(offset + 8, offset + 8 + length);
-    if (offset === 8) assert.equal(type, "IHDR", "the first PNG chunk is IHDR");
-    if (type === "IHDR") {
-      header = {
-        width: data.readUInt32BE(0),
-        height: data.readUInt32BE(4),
-        bitDepth: data[8],
-        colorType: data[9],
-        interlace: data[12],
-      };
-    } else if (type === "IDAT") idat.push(data);
-    else if (type === "IEND") sawEnd = true;
-    offset += 12 + length;
-  }
-  assert.ok(header, "PNG has an IHDR chunk");
-  assert.ok(sawEnd, "PNG ends with IEND");
-  const { width, height, bitDepth, colorType, interlace } = header;
-  assert.equal(bitDepth, 8, "PNG bit depth");
-  assert.equal(interlace, 0, "PNG interlace");
-  const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colorType];
-  assert.ok(channels, `PNG colour type ${colorType}`);
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels;
-  assert.equal(raw.length, height * (stride + 1), "PNG image data size");
-  const pixels = new Uint8Array(height * stride);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)];
-    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    const out = pixels.subarray(y * stride, (y + 1) * stride);
-    const prev = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : new Uint8Array(stride);
-    for (let x = 0; x < stride; x++) {
-      const a = x >= channels ? out[x - channels] : 0;
-      const b = prev[x];
-      const c = x >= channels ? prev[x - channels] : 0;
-      let predictor;
-      switch (filter) {
-        case 0: predictor = 0; break;
-        case 1: predictor = a; break;
-        case 2: predictor = b; break;
-        case 3: predictor = (a + b) >> 1; break;
-        case 4: {
-          const p = a + b - c;
-          const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
-          predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-          break;
-        }
-        default: assert.fail(`PNG filter type ${filter}`);
-      }
-      out[x] = (line[x] + predictor) & 0xff;
-    }
-  }
-  return { width, height, channels, pixels };
+  const { width, height, data } = PNG.sync.read(bytes);
+  return { width, height, channels: 4, pixels: data };
 }
 
 /** Clicks `selector` and returns the download it starts: { name, bytes }. */

@@ -6,8 +6,8 @@
 # It does not build the page: run `trunk build --release` first (dist/ at the repository
 # root), or point GAN_DIST at another build. The trainer's tests also run the native CLI
 # (GAN_BIN, by default $CARGO_TARGET_DIR/release/gan: `cargo build --release` makes it). Needs node >= 20, npm, and Chromium at
-# /usr/bin/chromium (or CHROMIUM=/path); the only npm dependency is playwright-core, which
-# never downloads a browser. Exit status: the test run's.
+# /usr/bin/chromium (or CHROMIUM=/path); the npm packages (package.json: playwright-core, which
+# never downloads a browser, and pngjs) are installed on first use. Exit status: the test run's.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
