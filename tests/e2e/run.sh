@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs GAN Studio's browser tests (tests/e2e/explorer.test.mjs, trainer.test.mjs, plus
-# threads.test.mjs for the CPU's wasm threads, server.test.mjs for the static server they use
-# and devices.test.mjs, the device sentences) against an existing build.
+# threads.test.mjs for the CPU's wasm threads and devices.test.mjs, the device sentences)
+# against an existing build, served by server.mjs (sirv).
 #
 # It does not build the page: run `trunk build --release` first (dist/ at the repository
 # root), or point GAN_DIST at another build. The trainer's tests also run the native CLI
 # (GAN_BIN, by default $CARGO_TARGET_DIR/release/gan: `cargo build --release` makes it). Needs node >= 20, npm, and Chromium at
 # /usr/bin/chromium (or CHROMIUM=/path); the npm packages (package.json: playwright-core, which
-# never downloads a browser, and pngjs) are installed on first use. Exit status: the test run's.
+# never downloads a browser, pngjs and sirv) are installed on first use. Exit status: the test run's.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -38,4 +38,4 @@ if [[ ! -f "$stamp" || package-lock.json -nt "$stamp" ]]; then
   npm ci --no-audit --no-fund
 fi
 
-exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs server.test.mjs explorer.test.mjs trainer.test.mjs threads.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs explorer.test.mjs trainer.test.mjs threads.test.mjs

@@ -1,123 +1,28 @@
-// A tiny static file server for the browser tests (node:http only, no dependencies).
+// The browser tests' static file server: sirv (a maintained npm static server) under
+// node:http, on 127.0.0.1 at an ephemeral port.
 //
-// It serves one directory (the trunk build, dist/) on 127.0.0.1 at an ephemeral port, both at
-// `/` and under `/gan-studio/`, so the tests can check that the build's relative asset URLs
-// also work when the site is deployed under a sub-path. Loopback only; GET and HEAD only.
+// It serves one directory (the trunk build, dist/) both at `/` and under `/gan-studio/`, so the
+// tests can check that the build's relative asset URLs also work when the site is deployed
+// under a sub-path. Files go out with `cache-control: no-store` (so every page load asks
+// again, and a test can count what a page downloads) and, unless `isolate` is false, with the
+// COOP/COEP headers that make the page cross-origin isolated (as `trunk serve` does).
 //
 //   import { startServer } from "./server.mjs";
 //   const server = await startServer("/work/main/dist");
 //   server.url            // "http://127.0.0.1:PORT/"
 //   server.subPathUrl     // "http://127.0.0.1:PORT/gan-studio/"
+//   server.requests       // every answered request: { method, url, status }
 //   await server.close();
 //
 // Run directly (`node server.mjs [dir]`) it serves until interrupted, printing its URLs.
 
 import { createServer } from "node:http";
-import { open, stat } from "node:fs/promises";
-import { extname, resolve, sep } from "node:path";
+import { stat } from "node:fs/promises";
+import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import sirv from "sirv";
 
 export const SUB_PATH = "/gan-studio/";
-
-const MIME = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".map": "application/json",
-  ".wasm": "application/wasm",
-  ".png": "image/png",
-  ".svg": "image/svg+xml",
-  ".ico": "image/x-icon",
-  ".txt": "text/plain; charset=utf-8",
-  ".webmanifest": "application/manifest+json",
-  ".bpk": "application/octet-stream",
-  ".bin": "application/octet-stream",
-};
-
-export function mimeType(path) {
-  return MIME[extname(path).toLowerCase()] ?? "application/octet-stream";
-}
-
-/**
- * Maps a request path to a file under `root`, or null when it is outside every mount or tries
- * to leave the directory. `/` and `/gan-studio/` both serve `root`; a path ending in `/` means
- * its index.html; `/gan-studio` (no slash) is answered with a redirect by the caller.
- */
-function resolvePath(root, urlPath) {
-  let rel;
-  if (urlPath.startsWith(SUB_PATH)) rel = urlPath.slice(SUB_PATH.length);
-  else if (urlPath.startsWith("/")) rel = urlPath.slice(1);
-  else return null;
-  let decoded;
-  try {
-    decoded = decodeURIComponent(rel);
-  } catch {
-    return null;
-  }
-  if (decoded.includes("\0")) return null;
-  if (decoded === "" || decoded.endsWith("/")) decoded += "index.html";
-  const file = resolve(root, decoded);
-  if (file !== root && !file.startsWith(root + sep)) return null;
-  return file;
-}
-
-function sendText(res, status, text, extraHeaders = {}) {
-  const body = Buffer.from(text + "\n");
-  res.writeHead(status, {
-    "content-type": "text/plain; charset=utf-8",
-    "content-length": body.length,
-    ...extraHeaders,
-  });
-  res.end(res.req.method === "HEAD" ? undefined : body);
-}
-
-async function handle(root, req, res, { log, headers }) {
-  let urlPath;
-  try {
-    urlPath = new URL(req.url, "http://127.0.0.1").pathname;
-  } catch {
-    return sendText(res, 400, "bad request");
-  }
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    return sendText(res, 405, "method not allowed", { allow: "GET, HEAD" });
-  }
-  if (urlPath === SUB_PATH.slice(0, -1)) {
-    return sendText(res, 301, "moved", { location: SUB_PATH });
-  }
-  const file = resolvePath(root, urlPath);
-  if (!file) return sendText(res, 404, "not found");
-  let fh;
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return sendText(res, 404, "not found");
-    fh = await open(file, "r");
-    res.writeHead(200, {
-      "content-type": mimeType(file),
-      "content-length": info.size,
-      "cache-control": "no-store",
-      ...headers,
-    });
-    if (req.method === "HEAD") {
-      res.end();
-      return;
-    }
-    const stream = fh.createReadStream();
-    fh = null; // the stream owns (and closes) it now
-    stream.on("error", () => res.destroy());
-    stream.pipe(res);
-  } catch (error) {
-    if (error.code === "ENOENT" || error.code === "ENOTDIR" || error.code === "EISDIR") {
-      return sendText(res, 404, "not found");
-    }
-    log?.(`server: ${req.url}: ${error.message}`);
-    if (!res.headersSent) sendText(res, 500, "internal error");
-    else res.destroy();
-  } finally {
-    await fh?.close();
-  }
-}
 
 /** The headers that make the page cross-origin isolated (what `trunk serve` sends, Trunk.toml). */
 export const ISOLATION_HEADERS = {
@@ -125,22 +30,46 @@ export const ISOLATION_HEADERS = {
   "cross-origin-embedder-policy": "require-corp",
 };
 
+// The types sirv's table (mrmime) has no entry for: the checkpoints and the digits' file.
+const BINARY = new Set([".bpk", ".bin"]);
+
 /**
  * Starts serving `dir`; resolves once listening. Rejects if `dir` is not a directory. Files
  * go out with ISOLATION_HEADERS unless `isolate` is false (a static host without them).
+ * `log` receives a line for every request that failed on the server's side.
  */
 export async function startServer(dir, { log, isolate = true } = {}) {
   const root = resolve(dir);
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) throw new Error(`${root} is not a directory`);
+
+  const files = sirv(root, {
+    dev: true, // reads the directory on every request: a rebuild needs no restart
+    setHeaders(res, pathname) {
+      res.setHeader("cache-control", "no-store");
+      if (BINARY.has(extname(pathname).toLowerCase())) res.setHeader("content-type", "application/octet-stream");
+      if (isolate) for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+    },
+  });
+  const notFound = (res) => {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+    res.end("not found\n");
+  };
+
   const requests = [];
   const sockets = new Set();
   const server = createServer((req, res) => {
-    res.on("finish", () => requests.push({ method: req.method, url: req.url, status: res.statusCode }));
-    handle(root, req, res, { log, headers: isolate ? ISOLATION_HEADERS : {} }).catch((error) => {
-      log?.(`server: ${req.url}: ${error.message}`);
-      res.destroy();
-    });
+    const url = req.url; // as asked: the mount is taken off below
+    res.on("finish", () => requests.push({ method: req.method, url, status: res.statusCode }));
+    res.on("error", (error) => log?.(`server: ${url}: ${error.message}`));
+    const path = url.split("?")[0];
+    if (path === SUB_PATH.slice(0, -1)) {
+      res.writeHead(301, { location: SUB_PATH });
+      res.end();
+      return;
+    }
+    if (path.startsWith(SUB_PATH)) req.url = url.slice(SUB_PATH.length - 1);
+    files(req, res, () => notFound(res));
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -154,13 +83,13 @@ export async function startServer(dir, { log, isolate = true } = {}) {
     });
   });
   const { port } = server.address();
-  const url = `http://127.0.0.1:${port}/`;
+  const base = `http://127.0.0.1:${port}`;
   return {
     root,
     port,
-    url,
-    subPathUrl: `http://127.0.0.1:${port}${SUB_PATH}`,
-    /** Every answered request, oldest first: { method, url, status }. */
+    url: `${base}/`,
+    subPathUrl: `${base}${SUB_PATH}`,
+    /** Every answered request, oldest first: { method, url (as asked), status }. */
     requests,
     close() {
       return new Promise((ok) => {
