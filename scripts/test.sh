@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check of GAN Studio: formatting, clippy (native, wasm and the threaded wasm), the
-# native tests (Burn's flex CPU backend), node tests of the page's pure logic, the page's wasm
-# builds, and the browser tests that drive the built page in headless Chromium on WebGPU
-# (SwiftShader). Installs what it needs on first use
+# native tests (Burn's flex CPU backend), ESLint on the page's scripts and the JS tests, node
+# tests of the page's pure logic, the page's wasm builds, and the browser tests that drive the
+# built page in headless Chromium on WebGPU (SwiftShader). Installs what it needs on first use
 # (wasm target, wasm-bindgen-cli, trunk, Debian's chromium; npm packages for the tests).
 #
 # Builds go to $CARGO_TARGET_DIR, by default a directory outside the clone, so that later
@@ -31,6 +31,9 @@ scripts/build-threads.sh --clippy
 
 step "native tests (release build, flex backend)"
 cargo test --release --locked
+
+step "eslint (the page's scripts and the JS tests and tools)"
+tests/e2e/lint.sh
 
 step "the page's pure logic (node's test runner; the registry from the CLI just built)"
 GAN_BIN="$CARGO_TARGET_DIR/release/gan" node --test tests/unit/

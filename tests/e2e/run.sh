@@ -31,11 +31,7 @@ if [[ ! -x "$CHROMIUM" ]]; then
   exit 2
 fi
 
+"$here/install.sh"
 cd "$here"
-# (Re)install when node_modules is missing or older than the lock file.
-stamp=node_modules/.package-lock.json
-if [[ ! -f "$stamp" || package-lock.json -nt "$stamp" ]]; then
-  npm ci --no-audit --no-fund
-fi
 
 exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs explorer.test.mjs trainer.test.mjs threads.test.mjs
