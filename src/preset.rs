@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::latent;
 use crate::model::{CdcganConfig, DcganConfig, MlpGanConfig, ModelConfig};
-use crate::train::TrainConfig;
+use crate::train::{GanLoss, TrainConfig};
 
 /// The preset the page and the CLI start with.
 pub const DEFAULT_PRESET: &str = "dcgan";
@@ -90,9 +90,14 @@ pub fn presets() -> Vec<Preset> {
 }
 
 /// The registry as the page reads it (the wasm `presets()`) and `gan presets --json` prints
-/// it: `{"default": DEFAULT_PRESET, "presets": [...]}`.
+/// it: `{"default": DEFAULT_PRESET, "presets": [...], "losses": [{"name", "title"}, ...]}`.
 pub fn registry_json() -> String {
-    serde_json::json!({ "default": DEFAULT_PRESET, "presets": presets() }).to_string()
+    let losses: Vec<_> = GanLoss::ALL
+        .iter()
+        .map(|loss| serde_json::json!({ "name": loss.name(), "title": loss.title() }))
+        .collect();
+    serde_json::json!({ "default": DEFAULT_PRESET, "presets": presets(), "losses": losses })
+        .to_string()
 }
 
 /// The preset called `name` (or one of its aliases).

@@ -1,14 +1,16 @@
 // The preset registry (src/preset.rs) as the page sees it: the wasm module's `presets()`
 // list, read once. The explorer's and the trainer's model menus, the trainer form's defaults
-// and the shipped files' names all come from here; the page holds no preset of its own.
+// the shipped files' names and the loss menu all come from here; the page holds no preset of its own.
 
 /** Every model the page offers, by name. */
 export class Presets {
   /** `registry`: the JSON that the wasm `presets()` returns. */
   constructor(registry) {
-    const { default: defaultName, presets } = JSON.parse(registry);
+    const { default: defaultName, presets, losses } = JSON.parse(registry);
     /** The presets, in menu order. */
     this.list = presets;
+    /** Every GAN loss as { name, title }, in menu order. */
+    this.losses = losses;
     /** The preset a page without a saved choice starts with. */
     this.default = this.named(defaultName);
   }

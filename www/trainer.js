@@ -11,21 +11,22 @@
 // - each chunk costs one asynchronous read (its losses), and a view refresh (every N steps)
 //   one more (the progress grid). Nothing here blocks on the device.
 
-import { paint, saveBlob, saveCanvas, scaledCopy } from "./canvas.js";
+import { contentWidth, paint, saveBlob, saveCanvas, scaledCopy, showCrisp } from "./canvas.js";
 import { drawChart } from "./chart.js";
 import { formatDuration, formatFigure, niceCeil } from "./format.js";
 import { FIGURES, RunHistory } from "./run-history.js";
 import { classifierBytes } from "./quality.js";
 import { startTrainer } from "./trainer-client.js";
+import { MODEL_FIELDS, TRAIN_FIELDS, TrainerForm } from "./trainer-form.js";
 
 const $ = (id) => document.getElementById(id);
 
 const GAP = 1; // black pixels between grid cells, as in the explorer and `gan sample`
 const CHUNK_TARGET_MS = 200; // wall time one train() call should take while playing
 const MAX_CHUNK = 200; // steps per call at most (the wasm allows 1000)
-const REFRESH_EVERY = 10; // steps between view refreshes when the field is empty or invalid
 const STRIP_LENGTH = 8; // past grids kept in the strip
 const EXPORT_SCALE = 4; // pixel scale of the grid PNG
+const GRID_BOX = 400; // CSS px the progress grid and the real digits may take, each way
 const FIGURE_NAMES = ["the D loss", "the G loss", "mean D(x)", "mean D(G(z))"];
 // Which of the four figures each step mode measures (the others are NaN by design).
 const MEASURED = { both: [0, 1, 2, 3], d: [0, 2, 3], g: [1, 3] };
@@ -36,21 +37,6 @@ const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The error's message, for any thrown value. */
 const messageOf = (error) => (error && error.message ? error.message : String(error));
-
-/** Reads a whole number from an input; throws a message naming the setting otherwise. */
-function intFrom(id, name) {
-  const text = $(id).value.trim();
-  if (!/^\d+$/.test(text)) throw new Error(`${name} must be a whole number, got "${text}"`);
-  return Number(text);
-}
-
-/** Reads a number from an input; throws a message naming the setting otherwise. */
-function numberFrom(id, name) {
-  const text = $(id).value.trim();
-  const value = Number(text);
-  if (text === "" || !Number.isFinite(value)) throw new Error(`${name} must be a number, got "${text}"`);
-  return value;
-}
 
 /** The quality meter's record of a run: the step, Fréchet distance and accuracy of each score. */
 function emptyQuality() {
@@ -69,6 +55,7 @@ export class TrainerPanel {
   constructor({ wasm, presets, fetchBytes, showInExplorer, devices }) {
     this.wasm = wasm;
     this.presets = presets; // the preset registry (www/presets.js)
+    this.form = new TrainerForm(presets, (config) => wasm.presetOf(JSON.stringify(config)));
     this.fetchBytes = fetchBytes;
     this.showInExplorer = showInExplorer;
     this.devices = devices;
@@ -207,7 +194,7 @@ export class TrainerPanel {
           setting,
           adapter: this.devices.adapter,
           model: JSON.stringify(this.probeModel()),
-          train: JSON.stringify(this.trainConfig()),
+          train: JSON.stringify(this.form.trainConfig(this.run?.train)),
         });
         this.trainer = trainer;
         this.classifierLoaded = false;
@@ -225,12 +212,7 @@ export class TrainerPanel {
 
   /** The model a device probe times: the form's preset with its default settings. */
   probeModel() {
-    return this.preset.model;
-  }
-
-  /** The preset chosen in the form. */
-  get preset() {
-    return this.presets.named($("train-preset").value);
+    return this.form.preset.model;
   }
 
   /** Shows which device trains, and why. */
@@ -285,110 +267,15 @@ export class TrainerPanel {
 
   // ------------------------------------------------------------ settings
 
-  /** The model settings in the form, as the Trainer's model JSON. */
-  modelConfig() {
-    const config = {
-      kind: this.preset.model.kind,
-      nz: intFrom("train-nz", "nz"),
-      init: $("train-init").value,
-    };
-    if (config.kind === "mlp") config.hidden = intFrom("train-ngf", "the hidden width");
-    else {
-      config.ngf = intFrom("train-ngf", "ngf");
-      config.ndf = intFrom("train-ndf", "ndf");
-    }
-    return config;
-  }
-
-  /** The optimisation settings in the form, as the Trainer's train JSON. */
-  trainConfig() {
-    return {
-      lr_g: numberFrom("train-lr-g", "the G learning rate"),
-      lr_d: numberFrom("train-lr-d", "the D learning rate"),
-      beta1: numberFrom("train-beta1", "beta1"),
-      beta2: this.run?.train?.beta2 ?? this.preset.train.beta2,
-      batch_size: intFrom("train-batch", "the batch size"),
-      loss: $("train-loss").value,
-      seed: intFrom("train-seed", "the seed"),
-    };
-  }
-
-  /** Steps of the budget (counted from the step the run started at). */
-  get budget() {
-    const value = Number($("train-budget").value);
-    return Number.isInteger(value) && value > 0 ? value : 1;
-  }
-
-  /** Refresh the views every this many steps. */
-  get refreshEvery() {
-    const value = Number($("train-refresh").value);
-    return Number.isInteger(value) && value > 0 ? value : REFRESH_EVERY;
-  }
-
   /** Steps between two grids of the strip: about an eighth of the budget, a multiple of N. */
   get snapshotEvery() {
-    const n = this.refreshEvery;
-    return n * niceCeil(this.budget / (STRIP_LENGTH * n));
-  }
-
-  /**
-   * Fills the model fields with preset `name`'s settings and, before the first run (a run's
-   * training settings are its own and change only when edited), the training fields, the
-   * step budget and the progress grid with its defaults.
-   */
-  applyPreset(name) {
-    const { model, train, steps, shipped, progress_cols: cols } = this.presets.named(name);
-    $("train-nz").value = model.nz;
-    $("train-ngf").value = model.kind === "mlp" ? model.hidden : model.ngf;
-    $("train-ndf").value = model.kind === "mlp" ? "" : model.ndf;
-    $("train-init").value = model.init;
-    if (!this.run) {
-      this.showTrainSettings(train);
-      $("train-budget").value = steps;
-      $("train-grid-size").value = cols;
-    }
-    const start = $("train-start");
-    start.querySelector('option[value="shipped"]').disabled = !shipped;
-    if (start.value === "shipped" && !shipped) start.value = "scratch";
-    if (start.value === "upload") start.value = "scratch";
-    this.syncModelFields();
-  }
-
-  /** Shows training settings (the Trainer's train JSON) in the form. */
-  showTrainSettings(train) {
-    $("train-lr-g").value = train.lr_g;
-    $("train-lr-d").value = train.lr_d;
-    $("train-beta1").value = train.beta1;
-    $("train-batch").value = train.batch_size;
-    $("train-loss").value = train.loss;
-    $("train-seed").value = train.seed;
-  }
-
-  /** Labels and enables the model fields for the preset and start chosen. */
-  syncModelFields() {
-    const mlp = this.preset.model.kind === "mlp";
-    $("train-ngf-label").textContent = mlp ? "hidden width" : "ngf";
-    $("train-ndf-row").hidden = mlp;
-    // Fine-tuning keeps the checkpoint's architecture: its settings are shown, not chosen.
-    const fromFile = $("train-start").value !== "scratch";
-    for (const id of ["train-nz", "train-ngf", "train-ndf", "train-init"]) $(id).disabled = fromFile;
-    $("train-from-file-hint").hidden = !fromFile;
-  }
-
-  /** Shows the run's settings in the form (after a reset, a fine-tune or an upload). */
-  showRunSettings() {
-    const { config, train } = this.run;
-    $("train-nz").value = config.nz;
-    $("train-ngf").value = config.kind === "mlp" ? config.hidden : config.ngf;
-    $("train-ndf").value = config.kind === "mlp" ? "" : config.ndf;
-    $("train-init").value = config.init;
-    this.showTrainSettings(train);
-    this.syncModelFields();
+    const n = this.form.refreshEvery;
+    return n * niceCeil(this.form.budget / (STRIP_LENGTH * n));
   }
 
   /** A model setting changed: it waits for Reset (said next to the fields). */
   modelSettingChanged() {
-    $("train-pending").hidden = this.run === null;
+    this.form.showPending(this.run !== null);
   }
 
   /** An optimiser setting changed: the run takes it at once, without a reset. */
@@ -397,11 +284,11 @@ export class TrainerPanel {
     this.task(async () => {
       let config;
       try {
-        config = this.trainConfig();
+        config = this.form.trainConfig(this.run.train);
         config.seed = this.run.train.seed; // the run keeps its seed; a new one waits for Reset
         await this.exclusive(() => this.trainer.setTrainConfig(JSON.stringify(config)));
       } catch (error) {
-        this.showRunSettings(); // back to the values the run uses
+        this.form.showRun(this.run); // back to the values the run uses
         throw new Error(`${messageOf(error)}. The run keeps its settings.`);
       }
       this.run.train = { ...this.run.train, ...config };
@@ -424,17 +311,17 @@ export class TrainerPanel {
    */
   async startRun() {
     await this.ensureTrainer();
-    const start = $("train-start").value;
-    const train = JSON.stringify(this.trainConfig());
+    const start = this.form.start;
+    const train = JSON.stringify(this.form.trainConfig(this.run?.train));
     let info;
     if (start === "scratch") {
-      const model = JSON.stringify(this.modelConfig());
+      const model = JSON.stringify(this.form.modelConfig());
       info = await this.exclusive(() => this.trainer.reset(model, train));
     } else {
       let bytes;
       if (start === "upload" && this.upload) bytes = this.upload.bytes;
       else {
-        const name = this.preset.shipped;
+        const name = this.form.preset.shipped;
         if (!name) throw new Error("No shipped weights for this preset: choose \"from scratch\"");
         bytes = this.shipped.get(name) ?? (await this.download(`weights/${name}.bpk`, `the ${name} weights`));
         this.shipped.set(name, bytes);
@@ -458,9 +345,8 @@ export class TrainerPanel {
     this.rate = [];
     this.stepsPerSecond = null;
     this.clearError();
-    $("train-pending").hidden = true;
-    $("train-preset").value = this.wasm.presetOf(JSON.stringify(this.run.config));
-    this.showRunSettings();
+    this.form.showPending(false);
+    this.form.showRun(this.run);
     this.makeFixedNoise();
     this.showCounters();
     this.viewsStep = this.run.step;
@@ -475,8 +361,7 @@ export class TrainerPanel {
    * the same grid): cols x cols samples, or for the conditional model one row per digit.
    */
   makeFixedNoise() {
-    const cols = Number($("train-grid-size").value) || this.preset.progress_cols;
-    const grid = JSON.parse(this.wasm.progressGrid(JSON.stringify(this.run.config), this.run.train.seed >>> 0, cols));
+    const grid = JSON.parse(this.wasm.progressGrid(JSON.stringify(this.run.config), this.run.train.seed >>> 0, this.form.gridCols));
     this.fixed = {
       z: Float32Array.from(grid.z),
       labels: grid.labels ? Float32Array.from(grid.labels) : undefined,
@@ -521,19 +406,19 @@ export class TrainerPanel {
       try {
         await this.ensureRun();
         if (this.budgetLeft() <= 0) {
-          this.say(`This run has used its budget of ${this.budget} steps: raise the budget to train on.`);
+          this.say(`This run has used its budget of ${this.form.budget} steps: raise the budget to train on.`);
           return;
         }
         this.rate = [[performance.now(), this.step]];
         while (this.playing && generation === this.playGeneration) {
-          const nextRefresh = (Math.floor(this.step / this.refreshEvery) + 1) * this.refreshEvery;
+          const nextRefresh = (Math.floor(this.step / this.form.refreshEvery) + 1) * this.form.refreshEvery;
           const steps = Math.max(1, Math.min(this.chunk, this.budgetLeft(), nextRefresh - this.step));
           const started = performance.now();
           const ok = await this.trainSteps(steps, "both");
           this.adaptChunk(steps, performance.now() - started);
           if (!ok) break;
           if (this.budgetLeft() <= 0) {
-            this.say(`Reached the step budget (${this.budget} steps from step ${this.startStep}): paused.`);
+            this.say(`Reached the step budget (${this.form.budget} steps from step ${this.startStep}): paused.`);
             break;
           }
           await yieldToPage();
@@ -585,7 +470,7 @@ export class TrainerPanel {
    */
   async benchmark({ preset, batch, steps }) {
     const trainer = await this.ensureTrainer();
-    const train = { ...this.trainConfig(), batch_size: batch, seed: 1 };
+    const train = { ...this.form.trainConfig(), batch_size: batch, seed: 1 };
     return this.exclusive(async () => {
       await trainer.reset(JSON.stringify(this.presets.named(preset).model), JSON.stringify(train));
       let t0 = performance.now();
@@ -608,7 +493,7 @@ export class TrainerPanel {
 
   /** Steps still allowed by the budget. */
   budgetLeft() {
-    return this.budget - (this.step - this.startStep);
+    return this.form.budget - (this.step - this.startStep);
   }
 
   /** Sizes the next chunk so one call takes about CHUNK_TARGET_MS (growing at most 2x). */
@@ -630,7 +515,7 @@ export class TrainerPanel {
     });
     if (this.run !== run) return false; // a Reset or an upload replaced the run meanwhile
     const ok = this.record(figures, steps, mode, step);
-    const refreshDue = !this.playing || step % this.refreshEvery === 0 || this.budgetLeft() <= 0;
+    const refreshDue = !this.playing || step % this.form.refreshEvery === 0 || this.budgetLeft() <= 0;
     if (refreshDue) await this.refreshViews();
     return ok;
   }
@@ -684,11 +569,12 @@ export class TrainerPanel {
   showCounters() {
     const done = this.step - this.startStep;
     $("train-step-count").textContent = String(this.step);
+    $("bar-step-count").textContent = String(this.step);
     $("train-step-count").dataset.step = String(this.step);
     const bar = $("train-progress");
-    bar.max = this.budget;
-    bar.value = Math.min(done, this.budget);
-    $("train-progress-text").textContent = `${done} / ${this.budget}`;
+    bar.max = this.form.budget;
+    bar.value = Math.min(done, this.form.budget);
+    $("train-progress-text").textContent = `${done} / ${this.form.budget}`;
     $("train-speed").textContent = this.stepsPerSecond === null ? "–" : this.stepsPerSecond.toFixed(1);
     const eta = this.etaSeconds();
     $("train-eta").textContent = eta === null ? "–" : formatDuration(eta);
@@ -790,13 +676,20 @@ export class TrainerPanel {
     }));
     if (this.run !== run) return; // drawn for a run that was replaced meanwhile
     const canvas = $("train-grid");
-    paint(canvas, rendered);
+    this.paintGrid(canvas, rendered);
     canvas.dataset.step = String(step);
     $("train-grid-step").textContent = `step ${step}`;
     this.gridDraws++;
     const due = this.lastSnapshotStep === null || step % this.snapshotEvery === 0 ||
       this.budgetLeft() <= 0;
     if (due && step !== this.lastSnapshotStep) this.snapshot(canvas, step);
+  }
+
+  /** Paints a grid of digits as large as GRID_BOX and the panel allow, with crisp pixels. */
+  paintGrid(canvas, rendered) {
+    paint(canvas, rendered);
+    const width = Math.min(GRID_BOX, contentWidth($("train-panel")));
+    showCrisp(canvas, { width, height: GRID_BOX });
   }
 
   /** Adds a copy of the grid canvas to the strip of past grids (the last STRIP_LENGTH). */
@@ -832,7 +725,7 @@ export class TrainerPanel {
     const { rows, cols } = this.fixed;
     const seed = this.run.train.seed >>> 0;
     const rendered = await this.exclusive(() => this.trainer.realDigits(seed, rows, cols, GAP));
-    paint($("train-real"), rendered);
+    this.paintGrid($("train-real"), rendered);
   }
 
   /** A new grid size: new fixed noise (same seed), redrawn with the real digits. */
@@ -892,11 +785,7 @@ export class TrainerPanel {
         throw new Error(`${file.name}: ${messageOf(error)}. ${kept}`);
       }
       this.upload = { name: file.name, bytes };
-      const option = $("train-start").querySelector('option[value="upload"]');
-      option.textContent = `the uploaded ${file.name}`;
-      option.hidden = false;
-      option.disabled = false;
-      $("train-start").value = "upload";
+      this.form.offerUpload(file.name);
       this.diverged = null;
       await this.adoptRun(info);
       const adam = this.run.adamSkipped ? " Adam's state in the file is not used on the CPU: it starts afresh." : "";
@@ -954,7 +843,10 @@ export class TrainerPanel {
     const play = $("train-play");
     play.textContent = this.playing ? "Pause" : "Play";
     play.setAttribute("aria-pressed", String(this.playing));
-    for (const id of ["train-step", "train-step-d", "train-step-g"]) $(id).disabled = this.playing;
+    // The top bar's copy of Play and Step (index.html's header).
+    $("bar-play").textContent = this.playing ? "Pause" : "Train";
+    $("bar-play").setAttribute("aria-pressed", String(this.playing));
+    for (const id of ["train-step", "train-step-d", "train-step-g", "bar-step"]) $(id).disabled = this.playing;
     for (const id of ["train-use", "train-download", "train-export-curves", "train-export-csv", "train-export-grid"]) {
       $(id).disabled = this.run === null;
     }
@@ -965,17 +857,17 @@ export class TrainerPanel {
   /** Wires the panel's controls. */
   bind() {
     $("train-preset").addEventListener("change", (e) => {
-      this.applyPreset(e.target.value);
+      this.form.applyPreset(e.target.value, { withTraining: !this.run });
       this.modelSettingChanged();
     });
     $("train-start").addEventListener("change", () => {
-      this.syncModelFields();
+      this.form.syncModelFields();
       this.modelSettingChanged();
     });
-    for (const id of ["train-nz", "train-ngf", "train-ndf", "train-init", "train-seed"]) {
+    for (const id of MODEL_FIELDS) {
       $(id).addEventListener("change", () => this.modelSettingChanged());
     }
-    for (const id of ["train-lr-g", "train-lr-d", "train-beta1", "train-batch", "train-loss"]) {
+    for (const id of TRAIN_FIELDS) {
       $(id).addEventListener("change", (e) => this.trainSettingChanged(e.target));
     }
     $("train-budget").addEventListener("change", () => {
@@ -984,8 +876,10 @@ export class TrainerPanel {
     });
     $("train-grid-size").addEventListener("change", () => this.gridSizeChanged());
 
-    $("train-play").addEventListener("click", () => (this.playing ? this.pause() : this.play()));
-    $("train-step").addEventListener("click", () => this.stepOnce("both"));
+    for (const id of ["train-play", "bar-play"]) {
+      $(id).addEventListener("click", () => (this.playing ? this.pause() : this.play()));
+    }
+    for (const id of ["train-step", "bar-step"]) $(id).addEventListener("click", () => this.stepOnce("both"));
     $("train-step-d").addEventListener("click", () => this.stepOnce("d"));
     $("train-step-g").addEventListener("click", () => this.stepOnce("g"));
     $("train-reset").addEventListener("click", () => this.reset());
@@ -1024,11 +918,9 @@ export class TrainerPanel {
     addEventListener("resize", () => this.drawCharts());
     requestAnimationFrame(() => this.drawCharts());
 
-    this.presets.fill($("train-preset"));
-    $("train-refresh").value = REFRESH_EVERY;
-    $("train-preset").value = this.presets.default.name;
-    this.applyPreset(this.presets.default.name);
+    this.form.fill();
     this.showCounters();
+    $("bar-play").disabled = false;
     this.syncButtons();
   }
 }

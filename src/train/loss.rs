@@ -39,6 +39,15 @@ impl GanLoss {
         }
     }
 
+    /// How menus show the loss.
+    pub fn title(self) -> &'static str {
+        match self {
+            GanLoss::NonSaturating => "non-saturating",
+            GanLoss::Saturating => "saturating (minimax)",
+            GanLoss::LeastSquares => "least squares (LSGAN)",
+        }
+    }
+
     /// Parses a name from [`GanLoss::name`] (also `ns`, `minimax`, `lsgan`).
     pub fn parse(name: &str) -> Option<Self> {
         match name {

@@ -41,7 +41,10 @@ test("the registry: names, aliases and the old explorer names", () => {
   assert.equal(presets.legacy("nope"), null);
   for (const p of presets.list) {
     assert.ok(p.train.batch_size > 0 && p.train.lr_g > 0 && p.steps > 0 && p.progress_cols > 0, p.name);
+    assert.ok(presets.losses.some((l) => l.name === p.train.loss), `${p.name}'s loss is in the loss menu`);
   }
+  assert.deepEqual(presets.losses.map((l) => l.name), ["non-saturating", "saturating", "least-squares"]);
+  assert.ok(presets.losses.every((l) => l.title.length > 0), "every loss has a menu title");
 });
 
 test("URL state: defaults, the new key, the old key and round trips", () => {
