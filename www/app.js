@@ -4,7 +4,7 @@
 // queues stale frames: while a draw is running only the newest request is kept. The trainer
 // panel lives in trainer.js; the explorer can draw its generator (`Explorer.adoptModel`).
 
-import { paint, saveCanvas, scaledCopy } from "./canvas.js";
+import { contentWidth, paint, saveCanvas, scaledCopy, showCrisp } from "./canvas.js";
 import { TrainerPanel } from "./trainer.js";
 import { ensureClassifier, topDigit } from "./quality.js";
 import { Coalescer } from "./coalescer.js";
@@ -18,6 +18,8 @@ import {
 const GRID_GAP = 1; // black pixels between cells
 const STRIP_STEPS = 8;
 const Z_RANGE = 3;
+const GRID_MIN_HEIGHT = 240; // CSS px the grid may always take, however short the window
+const GRID_HEIGHT_MARGIN = 140; // CSS px of the window's height left to the top bar and the grid's controls
 
 const $ = (id) => document.getElementById(id);
 
@@ -193,10 +195,21 @@ class Explorer {
   async draw(canvas, z, labels, rows, cols) {
     const started = performance.now();
     paint(canvas, await this.studio.render(z, labels, rows, cols, GRID_GAP));
+    if (canvas === $("grid-canvas")) this.fitGrid();
     this.highlight(canvas);
     const ms = performance.now() - started;
     $("render-ms").textContent = ms.toFixed(1);
     return ms;
+  }
+
+  /**
+   * Shows the grid as large as the Samples panel and the window's height allow, each of its
+   * pixels a whole number of screen pixels (crisp).
+   */
+  fitGrid() {
+    const canvas = $("grid-canvas");
+    const height = Math.max(GRID_MIN_HEIGHT, innerHeight - GRID_HEIGHT_MARGIN);
+    showCrisp(canvas, { width: contentWidth(canvas.closest(".panel")), height });
   }
 
   /** Marks the selected cell with an outline over the grid (the pixels stay untouched). */
@@ -393,6 +406,15 @@ class Explorer {
 
   bind() {
     const s = this.state;
+    // A new panel width refits the grid, in the next frame: resizing the panel from within
+    // its own observer's callback would be a resize loop.
+    let panelWidth = 0;
+    new ResizeObserver(([entry]) => {
+      if (entry.contentRect.width === panelWidth) return; // a height change (our own refit)
+      panelWidth = entry.contentRect.width;
+      requestAnimationFrame(() => this.fitGrid());
+    }).observe($("grid-canvas").closest(".panel"));
+    $("model").disabled = false;
     $("model").addEventListener("change", async (e) => {
       const name = e.target.value;
       if (!this.presets.named(name)) return; // the loaded file's entry: nothing to fetch
