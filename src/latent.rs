@@ -7,6 +7,8 @@ use crate::rng::SplitMix64;
 
 /// Number of digit classes.
 pub const DIGITS: usize = 10;
+/// Continuous codes an InfoGAN sample takes beside its categorical one.
+pub const CONTINUOUS_CODES: usize = 2;
 
 /// `count` latent vectors of size `nz` drawn from N(0, I), row-major `[count, nz]`.
 ///
@@ -87,6 +89,43 @@ pub fn mixed_label(from: u8, to: u8, t: f32) -> [f32; DIGITS] {
     code[from as usize] += 1.0 - t;
     code[to as usize] += t;
     code
+}
+
+/// InfoGAN codes `[n, 10 + 2]`: row i is the one-hot of categorical code `categories[i]`
+/// followed by continuous codes `continuous[i]`.
+pub fn info_codes(categories: &[u8], continuous: &[[f32; CONTINUOUS_CODES]]) -> Vec<f32> {
+    assert_eq!(
+        categories.len(),
+        continuous.len(),
+        "one continuous pair per code"
+    );
+    let one_hot = one_hot(categories);
+    one_hot
+        .chunks_exact(DIGITS)
+        .zip(continuous)
+        .flat_map(|(category, values)| category.iter().chain(values).copied())
+        .collect()
+}
+
+/// `count` pairs of continuous codes drawn uniformly from [−1, 1], as InfoGAN trains them.
+pub fn random_continuous(rng: &mut SplitMix64, count: usize) -> Vec<[f32; CONTINUOUS_CODES]> {
+    (0..count)
+        .map(|_| std::array::from_fn(|_| (2.0 * rng.next_f64() - 1.0) as f32))
+        .collect()
+}
+
+/// How far `gan sample --code-sweep` and the explorer's sliders take a continuous code: to
+/// ±2, past the [−1, 1] it was trained on, as the InfoGAN paper shows its codes.
+pub const CODE_SWEEP_RANGE: f32 = 2.0;
+
+/// `count` values evenly spaced over [−CODE_SWEEP_RANGE, CODE_SWEEP_RANGE] (0 for one).
+pub fn code_sweep(count: usize) -> Vec<f32> {
+    if count < 2 {
+        return vec![0.0; count];
+    }
+    (0..count)
+        .map(|i| CODE_SWEEP_RANGE * (2.0 * i as f32 / (count - 1) as f32 - 1.0))
+        .collect()
 }
 
 /// `count` labels drawn uniformly from the ten digits.

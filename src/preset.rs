@@ -9,7 +9,11 @@
 use serde::Serialize;
 
 use crate::latent;
-use crate::model::{CdcganConfig, DcganConfig, MlpGanConfig, ModelConfig};
+use crate::model::sample::codes_for;
+use crate::model::{
+    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, MlpGanConfig,
+    ModelConfig,
+};
 use crate::train::{GanLoss, TrainConfig};
 
 /// The preset the page and the CLI start with.
@@ -86,6 +90,58 @@ pub fn presets() -> Vec<Preset> {
             shipped: "mlp",
             progress_cols: 8,
         },
+        Preset {
+            name: "wgan",
+            aliases: &["wgan-clip"],
+            legacy_explorer_name: "wgan",
+            title: "WGAN, weight clipping (DCGAN layers)",
+            model: ModelConfig::Dcgan(DcganConfig::default()),
+            train: TrainConfig::default().with_loss(GanLoss::WganClip),
+            steps: 1500,
+            shipped: "wgan",
+            progress_cols: 8,
+        },
+        Preset {
+            name: "wgan-sn",
+            aliases: &[],
+            legacy_explorer_name: "wgan-sn",
+            title: "WGAN, spectral normalisation (DCGAN layers)",
+            model: ModelConfig::Dcgan(DcganConfig {
+                norm: DiscriminatorNorm::Spectral,
+                ..DcganConfig::default()
+            }),
+            train: TrainConfig::default().with_loss(GanLoss::WganSn),
+            steps: 1500,
+            shipped: "wgan-sn",
+            progress_cols: 8,
+        },
+        Preset {
+            name: "acgan",
+            aliases: &[],
+            legacy_explorer_name: "acgan",
+            title: "ACGAN (names the digit it judges)",
+            model: ModelConfig::Acgan(AcganConfig::default()),
+            train: TrainConfig::default(),
+            steps: 1500,
+            shipped: "acgan",
+            progress_cols: 8,
+        },
+        Preset {
+            name: "infogan",
+            aliases: &[],
+            legacy_explorer_name: "infogan",
+            title: "InfoGAN (latent codes it learns to use)",
+            model: ModelConfig::Infogan(InfoganConfig::default()),
+            // The InfoGAN paper's MNIST rates: G (which the information term also trains)
+            // at 1e-3, D at 2e-4.
+            train: TrainConfig {
+                lr_g: 1e-3,
+                ..TrainConfig::default()
+            },
+            steps: 1500,
+            shipped: "infogan",
+            progress_cols: 8,
+        },
     ]
 }
 
@@ -110,10 +166,22 @@ pub fn preset(name: &str) -> Option<Preset> {
 /// The preset a model belongs to: the one with exactly these settings, else the first of its
 /// kind (a run with other widths or nz still shows under its architecture's preset).
 pub fn preset_of(model: &ModelConfig) -> Preset {
+    preset_of_run(model, None)
+}
+
+/// The preset a run of `model` with `loss` belongs to: as [`preset_of`], preferring among
+/// presets of this very model the one trained with `loss` (a DCGAN run with `wgan-clip` is
+/// the `wgan` preset's).
+pub fn preset_of_run(model: &ModelConfig, loss: Option<GanLoss>) -> Preset {
     let all = presets();
+    let same_loss = |p: &Preset| loss.is_some_and(|loss| p.train.loss == loss);
+    let exact_with_loss = all.iter().position(|p| &p.model == model && same_loss(p));
     let exact = all.iter().position(|p| &p.model == model);
     let same_kind = all.iter().position(|p| p.model.kind() == model.kind());
-    let index = exact.or(same_kind).expect("every model kind has a preset");
+    let index = exact_with_loss
+        .or(exact)
+        .or(same_kind)
+        .expect("every model kind has a preset");
     all.into_iter().nth(index).expect("index from the list")
 }
 
@@ -127,30 +195,33 @@ pub struct ProgressGrid {
     pub cols: usize,
     /// Latent vectors `[rows · cols, nz]`, row-major.
     pub z: Vec<f32>,
-    /// One-hot label codes `[rows · cols, 10]` for the conditional model.
-    pub labels: Option<Vec<f32>>,
+    /// The codes `[rows · cols, code size]` of the models that take one (the digit's one-hot;
+    /// InfoGAN's categorical code with its continuous codes at 0).
+    pub codes: Option<Vec<f32>>,
 }
 
 /// The progress grid of a run of `model` with seed `run_seed` and `cols` columns, as
 /// `gan train --samples` writes it and the trainer panel draws it: `cols` x `cols` samples,
-/// or for the conditional model the style grid (row r is digit r, each column one z).
+/// or for the models that take a digit (or InfoGAN's categorical code) the style grid: row r
+/// is digit (code) r, each column one z.
 pub fn progress_grid(model: &ModelConfig, run_seed: u64, cols: usize) -> ProgressGrid {
     let seed = run_seed ^ 0xF1ED; // not the run's own noise stream
     let nz = model.nz();
-    if model.kind().is_conditional() {
+    let kind = model.kind();
+    if kind.code_size() > 0 {
         let (z, digits) = latent::style_grid(seed, cols, nz);
         ProgressGrid {
             rows: latent::DIGITS,
             cols,
             z,
-            labels: Some(latent::one_hot(&digits)),
+            codes: codes_for(kind, &digits, None),
         }
     } else {
         ProgressGrid {
             rows: cols,
             cols,
             z: latent::sample_z(seed, cols * cols, nz),
-            labels: None,
+            codes: None,
         }
     }
 }
@@ -171,7 +242,13 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), count, "a name or alias is used twice");
-        for kind in [ModelKind::Mlp, ModelKind::Dcgan, ModelKind::Cdcgan] {
+        for kind in [
+            ModelKind::Mlp,
+            ModelKind::Dcgan,
+            ModelKind::Cdcgan,
+            ModelKind::Acgan,
+            ModelKind::Infogan,
+        ] {
             assert!(all.iter().any(|p| p.model.kind() == kind), "{kind:?}");
         }
         assert!(preset(DEFAULT_PRESET).is_some());
@@ -195,8 +272,16 @@ mod tests {
     #[test]
     fn a_model_maps_back_to_its_preset() {
         for p in presets() {
-            assert_eq!(preset_of(&p.model).name, p.name);
+            assert_eq!(preset_of_run(&p.model, Some(p.train.loss)).name, p.name);
         }
+        let dcgan = preset("dcgan").unwrap().model;
+        assert_eq!(
+            preset_of(&dcgan).name,
+            "dcgan",
+            "without a loss, the first preset"
+        );
+        assert_eq!(preset_of_run(&dcgan, Some(GanLoss::WganClip)).name, "wgan");
+        assert_eq!(preset_of_run(&dcgan, Some(GanLoss::Hinge)).name, "dcgan");
         let narrow = ModelConfig::Cdcgan(CdcganConfig {
             ngf: 16,
             ..CdcganConfig::default()
@@ -209,7 +294,7 @@ mod tests {
         let dcgan = preset("dcgan").unwrap().model;
         let g = progress_grid(&dcgan, 1, 4);
         assert_eq!((g.rows, g.cols, g.z.len()), (4, 4, 16 * dcgan.nz()));
-        assert!(g.labels.is_none());
+        assert!(g.codes.is_none());
         assert_eq!(g, progress_grid(&dcgan, 1, 4), "fixed for the run");
         assert_ne!(
             g.z,
@@ -220,7 +305,7 @@ mod tests {
         let cdcgan = preset("cdcgan-half").unwrap().model;
         let g = progress_grid(&cdcgan, 1, 3);
         assert_eq!((g.rows, g.cols), (10, 3));
-        let labels = g.labels.unwrap();
+        let labels = g.codes.unwrap();
         // Row r (cells 3r..3r+3) is digit r; each column keeps its z down the rows.
         for cell in 0..30 {
             assert_eq!(labels[cell * 10 + cell / 3], 1.0);

@@ -6,9 +6,12 @@ use gan_studio::checkpoint::{
     Checkpoint, CheckpointError, Precision, record_bytes_async, record_bytes_async_as,
 };
 use gan_studio::latent;
-use gan_studio::model::sample::sample;
-use gan_studio::model::{CdcganConfig, DcganConfig, MlpGanConfig, ModelConfig, ModelKind};
-use gan_studio::preset::{preset_of, presets};
+use gan_studio::model::sample::{codes_for, sample};
+use gan_studio::model::{
+    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, MlpGanConfig,
+    ModelConfig, ModelKind,
+};
+use gan_studio::preset::{preset_of_run, presets};
 use pollster::block_on;
 
 fn device() -> Device {
@@ -34,11 +37,12 @@ fn checkpoint_of(config: &ModelConfig, seed: u64) -> (Checkpoint, Vec<f32>) {
 fn outputs(generator: &gan_studio::model::Generator, config: &ModelConfig) -> Vec<f32> {
     let n = 4;
     let z = latent::sample_z(11, n, config.nz());
-    let codes = config
-        .kind()
-        .is_conditional()
-        .then(|| latent::one_hot(&[1, 3, 5, 7]));
-    sample(generator, config.nz(), &z, codes.as_deref(), &device())
+    let codes = codes_for(
+        config.kind(),
+        &[1, 3, 5, 7],
+        Some(&[[0.5, 0.0], [0.0, -1.0], [1.0, 1.0], [0.0, 0.0]]),
+    );
+    sample(generator, config, &z, codes.as_deref(), &device())
         .into_data()
         .try_to_vec()
         .unwrap()
@@ -48,7 +52,13 @@ fn all_models() -> Vec<ModelConfig> {
     vec![
         ModelConfig::Mlp(MlpGanConfig::default()),
         ModelConfig::Dcgan(DcganConfig::default()),
+        ModelConfig::Dcgan(DcganConfig {
+            norm: DiscriminatorNorm::Spectral,
+            ..DcganConfig::default()
+        }),
         ModelConfig::Cdcgan(CdcganConfig::half_width()),
+        ModelConfig::Acgan(AcganConfig::default()),
+        ModelConfig::Infogan(InfoganConfig::default()),
     ]
 }
 
@@ -265,7 +275,12 @@ fn every_shipped_checkpoint_loads_its_declared_model_and_draws() {
             "{path} holds the {} preset",
             preset.name
         );
-        assert_eq!(preset_of(&checkpoint.model).name, preset.name, "{path}");
+        let loss = checkpoint.training.as_ref().map(|t| t.config.loss);
+        assert_eq!(
+            preset_of_run(&checkpoint.model, loss).name,
+            preset.name,
+            "{path}"
+        );
         assert!(
             checkpoint.training.is_some(),
             "{path} says how far it was trained"

@@ -323,7 +323,9 @@ fn bad_files_and_values_get_clear_errors() {
     ]);
     assert!(
         err.contains("invalid value 'wasserstein' for '--loss <LOSS>'")
-            && err.contains("[possible values: non-saturating, saturating, least-squares]"),
+            && err.contains(
+                "[possible values: non-saturating, saturating, least-squares, hinge, wgan-clip, wgan-sn]"
+            ),
         "{err}"
     );
     let err = usage_error(&["train", "--init", "xavier", "--out", s(&out)]);
@@ -366,7 +368,16 @@ fn presets_json_is_the_registry_with_its_shipped_files() {
         .iter()
         .map(|p| p["name"].as_str().expect("a name"))
         .collect();
-    for name in ["dcgan", "cdcgan", "cdcgan-half", "mlp"] {
+    for name in [
+        "dcgan",
+        "cdcgan",
+        "cdcgan-half",
+        "mlp",
+        "wgan",
+        "wgan-sn",
+        "acgan",
+        "infogan",
+    ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
     let weights = Path::new(env!("CARGO_MANIFEST_DIR")).join("weights");

@@ -1,11 +1,14 @@
-//! The three architectures: parameter counts from the course's layer lists, output shapes
-//! and ranges, and the losses against hand-computed values.
+//! The architectures: parameter counts from the course's layer lists, output shapes and
+//! ranges, the discriminators' heads, spectral normalisation, and the losses against
+//! hand-computed values.
 
 use burn::prelude::*;
 use gan_studio::latent;
-use gan_studio::model::sample::{labels_tensor, z_tensor};
+use gan_studio::model::sample::{codes_for, codes_tensor, z_tensor};
+use gan_studio::model::spectral::SpectralConv2d;
 use gan_studio::model::{
-    CdcganConfig, DcganConfig, InitScheme, MlpGanConfig, ModelConfig, ModelKind, trainable_params,
+    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, InitScheme,
+    MlpGanConfig, ModelConfig, ModelKind, trainable_params,
 };
 use gan_studio::train::GanLoss;
 
@@ -56,17 +59,35 @@ fn shapes_and_range(config: ModelConfig) {
         config.nz(),
         &device,
     );
-    let labels = kind
-        .is_conditional()
-        .then(|| labels_tensor(&latent::one_hot(&[0, 4, 9]), &device));
-    let images = generator.forward(z, labels.clone());
+    let codes = codes_for(
+        kind,
+        &[0, 4, 9],
+        Some(&[[0.5, -0.5], [1.0, 0.0], [0.0, 1.0]]),
+    )
+    .map(|codes| codes_tensor(&codes, kind.code_size(), &device));
+    let images = generator.forward(z, codes.clone());
     let side = kind.image_size();
     assert_eq!(images.dims(), [batch, 1, side, side], "{}", kind.name());
     let values: Vec<f32> = images.clone().into_data().try_to_vec().unwrap();
     assert!(values.iter().all(|v| (-1.0..=1.0).contains(v)));
     assert!(values.iter().any(|v| *v != values[0]), "output is constant");
-    let scores = discriminator.forward(images, labels);
-    assert_eq!(scores.dims(), [batch, 1]);
+    let labels = codes.filter(|_| kind.is_conditional());
+    let heads = kind.heads();
+    let outputs = discriminator.forward(images.clone(), labels.clone());
+    assert_eq!(
+        outputs.dims(),
+        [batch, 1 + heads.classes + heads.continuous]
+    );
+    let scores = discriminator.scores(kind, images, labels);
+    assert_eq!(scores.logits.dims(), [batch, 1]);
+    assert_eq!(
+        scores.classes.map(|c| c.dims()),
+        (heads.classes > 0).then_some([batch, heads.classes])
+    );
+    assert_eq!(
+        scores.continuous.map(|c| c.dims()),
+        (heads.continuous > 0).then_some([batch, heads.continuous])
+    );
 }
 
 #[test]
@@ -77,6 +98,78 @@ fn dcgan_makes_32x32_images_and_one_score_each() {
 #[test]
 fn conditional_dcgan_makes_32x32_images_and_one_score_each() {
     shapes_and_range(ModelConfig::Cdcgan(CdcganConfig::half_width()));
+}
+
+#[test]
+fn acgan_scores_real_or_fake_and_the_digit() {
+    assert_eq!(ModelKind::Acgan.heads().classes, 10);
+    shapes_and_range(ModelConfig::Acgan(AcganConfig::default()));
+}
+
+#[test]
+fn infogan_takes_its_codes_and_its_q_head_answers_them() {
+    let kind = ModelKind::Infogan;
+    assert_eq!(kind.code_size(), 12, "10 categories and 2 continuous codes");
+    assert_eq!((kind.heads().classes, kind.heads().continuous), (10, 2));
+    shapes_and_range(ModelConfig::Infogan(InfoganConfig::default()));
+}
+
+#[test]
+fn the_spectral_critic_scores_without_batchnorm() {
+    let config = ModelConfig::Dcgan(DcganConfig {
+        norm: DiscriminatorNorm::Spectral,
+        ..DcganConfig::default()
+    });
+    shapes_and_range(config.clone());
+    // The same layers as the DCGAN's discriminator, with biases and without BatchNorm.
+    let d = trainable_params(&config.init_discriminator(&device()));
+    assert_eq!(d, 166_848 - 2 * (32 + 64 + 128) + (32 + 64 + 128 + 1));
+}
+
+/// The largest singular value of `rows` x `cols` matrix `m`, by many power iterations.
+fn largest_singular_value(m: &[f32], rows: usize, cols: usize) -> f64 {
+    let mut v = vec![1.0f64; cols];
+    let mut sigma = 0.0;
+    for _ in 0..500 {
+        let u: Vec<f64> = (0..rows)
+            .map(|r| (0..cols).map(|c| f64::from(m[r * cols + c]) * v[c]).sum())
+            .collect();
+        let w: Vec<f64> = (0..cols)
+            .map(|c| (0..rows).map(|r| f64::from(m[r * cols + c]) * u[r]).sum())
+            .collect();
+        let norm = w.iter().map(|x| x * x).sum::<f64>().sqrt();
+        sigma = norm.sqrt();
+        v = w.iter().map(|x| x / norm).collect();
+    }
+    sigma
+}
+
+#[test]
+fn spectral_normalisation_brings_the_largest_singular_value_to_one() {
+    let device = device().autodiff();
+    device.seed(5);
+    let conv = gan_studio::model::init::conv(
+        [8, 16],
+        gan_studio::model::init::K4_S2_P1,
+        true,
+        InitScheme::Default,
+        &device,
+    );
+    let layer = SpectralConv2d::new(conv);
+    let raw: Vec<f32> = layer.conv.weight.val().into_data().try_to_vec().unwrap();
+    let before = largest_singular_value(&raw, 16, 8 * 16);
+    // Each training forward pass takes one power-iteration step; a few converge.
+    let mut weight = layer.weight();
+    for _ in 0..30 {
+        weight = layer.weight();
+    }
+    let normalised: Vec<f32> = weight.into_data().try_to_vec().unwrap();
+    let after = largest_singular_value(&normalised, 16, 8 * 16);
+    assert!((before - 1.0).abs() > 0.1, "the raw weight's σ is {before}");
+    assert!((after - 1.0).abs() < 1e-3, "σ after normalisation: {after}");
+    // The output goes through the normalised weight.
+    let x = Tensor::<4>::ones([1, 8, 4, 4], &device);
+    assert_eq!(layer.forward(x).dims(), [1, 16, 2, 2]);
 }
 
 #[test]
@@ -157,10 +250,17 @@ fn losses_match_hand_computed_values() {
     let sat_g = -(sp(0.0) + sp(3.0)) / 2.0; // mean log(1 - σ(f)) = -mean softplus(f)
     let ls_d = 0.5 * ((1.0 + 4.0) / 2.0) + 0.5 * ((0.0 + 9.0) / 2.0);
     let ls_g = 0.5 * ((1.0 + 4.0) / 2.0);
+    // hinge: D mean(max(0, 1 − r)) + mean(max(0, 1 + f)) = (0 + 2)/2 + (1 + 4)/2; G −mean f
+    let hinge_d = 1.0 + 2.5;
+    // Wasserstein: D mean f − mean r = 1.5 − 0.5; G −mean f
+    let wgan_d = 1.5 - 0.5;
     let cases = [
         (GanLoss::NonSaturating, bce_d, ns_g),
         (GanLoss::Saturating, bce_d, sat_g),
         (GanLoss::LeastSquares, ls_d, ls_g),
+        (GanLoss::Hinge, hinge_d, -1.5),
+        (GanLoss::WganClip, wgan_d, -1.5),
+        (GanLoss::WganSn, wgan_d, -1.5),
     ];
     for (loss, d, g) in cases {
         let got_d = scalar(loss.discriminator(logits(&real), logits(&fake)));

@@ -38,7 +38,7 @@ fn resume_gap(data: &MnistSet, device: &Device, before: &TrainConfig, after: &Tr
         straight.train_step(data, StepMode::Both);
         first.train_step(data, StepMode::Both);
     }
-    straight.set_config(after.clone());
+    straight.set_config(after.clone()).unwrap();
     for _ in 0..3 {
         straight.train_step(data, StepMode::Both);
     }

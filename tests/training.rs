@@ -4,8 +4,16 @@
 use burn::prelude::*;
 use gan_studio::data::MnistSet;
 use gan_studio::latent;
-use gan_studio::model::{CdcganConfig, DcganConfig, MlpGanConfig, ModelConfig};
-use gan_studio::train::{GanLoss, GanTrainer, StepMode, TrainConfig, ema_update, read_steps_async};
+use gan_studio::model::sample::{codes_for, codes_tensor, sample};
+use gan_studio::model::{
+    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, MlpGanConfig,
+    ModelConfig, ModelKind,
+};
+use gan_studio::train::auxiliary::generator_term;
+use gan_studio::train::{Batch, loss::cross_entropy};
+use gan_studio::train::{
+    GanLoss, GanTrainer, OptimizerKind, StepMode, TrainConfig, ema_update, read_steps_async,
+};
 use pollster::block_on;
 
 static MNIST: &[u8] = include_bytes!("../www/data/mnist.bin");
@@ -26,11 +34,7 @@ fn small(seed: u64, loss: GanLoss) -> TrainConfig {
 fn fixed_sample(trainer: &GanTrainer) -> Vec<f32> {
     let nz = trainer.model().nz();
     let z = latent::sample_z(42, 2, nz);
-    let codes = trainer
-        .model()
-        .kind()
-        .is_conditional()
-        .then(|| latent::one_hot(&[2, 8]));
+    let codes = codes_for(trainer.model().kind(), &[2, 8], None);
     trainer
         .sample(&z, codes.as_deref())
         .into_data()
@@ -50,14 +54,28 @@ fn every_preset_and_loss_trains_with_finite_losses_and_changing_output() {
             ndf: 8,
             ..CdcganConfig::default()
         }),
+        ModelConfig::Acgan(AcganConfig {
+            ngf: 16,
+            ndf: 8,
+            ..AcganConfig::default()
+        }),
+        ModelConfig::Infogan(InfoganConfig {
+            ngf: 8,
+            ndf: 8,
+            ..InfoganConfig::default()
+        }),
     ];
     for model in presets {
-        for loss in [
-            GanLoss::NonSaturating,
-            GanLoss::Saturating,
-            GanLoss::LeastSquares,
-        ] {
-            let mut trainer = GanTrainer::new(model.clone(), small(1, loss), &data, &device);
+        for &loss in GanLoss::ALL {
+            if model.clone().for_loss(loss).check_loss(loss).is_err() {
+                continue; // wgan-sn is the DCGAN's
+            }
+            let config = TrainConfig {
+                batch_size: 8,
+                d_steps: 1,
+                ..small(1, loss).with_loss(loss)
+            };
+            let mut trainer = GanTrainer::new(model.clone(), config, &data, &device);
             let before = fixed_sample(&trainer);
             for _ in 0..2 {
                 let figures = trainer.train_step(&data, StepMode::Both).read();
@@ -66,7 +84,10 @@ fn every_preset_and_loss_trains_with_finite_losses_and_changing_output() {
                     "{} {loss:?}: {figures:?}",
                     model.kind().name()
                 );
-                assert!(figures.loss_d > 0.0 || loss == GanLoss::LeastSquares);
+                // The BCE and hinge losses are positive; a critic's loss has no sign.
+                assert!(
+                    figures.loss_d > 0.0 || loss == GanLoss::LeastSquares || loss.is_wasserstein()
+                );
             }
             assert_eq!(trainer.step(), 2);
             assert_ne!(
@@ -76,6 +97,159 @@ fn every_preset_and_loss_trains_with_finite_losses_and_changing_output() {
                 model.kind().name()
             );
         }
+    }
+}
+
+#[test]
+fn a_wgan_step_trains_the_critic_five_times_on_fresh_batches_and_clips_it() {
+    let data = data();
+    let device = Device::flex();
+    let config = TrainConfig {
+        batch_size: 8,
+        ..small(5, GanLoss::NonSaturating).with_loss(GanLoss::WganClip)
+    };
+    assert_eq!(config.optimizer, OptimizerKind::Rmsprop);
+    assert_eq!((config.d_steps, config.clip), (5, Some(0.01)));
+    assert_eq!((config.lr_g, config.lr_d), (5e-5, 5e-5));
+    let model = ModelConfig::Dcgan(DcganConfig::default());
+    let mut trainer = GanTrainer::new(model, config, &data, &device);
+    let figures = trainer.train_step(&data, StepMode::Both).read();
+    assert!(figures.is_finite(StepMode::Both), "{figures:?}");
+    assert_eq!(trainer.step(), 1);
+    let order = trainer.training_state().order.unwrap();
+    assert_eq!(
+        order.pos,
+        5 * 8,
+        "five critic updates, each on its own batch: {order:?}"
+    );
+    // Every trained weight of the critic within ±0.01 (the DCGAN init drew some past it) ...
+    let weights = trained_weights(trainer.discriminator());
+    let largest = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+    assert!(largest <= 0.01 + 1e-7, "a critic weight is {largest}");
+    assert!(
+        weights.iter().any(|w| w.abs() > 0.009),
+        "clipped, not shrunk to nothing"
+    );
+    // ... but not its BatchNorm running variances, which are state, not weights.
+    let all = all_floats(trainer.discriminator());
+    assert!(
+        all.iter().any(|v| v.abs() > 0.05),
+        "running statistics were clipped"
+    );
+    // The critic's means are raw scores: the loss is their difference.
+    assert!((figures.loss_d - (figures.d_fake - figures.d_real)).abs() < 1e-5);
+}
+
+#[test]
+fn wgan_sn_trains_a_spectral_critic_and_refuses_a_batchnorm_one() {
+    let data = data();
+    let device = Device::flex();
+    let config = TrainConfig {
+        batch_size: 8,
+        d_steps: 2,
+        ..small(6, GanLoss::NonSaturating).with_loss(GanLoss::WganSn)
+    };
+    assert_eq!((config.beta1, config.beta2, config.lr_d), (0.0, 0.9, 1e-4));
+    // A plain DCGAN is given the spectral critic the loss needs.
+    let model = ModelConfig::Dcgan(DcganConfig::default());
+    let mut trainer = GanTrainer::new(model, config.clone(), &data, &device);
+    let ModelConfig::Dcgan(dcgan) = trainer.model().clone() else {
+        panic!("a DCGAN")
+    };
+    assert_eq!(dcgan.norm, DiscriminatorNorm::Spectral);
+    let figures = trainer.train_step(&data, StepMode::Both).read();
+    assert!(figures.is_finite(StepMode::Both), "{figures:?}");
+
+    // A BatchNorm critic cannot switch to it mid-run, nor can another model train with it.
+    let plain = ModelConfig::Dcgan(DcganConfig::default());
+    let mut bn_run = GanTrainer::new(plain, small(6, GanLoss::WganClip), &data, &device);
+    let refused = bn_run.set_config(config.clone()).unwrap_err();
+    assert!(refused.contains("spectral normalisation"), "{refused}");
+    assert_eq!(
+        bn_run.config().loss,
+        GanLoss::WganClip,
+        "the run keeps its loss"
+    );
+    let acgan = ModelConfig::Acgan(AcganConfig::default());
+    assert!(
+        acgan
+            .check_loss(GanLoss::WganSn)
+            .unwrap_err()
+            .contains("acgan")
+    );
+}
+
+/// The loss of a discriminator's extra head with both networks in inference mode: for the
+/// ACGAN its class loss on 64 held-out real digits, for the InfoGAN its information loss on
+/// 64 fakes of fixed noise and codes.
+fn head_loss(trainer: &GanTrainer, data: &MnistSet) -> f32 {
+    let device = Device::flex();
+    let model = trainer.model();
+    let kind = model.kind();
+    let discriminator = trainer.discriminator().valid();
+    let n = 64;
+    if kind == ModelKind::Acgan {
+        let real = Batch::from_dataset(data, &data.heldout_indices()[..n], kind, &device);
+        let labels = real.labels.expect("ACGAN batches carry their digits");
+        let scores = discriminator.scores(kind, real.images, None);
+        return cross_entropy(scores.classes.unwrap(), labels).into_scalar::<f32>();
+    }
+    let z = latent::sample_z(99, n, model.nz());
+    let digits: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+    let continuous = latent::random_continuous(&mut gan_studio::rng::SplitMix64::new(9), n);
+    let codes = codes_for(kind, &digits, Some(&continuous)).unwrap();
+    let codes_tensor = codes_tensor(&codes, kind.code_size(), &device);
+    let images = sample(
+        &trainer.generator().valid(),
+        model,
+        &z,
+        Some(&codes),
+        &device,
+    );
+    let scores = discriminator.scores(kind, images, None);
+    generator_term(kind, &scores, Some(&codes_tensor))
+        .unwrap()
+        .into_scalar::<f32>()
+}
+
+#[test]
+fn the_auxiliary_heads_learn_what_they_are_asked() {
+    // ACGAN's class head learns to name real digits, InfoGAN's Q head to read back the codes
+    // G was given: their losses fall from chance (ln 10 ≈ 2.3 for ten classes).
+    let data = data();
+    let device = Device::flex();
+    // (model, steps): the ACGAN's head learns from labelled real digits at once; the
+    // InfoGAN's codes mean something only once G and Q have agreed on them.
+    for (model, steps) in [
+        (
+            ModelConfig::Acgan(AcganConfig {
+                ngf: 16,
+                ndf: 16,
+                ..AcganConfig::default()
+            }),
+            40,
+        ),
+        (ModelConfig::Infogan(InfoganConfig::default()), 150),
+    ] {
+        let kind = model.kind();
+        let config = TrainConfig {
+            batch_size: 32,
+            ..small(7, GanLoss::NonSaturating)
+        };
+        let mut trainer = GanTrainer::new(model, config, &data, &device);
+        let before = head_loss(&trainer, &data);
+        for _ in 0..steps {
+            let figures = trainer.train_step(&data, StepMode::Both).read();
+            assert!(figures.is_finite(StepMode::Both), "{figures:?}");
+        }
+        let after = head_loss(&trainer, &data);
+        println!("{}: head loss {before:.3} -> {after:.3}", kind.name());
+        assert!(before > 2.0, "{} starts near chance: {before}", kind.name());
+        assert!(
+            after < 0.85 * before,
+            "{}: {before} -> {after}",
+            kind.name()
+        );
     }
 }
 

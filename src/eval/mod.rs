@@ -20,6 +20,7 @@ pub mod training;
 use burn::prelude::*;
 use thiserror::Error;
 
+pub use crate::train::loss::cross_entropy;
 pub use classifier::{Classifier, ClassifierConfig, ClassifierFile, ClassifierTraining};
 pub use frechet::{GaussianStats, SymmetricEigen, frechet_distance, sqrt_psd};
 pub use images::{Augmentation, resize_28_to_32, to_classifier_input};
@@ -27,7 +28,7 @@ pub use report::{
     COVERAGE_THRESHOLD, ClassifierOutputs, EvalReport, Evaluator, classify_digits, classify_images,
     evaluate,
 };
-pub use training::{ClassifierTrainConfig, ClassifierTrainer, accuracy, cross_entropy};
+pub use training::{ClassifierTrainConfig, ClassifierTrainer, accuracy};
 
 /// Images per forward pass when generating or classifying many images: bounds the memory of
 /// one pass without making the passes many.

@@ -12,7 +12,7 @@ use crate::eval::images::to_classifier_input;
 use crate::eval::training::{argmax, digit_batch};
 use crate::eval::{EVAL_BATCH, EvalError, read_floats};
 use crate::latent;
-use crate::model::sample::sample;
+use crate::model::sample::{codes_for, sample};
 use crate::model::{Generator, ModelConfig};
 use crate::rng::SplitMix64;
 
@@ -157,16 +157,68 @@ pub struct EvalReport {
     pub frechet_distance: f64,
     /// Number of reference digits (the held-out split).
     pub reference_samples: usize,
+    /// InfoGAN: what the classifier makes of each value of the categorical code (which it
+    /// was never told means a digit), for the codes that were drawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes: Option<Vec<CodeDigit>>,
+    /// InfoGAN: the fraction of samples classified as their code's majority digit (1 when
+    /// each code draws one digit only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_purity: Option<f64>,
+}
+
+/// What one value of InfoGAN's categorical code draws, as the classifier sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeDigit {
+    /// The code's value, 0..9.
+    pub code: u8,
+    /// The digit the classifier sees most often in the code's samples.
+    pub digit: u8,
+    /// The fraction of the code's samples classified as that digit.
+    pub purity: f64,
+    /// Samples drawn with the code.
+    pub samples: usize,
+}
+
+/// For InfoGAN: each drawn code's majority digit and purity, and the fraction of all
+/// samples classified as their code's majority digit.
+fn code_digits(predictions: &[u8], codes: &[u8]) -> (Vec<CodeDigit>, f64) {
+    let mut counts = [[0usize; NUM_CLASSES]; NUM_CLASSES];
+    for (&digit, &code) in predictions.iter().zip(codes) {
+        counts[usize::from(code)][usize::from(digit)] += 1;
+    }
+    let mut matched = 0;
+    let table = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row.iter().sum::<usize>() > 0)
+        .map(|(code, row)| {
+            let samples: usize = row.iter().sum();
+            let (digit, &hits) = row
+                .iter()
+                .enumerate()
+                .max_by_key(|&(digit, &count)| (count, std::cmp::Reverse(digit)))
+                .expect("ten digits");
+            matched += hits;
+            CodeDigit {
+                code: code as u8,
+                digit: digit as u8,
+                purity: hits as f64 / samples as f64,
+                samples,
+            }
+        })
+        .collect();
+    (table, matched as f64 / predictions.len().max(1) as f64)
 }
 
 impl EvalReport {
     /// The figures of `outputs` against the reference Gaussian; `requested` are the digits the
-    /// images should show, if known.
+    /// images should show, if known, `codes` InfoGAN's categorical codes they were drawn with.
     fn from_outputs(
         source: &str,
         seed: u64,
         outputs: &ClassifierOutputs,
-        requested: Option<&[u8]>,
+        (requested, codes): (Option<&[u8]>, Option<&[u8]>),
         reference: &GaussianStats,
         reference_samples: usize,
     ) -> Self {
@@ -189,6 +241,7 @@ impl EvalReport {
             hits as f64 / n as f64
         });
         let mean_confidence = outputs.confidences().iter().sum::<f64>() / n as f64;
+        let (codes, code_purity) = codes.map(|codes| code_digits(&predictions, codes)).unzip();
         Self {
             source: source.to_owned(),
             samples: n,
@@ -199,6 +252,8 @@ impl EvalReport {
             mean_confidence,
             frechet_distance: frechet_distance(&outputs.feature_stats(), reference),
             reference_samples,
+            codes,
+            code_purity,
         }
     }
 }
@@ -245,7 +300,24 @@ impl fmt::Display for EvalReport {
             f,
             "Fréchet distance: {:.2} (classifier features vs {} held-out digits)",
             self.frechet_distance, self.reference_samples
-        )
+        )?;
+        if let (Some(codes), Some(purity)) = (&self.codes, self.code_purity) {
+            let table: Vec<String> = codes
+                .iter()
+                .map(|c| format!("{}->{} ({:.0}%)", c.code, c.digit, 100.0 * c.purity))
+                .collect();
+            let mut digits: Vec<u8> = codes.iter().map(|c| c.digit).collect();
+            digits.sort_unstable();
+            digits.dedup();
+            write!(
+                f,
+                "\ncategorical code: {} (code->majority digit); purity {:.1}%, {} distinct digits",
+                table.join(" "),
+                100.0 * purity,
+                digits.len()
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -293,20 +365,28 @@ impl Evaluator {
     ) -> Result<EvalReport, EvalError> {
         check_sample_count(n)?;
         let nz = model.nz();
+        let kind = model.kind();
         let z = latent::sample_z(seed, n, nz);
-        let requested = model
-            .kind()
-            .is_conditional()
-            .then(|| latent::random_labels(&mut SplitMix64::new(seed ^ LABEL_STREAM), n));
+        // The digits a conditional model is asked for, or InfoGAN's categorical codes (and
+        // its continuous codes, drawn as in training).
+        let mut rng = SplitMix64::new(seed ^ LABEL_STREAM);
+        let drawn = (kind.code_size() > 0).then(|| latent::random_labels(&mut rng, n));
+        let continuous = kind
+            .has_latent_codes()
+            .then(|| latent::random_continuous(&mut rng, n));
         let mut outputs = ClassifierOutputs::default();
         for start in (0..n).step_by(EVAL_BATCH) {
             let end = (start + EVAL_BATCH).min(n);
-            let codes = requested
-                .as_ref()
-                .map(|digits| latent::one_hot(&digits[start..end]));
+            let codes = drawn.as_ref().and_then(|digits| {
+                codes_for(
+                    kind,
+                    &digits[start..end],
+                    continuous.as_ref().map(|c| &c[start..end]),
+                )
+            });
             let images = sample(
                 generator,
-                nz,
+                model,
                 &z[start * nz..end * nz],
                 codes.as_deref(),
                 &self.device,
@@ -314,11 +394,13 @@ impl Evaluator {
             let batch = classify_images(&self.classifier, images).await?;
             outputs.append(batch.logits, batch.features, batch.feature_dim);
         }
+        let requested = drawn.as_deref().filter(|_| kind.is_conditional());
+        let codes = drawn.as_deref().filter(|_| kind.has_latent_codes());
         Ok(EvalReport::from_outputs(
-            model.kind().name(),
+            kind.name(),
             seed,
             &outputs,
-            requested.as_deref(),
+            (requested, codes),
             &self.reference,
             self.reference_samples,
         ))
@@ -348,7 +430,7 @@ impl Evaluator {
             REAL_SOURCE,
             seed,
             &outputs,
-            Some(&labels),
+            (Some(&labels), None),
             &self.reference,
             self.reference_samples,
         ))

@@ -7,7 +7,6 @@
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
-use burn::tensor::activation::log_softmax;
 use serde::{Deserialize, Serialize};
 
 use crate::data::{BatchOrder, MnistSet, NUM_CLASSES, RESIZED_SIDE};
@@ -16,6 +15,7 @@ use crate::eval::images::{Augmentation, push_augmented_32};
 use crate::eval::{EVAL_BATCH, EvalError, read_floats};
 use crate::latent;
 use crate::rng::SplitMix64;
+use crate::train::loss::cross_entropy;
 
 /// Optimisation settings of a classifier run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,15 +71,6 @@ impl ClassifierTrainConfig {
     pub fn learning_rate_at(&self, epoch: usize) -> f64 {
         self.learning_rate * self.lr_decay.powi(epoch as i32)
     }
-}
-
-/// Mean cross-entropy of `logits` `[B, 10]` against one-hot (or soft) `targets` `[B, 10]`:
-/// `−mean Σ targets · log_softmax(logits)`. `log_softmax` subtracts the largest logit before
-/// exponentiating, so no probability is formed and nothing overflows or takes log 0.
-pub fn cross_entropy(logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
-    let batch = logits.dims()[0];
-    let log_probs = log_softmax(logits, 1); // [B, 10]
-    (log_probs * targets).sum().neg().div_scalar(batch as f32) // [1]
 }
 
 /// Digits `indices` of `data` as classifier input `[B, 1, 32, 32]`, each distorted by its

@@ -25,6 +25,10 @@ pub struct DcganConfig {
     pub ndf: usize,
     /// Parameter initialisation; DCGAN's N(0, 0.02) is what the architecture was tuned with.
     pub init: InitScheme,
+    /// How the discriminator keeps its layers in range: BatchNorm, the DCGAN paper's, or
+    /// spectral normalisation (a Wasserstein critic's Lipschitz bound, for `wgan-sn`).
+    #[serde(default, skip_serializing_if = "DiscriminatorNorm::is_batch")]
+    pub norm: DiscriminatorNorm,
 }
 
 impl Default for DcganConfig {
@@ -34,7 +38,43 @@ impl Default for DcganConfig {
             ngf: 32,
             ndf: 32,
             init: InitScheme::Dcgan,
+            norm: DiscriminatorNorm::Batch,
         }
+    }
+}
+
+/// The DCGAN discriminator's normalisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DiscriminatorNorm {
+    /// BatchNorm after the inner convolutions, as the DCGAN paper.
+    #[default]
+    Batch,
+    /// Spectral normalisation of every convolution and no BatchNorm
+    /// ([`super::spectral::SpectralDiscriminator`]).
+    Spectral,
+}
+
+impl DiscriminatorNorm {
+    /// Every normalisation, in the order menus and `--help` list them.
+    pub const ALL: &'static [DiscriminatorNorm] =
+        &[DiscriminatorNorm::Batch, DiscriminatorNorm::Spectral];
+
+    /// The name used on the command line and in checkpoints.
+    pub fn name(self) -> &'static str {
+        match self {
+            DiscriminatorNorm::Batch => "batch",
+            DiscriminatorNorm::Spectral => "spectral",
+        }
+    }
+
+    /// Parses a name from [`DiscriminatorNorm::name`].
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|n| n.name() == name)
+    }
+
+    fn is_batch(&self) -> bool {
+        *self == DiscriminatorNorm::Batch
     }
 }
 
@@ -53,8 +93,18 @@ impl DcganConfig {
         }
     }
 
-    /// Builds the discriminator on `device`.
+    /// Builds the discriminator (with BatchNorm) on `device`: one logit per image.
     pub fn init_discriminator(&self, device: &Device) -> DcganDiscriminator {
+        self.init_discriminator_with_outputs(1, device)
+    }
+
+    /// The discriminator's layers with `outputs` values per image from its last layer: the
+    /// real/fake logit, then any heads sharing its body (ACGAN's digit, InfoGAN's codes).
+    pub fn init_discriminator_with_outputs(
+        &self,
+        outputs: usize,
+        device: &Device,
+    ) -> DcganDiscriminator {
         let (ndf, init) = (self.ndf, self.init);
         DcganDiscriminator {
             conv1: conv([1, ndf], K4_S2_P1, false, init, device),
@@ -63,7 +113,7 @@ impl DcganConfig {
             bn2: batch_norm(2 * ndf, init, device),
             conv3: conv([2 * ndf, 4 * ndf], K4_S2_P1, false, init, device),
             bn3: batch_norm(4 * ndf, init, device),
-            conv4: conv([4 * ndf, 1], K4_S1_P0, false, init, device),
+            conv4: conv([4 * ndf, outputs], K4_S1_P0, false, init, device),
         }
     }
 }
@@ -95,7 +145,8 @@ impl DcganGenerator {
     }
 }
 
-/// DCGAN discriminator: image [B, 1, 32, 32] -> logit [B, 1] (the sigmoid is in the loss).
+/// DCGAN discriminator: image [B, 1, 32, 32] -> logit [B, 1] (the sigmoid is in the loss),
+/// or [B, outputs] with heads beside the logit.
 #[derive(Module, Debug)]
 pub struct DcganDiscriminator {
     conv1: Conv2d,
@@ -108,9 +159,10 @@ pub struct DcganDiscriminator {
 }
 
 impl DcganDiscriminator {
-    /// Scores images; a larger logit means "more likely real".
+    /// Scores images; a larger logit (the first output) means "more likely real".
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
         let batch = images.dims()[0];
+        let outputs = self.conv4.weight.dims()[0];
         let x = leaky_relu(
             norm::batch_norm(&self.bn1, self.conv1.forward(images)),
             LEAKY_SLOPE,
@@ -123,6 +175,6 @@ impl DcganDiscriminator {
             norm::batch_norm(&self.bn3, self.conv3.forward(x)),
             LEAKY_SLOPE,
         ); // [B, 4ndf, 4, 4]
-        conv::conv_4x4_to_1x1(&self.conv4, x).reshape([batch, 1]) // [B, 1]
+        conv::conv_4x4_to_1x1(&self.conv4, x).reshape([batch, outputs]) // [B, outputs]
     }
 }

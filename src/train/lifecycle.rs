@@ -82,17 +82,14 @@ impl GanTrainer {
         if checkpoint.discriminator.is_none() {
             return Err(ResumeError::NoDiscriminator);
         }
-        let saved = checkpoint
-            .training
-            .clone()
-            .unwrap_or_else(|| TrainingState {
-                config: preset_of(&checkpoint.model).train,
-                step: 0,
-                order: None,
-            });
+        let saved = checkpoint.training_or_default();
         let mut config = options.config.unwrap_or_else(|| saved.config.clone());
         config.seed = saved.config.seed;
         config.validate().map_err(ResumeError::Settings)?;
+        checkpoint
+            .model
+            .check_loss(config.loss)
+            .map_err(ResumeError::Settings)?;
         // Files from before the position was saved: their run used one batch size throughout.
         let position = saved.order.unwrap_or_else(|| {
             let mut order = BatchOrder::new(data.train_indices(), saved.config.seed);
@@ -102,8 +99,8 @@ impl GanTrainer {
             order.position()
         });
         let order = BatchOrder::at(data.train_indices(), config.seed, position);
-        // New betas start Adam afresh, as they do in a running run (`set_config`).
-        let same_betas = (config.beta1, config.beta2) == (saved.config.beta1, saved.config.beta2);
+        // Another optimiser or new betas start it afresh, as in a running run (`set_config`).
+        let same_optimizer = !config.optimizer_differs(&saved.config);
         let generator = checkpoint.load_generator(device)?;
         let discriminator = checkpoint.load_discriminator(device)?;
         let mut trainer = GanTrainer::from_parts(
@@ -115,7 +112,7 @@ impl GanTrainer {
             order,
             device,
         );
-        let restore = options.restore_optimizers && same_betas;
+        let restore = options.restore_optimizers && same_optimizer;
         let optimizers_skipped = checkpoint.optimizers.is_some() && !restore;
         if let (Some((g, d)), true) = (&checkpoint.optimizers, restore) {
             let load = |bytes: &Vec<u8>| -> Result<ModuleOptimizer, ResumeError> {

@@ -2,10 +2,11 @@
 //!
 //! With `s` a logit and σ the sigmoid: −log σ(s) = softplus(−s) and −log(1 − σ(s)) =
 //! softplus(s); Burn's `log_sigmoid` computes log σ without forming σ, so no log of a
-//! clamped probability appears anywhere.
+//! clamped probability appears anywhere. The hinge and Wasserstein losses read the raw
+//! score (the critic's output) and no sigmoid at all.
 
 use burn::prelude::*;
-use burn::tensor::activation::{log_sigmoid, sigmoid};
+use burn::tensor::activation::{log_sigmoid, log_softmax, relu, sigmoid};
 use serde::{Deserialize, Serialize};
 
 /// The generator's objective (the discriminator's follows from it).
@@ -20,6 +21,18 @@ pub enum GanLoss {
     /// Least squares (LSGAN) on the raw score: D: ½E[(D(x)−1)²] + ½E[D(G(z))²],
     /// G: ½E[(D(G(z))−1)²].
     LeastSquares,
+    /// Hinge (Lim & Ye; SN-GAN): D: E[max(0, 1 − D(x))] + E[max(0, 1 + D(G(z)))],
+    /// G: −E[D(G(z))].
+    Hinge,
+    /// WGAN (Arjovsky et al.): a critic without the sigmoid, D: E[D(G(z))] − E[D(x)],
+    /// G: −E[D(G(z))]; its weights clipped to [−c, c] after each update (c = 0.01), 5
+    /// critic updates per generator update and RMSprop at 5e-5, the paper's settings.
+    WganClip,
+    /// The Wasserstein loss with the critic's Lipschitz bound kept by spectral
+    /// normalisation (Miyato et al.) instead of clipping; WGAN-GP's Adam 1e-4, betas (0,
+    /// 0.9) and 5 critic updates per generator update. GAN Studio's stand-in for WGAN-GP,
+    /// whose gradient penalty Burn's autodiff cannot differentiate (src/model/spectral.rs).
+    WganSn,
 }
 
 impl GanLoss {
@@ -28,6 +41,9 @@ impl GanLoss {
         GanLoss::NonSaturating,
         GanLoss::Saturating,
         GanLoss::LeastSquares,
+        GanLoss::Hinge,
+        GanLoss::WganClip,
+        GanLoss::WganSn,
     ];
 
     /// The name used on the command line and in checkpoints.
@@ -36,6 +52,9 @@ impl GanLoss {
             GanLoss::NonSaturating => "non-saturating",
             GanLoss::Saturating => "saturating",
             GanLoss::LeastSquares => "least-squares",
+            GanLoss::Hinge => "hinge",
+            GanLoss::WganClip => "wgan-clip",
+            GanLoss::WganSn => "wgan-sn",
         }
     }
 
@@ -45,17 +64,34 @@ impl GanLoss {
             GanLoss::NonSaturating => "non-saturating",
             GanLoss::Saturating => "saturating (minimax)",
             GanLoss::LeastSquares => "least squares (LSGAN)",
+            GanLoss::Hinge => "hinge",
+            GanLoss::WganClip => "WGAN, weight clipping",
+            GanLoss::WganSn => "WGAN, spectral normalisation",
         }
     }
 
-    /// Parses a name from [`GanLoss::name`] (also `ns`, `minimax`, `lsgan`).
+    /// Parses a name from [`GanLoss::name`] (also `ns`, `minimax`, `lsgan`, `wgan`).
     pub fn parse(name: &str) -> Option<Self> {
         match name {
             "non-saturating" | "ns" => Some(GanLoss::NonSaturating),
             "saturating" | "minimax" => Some(GanLoss::Saturating),
             "least-squares" | "lsgan" => Some(GanLoss::LeastSquares),
+            "hinge" => Some(GanLoss::Hinge),
+            "wgan-clip" | "wgan" => Some(GanLoss::WganClip),
+            "wgan-sn" => Some(GanLoss::WganSn),
             _ => None,
         }
+    }
+
+    /// Whether the discriminator is a Wasserstein critic: its score estimates the distance
+    /// between the real and generated distributions (E[D(x)] − E[D(G(z))]).
+    pub fn is_wasserstein(self) -> bool {
+        matches!(self, GanLoss::WganClip | GanLoss::WganSn)
+    }
+
+    /// Whether the loss needs the critic under spectral normalisation.
+    pub fn needs_spectral_critic(self) -> bool {
+        self == GanLoss::WganSn
     }
 
     /// The discriminator's loss from its logits on real `[B, 1]` and fake `[B, 1]` images.
@@ -68,6 +104,10 @@ impl GanLoss {
             GanLoss::LeastSquares => {
                 (real - 1.0).square().mean() * 0.5 + fake.square().mean() * 0.5
             }
+            // E[max(0, 1 − r)] + E[max(0, 1 + f)]
+            GanLoss::Hinge => relu(real.neg() + 1.0).mean() + relu(fake + 1.0).mean(),
+            // E[f] − E[r]: minimising it maximises the critic's distance estimate
+            GanLoss::WganClip | GanLoss::WganSn => fake.mean() - real.mean(),
         }
     }
 
@@ -79,15 +119,30 @@ impl GanLoss {
             // log(1 − σ(f)) = log σ(−f)
             GanLoss::Saturating => log_sigmoid(fake.neg()).mean(),
             GanLoss::LeastSquares => (fake - 1.0).square().mean() * 0.5,
+            // −E[f]
+            GanLoss::Hinge | GanLoss::WganClip | GanLoss::WganSn => fake.mean().neg(),
         }
     }
 
     /// What the discriminator "says" about images, averaged: the probability σ(s) for the BCE
-    /// losses, the raw score for LSGAN (whose targets are 1 for real, 0 for fake).
+    /// losses, the raw score for the others (LSGAN's targets are 1 for real and 0 for fake;
+    /// a critic's mean scores differ by its Wasserstein estimate).
     pub fn mean_output(self, logits: Tensor<2>) -> Tensor<1> {
         match self {
             GanLoss::NonSaturating | GanLoss::Saturating => sigmoid(logits).mean(),
-            GanLoss::LeastSquares => logits.mean(),
+            GanLoss::LeastSquares | GanLoss::Hinge | GanLoss::WganClip | GanLoss::WganSn => {
+                logits.mean()
+            }
         }
     }
+}
+
+/// Mean cross-entropy of `logits` `[B, K]` against one-hot (or soft) `targets` `[B, K]`:
+/// `−mean Σ targets · log_softmax(logits)`, the loss of every classifier here (the quality
+/// meter's, ACGAN's digit head, InfoGAN's categorical code). `log_softmax` subtracts the
+/// largest logit before exponentiating, so nothing overflows or takes log 0.
+pub fn cross_entropy(logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
+    let batch = logits.dims()[0];
+    let log_probs = log_softmax(logits, 1); // [B, K]
+    (log_probs * targets).sum().neg().div_scalar(batch as f32) // [1]
 }

@@ -3,23 +3,59 @@
 //! Nothing here reads a tensor back: losses come out as tensors ([`StepLosses`]) that the
 //! caller reads when it wants (synchronously natively, with `into_data_async` on the web).
 
+pub mod auxiliary;
+pub mod clip;
 pub mod ema;
 pub mod lifecycle;
 pub mod loss;
 
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::data::{BatchOrder, MnistSet};
 use crate::latent;
-use crate::model::sample::{labels_tensor, sample, z_tensor};
+use crate::model::sample::{codes_for, codes_tensor, sample, z_tensor};
 use crate::model::{Discriminator, Generator, ModelConfig, ModelKind};
 use crate::rng::SplitMix64;
 pub use ema::ema_update;
 pub use lifecycle::{ResumeError, ResumeOptions, Resumed};
 pub use loss::GanLoss;
+
+/// The optimiser that updates both networks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    /// Adam with the run's betas: the DCGAN paper's choice.
+    #[default]
+    Adam,
+    /// RMSprop (smoothing 0.99, no momentum): the original WGAN's, whose critic a momentum
+    /// optimiser made unstable.
+    Rmsprop,
+}
+
+impl OptimizerKind {
+    /// Every optimiser, in the order menus and `--help` list them.
+    pub const ALL: &'static [OptimizerKind] = &[OptimizerKind::Adam, OptimizerKind::Rmsprop];
+
+    /// The name used on the command line and in checkpoints.
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::Rmsprop => "rmsprop",
+        }
+    }
+
+    /// Parses a name from [`OptimizerKind::name`].
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|o| o.name() == name)
+    }
+}
+
+fn one() -> usize {
+    1
+}
 
 /// Optimisation settings of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +74,18 @@ pub struct TrainConfig {
     pub loss: GanLoss,
     /// Seed of the initial weights, the batch order and every noise draw.
     pub seed: u64,
+    /// The optimiser of both networks (files from before it was a setting used Adam).
+    #[serde(default)]
+    pub optimizer: OptimizerKind,
+    /// Discriminator updates per training step (each on its own batch), the last one
+    /// followed by the generator's; 1 for the standard GAN, 5 for the WGANs, whose critic
+    /// must be near its optimum for its estimate of the distance to mean anything.
+    #[serde(default = "one")]
+    pub d_steps: usize,
+    /// After each discriminator update, every one of its weights is clipped to
+    /// [−clip, clip]: the original WGAN's way to keep the critic Lipschitz (0.01 there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clip: Option<f32>,
 }
 
 impl Default for TrainConfig {
@@ -50,6 +98,9 @@ impl Default for TrainConfig {
             batch_size: 64,
             loss: GanLoss::NonSaturating,
             seed: 1,
+            optimizer: OptimizerKind::Adam,
+            d_steps: 1,
+            clip: None,
         }
     }
 }
@@ -73,17 +124,73 @@ impl TrainConfig {
                 self.batch_size
             ));
         }
+        if !(1..=MAX_D_STEPS).contains(&self.d_steps) {
+            return Err(format!(
+                "D steps per step must be 1 to {MAX_D_STEPS}, got {}",
+                self.d_steps
+            ));
+        }
+        if let Some(clip) = self.clip
+            && !(clip.is_finite() && clip > 0.0 && clip <= 1.0)
+        {
+            return Err(format!("clip must be in (0, 1], got {clip}"));
+        }
         Ok(())
     }
 
+    /// These settings with the ones `loss` was published with, where it has its own: the
+    /// original WGAN's RMSprop at 5e-5, 5 critic updates per step and clipping at 0.01;
+    /// for WGAN with spectral normalisation WGAN-GP's Adam at 1e-4 with betas (0, 0.9) and 5
+    /// critic updates. Other losses keep these settings (and no clipping).
+    pub fn with_loss(self, loss: GanLoss) -> Self {
+        let base = Self { loss, ..self };
+        match loss {
+            GanLoss::WganClip => Self {
+                optimizer: OptimizerKind::Rmsprop,
+                lr_g: 5e-5,
+                lr_d: 5e-5,
+                d_steps: 5,
+                clip: Some(0.01),
+                ..base
+            },
+            GanLoss::WganSn => Self {
+                optimizer: OptimizerKind::Adam,
+                lr_g: 1e-4,
+                lr_d: 1e-4,
+                beta1: 0.0,
+                beta2: 0.9,
+                d_steps: 5,
+                clip: None,
+                ..base
+            },
+            _ => Self { clip: None, ..base },
+        }
+    }
+
+    /// Whether `other` needs a fresh optimiser state (another optimiser, or other betas,
+    /// which take effect on a fresh state).
+    fn optimizer_differs(&self, other: &Self) -> bool {
+        (self.optimizer, self.beta1, self.beta2) != (other.optimizer, other.beta1, other.beta2)
+    }
+
     fn optimizer(&self) -> ModuleOptimizer {
-        AdamConfig::new()
-            .with_beta_1(self.beta1)
-            .with_beta_2(self.beta2)
-            .with_epsilon(1e-8)
-            .init()
+        match self.optimizer {
+            OptimizerKind::Adam => AdamConfig::new()
+                .with_beta_1(self.beta1)
+                .with_beta_2(self.beta2)
+                .with_epsilon(1e-8)
+                .init(),
+            OptimizerKind::Rmsprop => RmsPropConfig::new()
+                .with_alpha(0.99)
+                .with_momentum(0.0)
+                .with_epsilon(1e-8)
+                .init(),
+        }
     }
 }
+
+/// The most discriminator updates a step may take.
+pub const MAX_D_STEPS: usize = 10;
 
 /// Which networks a step updates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,12 +203,13 @@ pub enum StepMode {
     GeneratorOnly,
 }
 
-/// A batch of real images `[B, 1, H, W]` and, for the conditional model, labels `[B, 10]`.
+/// A batch of real images `[B, 1, H, W]` and, for the models that take a digit, labels
+/// `[B, 10]`.
 #[derive(Debug, Clone)]
 pub struct Batch {
     /// Images in [-1, 1].
     pub images: Tensor<4>,
-    /// One-hot labels (conditional model only).
+    /// One-hot labels (conditional DCGAN and ACGAN only).
     pub labels: Option<Tensor<2>>,
 }
 
@@ -121,7 +229,7 @@ impl Batch {
         );
         let labels = kind.is_conditional().then(|| {
             let digits: Vec<u8> = indices.iter().map(|&i| set.label(i)).collect();
-            labels_tensor(&latent::one_hot(&digits), device)
+            codes_tensor(&latent::one_hot(&digits), latent::DIGITS, device)
         });
         Self { images, labels }
     }
@@ -135,7 +243,7 @@ pub fn real_images(set: &MnistSet, indices: &[usize], kind: ModelKind) -> Vec<f3
     for &i in indices {
         match kind {
             ModelKind::Mlp => set.push_flat_28(i, &mut pixels),
-            ModelKind::Dcgan | ModelKind::Cdcgan => set.push_resized_32(i, &mut pixels),
+            _ => set.push_resized_32(i, &mut pixels),
         }
     }
     pixels
@@ -261,8 +369,11 @@ pub struct GanTrainer {
 }
 
 impl GanTrainer {
-    /// A fresh run on `device` (autodiff is enabled on it here), weights initialised from the seed.
+    /// A fresh run on `device` (autodiff is enabled on it here), weights initialised from the
+    /// seed. The model is made fit for the loss first ([`ModelConfig::for_loss`]: `wgan-sn`
+    /// trains the DCGAN's critic under spectral normalisation).
     pub fn new(model: ModelConfig, config: TrainConfig, data: &MnistSet, device: &Device) -> Self {
+        let model = model.for_loss(config.loss);
         let device = device.clone().autodiff();
         let (generator, discriminator) =
             crate::model::init::seeded_init(&device, config.seed, || {
@@ -315,14 +426,19 @@ impl GanTrainer {
         &self.config
     }
 
-    /// Changes settings that need no new model (learning rates, betas, batch size, loss).
-    /// Adam's betas take effect on a fresh optimiser state, so changing them resets it.
-    pub fn set_config(&mut self, config: TrainConfig) {
-        if config.beta1 != self.config.beta1 || config.beta2 != self.config.beta2 {
+    /// Changes settings that need no new model (learning rates, betas, optimiser, batch
+    /// size, D steps, clipping, loss). Another optimiser or other betas start the optimiser
+    /// state afresh. A loss that needs another critic than the run's (spectral
+    /// normalisation) is refused: that needs a new run.
+    pub fn set_config(&mut self, config: TrainConfig) -> Result<(), String> {
+        config.validate()?;
+        self.model.check_loss(config.loss)?;
+        if config.optimizer_differs(&self.config) {
             self.optim_g = config.optimizer();
             self.optim_d = config.optimizer();
         }
         self.config = config;
+        Ok(())
     }
 
     /// Steps taken so far.
@@ -340,54 +456,104 @@ impl GanTrainer {
         &self.discriminator
     }
 
-    /// One training step on the next batch of `data`.
+    /// One training step: `config.d_steps` discriminator updates (each on the next batch of
+    /// `data` and fresh noise), the last one followed by the generator's update. A
+    /// D-only or G-only step is one update of that network. Returns the last update's
+    /// figures.
     pub fn train_step(&mut self, data: &MnistSet, mode: StepMode) -> StepLosses {
+        let updates = if mode == StepMode::Both {
+            self.config.d_steps
+        } else {
+            1
+        };
+        let mut losses = None;
+        for update in 0..updates {
+            let last = update + 1 == updates;
+            let (real, z, fake_labels) = self.next_inputs(data, update);
+            let this_mode = if last {
+                mode
+            } else {
+                StepMode::DiscriminatorOnly
+            };
+            losses = Some(self.step_on(real, z, fake_labels, this_mode));
+        }
+        self.step += 1;
+        losses.expect("a step makes at least one update")
+    }
+
+    /// The next real batch, and noise (and the codes G is given) for update `update` of
+    /// this step: every draw a function of the seed, the step and the update.
+    fn next_inputs(
+        &mut self,
+        data: &MnistSet,
+        update: usize,
+    ) -> (Batch, Tensor<2>, Option<Tensor<2>>) {
         let kind = self.model.kind();
         let batch_size = self.config.batch_size;
         let indices = self.order.next_batch(batch_size);
         let real = Batch::from_dataset(data, &indices, kind, &self.device);
-
-        let mut rng = SplitMix64::new(step_seed(self.config.seed, self.step, 1));
+        let stream = 1 + 2 * update as u64; // update 0 draws what a one-update step always did
+        let mut rng = SplitMix64::new(step_seed(self.config.seed, self.step, stream));
         let nz = self.model.nz();
         let z = z_tensor(
             &latent::sample_z(rng.next_u64(), batch_size, nz),
             nz,
             &self.device,
         );
-        let fake_labels = kind.is_conditional().then(|| {
-            let digits = latent::random_labels(&mut rng, batch_size);
-            labels_tensor(&latent::one_hot(&digits), &self.device)
-        });
-        let losses = self.step_on(real, z, fake_labels, mode);
-        self.step += 1;
-        losses
+        let digits = latent::random_labels(&mut rng, batch_size);
+        let continuous = kind
+            .has_latent_codes()
+            .then(|| latent::random_continuous(&mut rng, batch_size));
+        let fake_codes = codes_for(kind, &digits, continuous.as_deref())
+            .map(|codes| codes_tensor(&codes, kind.code_size(), &self.device));
+        (real, z, fake_codes)
     }
 
-    /// One step on a given real batch and noise: the core of [`GanTrainer::train_step`].
+    /// One step on a given real batch, noise and codes (see [`ModelKind::code_size`]): the
+    /// core of [`GanTrainer::train_step`].
     pub fn step_on(
         &mut self,
         real: Batch,
         z: Tensor<2>,
-        fake_labels: Option<Tensor<2>>,
+        fake_codes: Option<Tensor<2>>,
         mode: StepMode,
     ) -> StepLosses {
         let loss = self.config.loss;
-        let fake = self.generator.forward(z, fake_labels.clone()); // [B, 1, H, W]
+        let kind = self.model.kind();
+        // The conditional DCGAN's discriminator reads the digit beside the image.
+        let fake_labels = kind.is_conditional().then(|| fake_codes.clone()).flatten();
+        let fake = self.generator.forward(z, fake_codes.clone()); // [B, 1, H, W]
 
-        // (1) Update D: maximise log D(x) + log(1 - D(G(z))) (or its least-squares form)
+        // (1) Update D: maximise log D(x) + log(1 - D(G(z))) (or the loss's own form), plus
+        // ACGAN's and InfoGAN's terms on their heads
         let (mut loss_d, mut d_real, mut d_fake) = (None, None, None);
         if mode != StepMode::GeneratorOnly {
-            let real_logits = self.discriminator.forward(real.images, real.labels); // [B, 1]
-            let fake_logits = self
+            let real_scores = self
                 .discriminator
-                .forward(fake.clone().detach(), fake_labels.clone()); // [B, 1]
-            d_real = Some(loss.mean_output(real_logits.clone()).detach());
-            d_fake = Some(loss.mean_output(fake_logits.clone()).detach());
-            let loss_value = loss.discriminator(real_logits, fake_logits);
+                .scores(kind, real.images, real.labels.clone()); // [B, 1] + heads
+            let fake_scores =
+                self.discriminator
+                    .scores(kind, fake.clone().detach(), fake_labels.clone()); // [B, 1] + heads
+            d_real = Some(loss.mean_output(real_scores.logits.clone()).detach());
+            d_fake = Some(loss.mean_output(fake_scores.logits.clone()).detach());
+            let mut loss_value =
+                loss.discriminator(real_scores.logits.clone(), fake_scores.logits.clone());
+            if let Some(term) = auxiliary::discriminator_term(
+                kind,
+                &real_scores,
+                real.labels.as_ref(),
+                &fake_scores,
+                fake_codes.as_ref(),
+            ) {
+                loss_value = loss_value + term;
+            }
             let grads = GradientsParams::from_grads(loss_value.backward(), &self.discriminator);
             self.discriminator =
                 self.optim_d
                     .step(self.config.lr_d, self.discriminator.clone(), grads);
+            if let Some(limit) = self.config.clip {
+                self.discriminator = clip::clip_weights(self.discriminator.clone(), limit);
+            }
             loss_d = Some(loss_value.detach());
         }
 
@@ -397,11 +563,14 @@ impl GanTrainer {
             // D's weights stay fixed here: without their gradients the backward pass only
             // carries the gradient through D to the fakes (a third less work in D).
             let frozen = self.discriminator.clone().no_grad();
-            let fake_logits = frozen.forward(fake, fake_labels); // [B, 1]
+            let fake_scores = frozen.scores(kind, fake, fake_labels); // [B, 1] + heads
             if d_fake.is_none() {
-                d_fake = Some(loss.mean_output(fake_logits.clone()).detach());
+                d_fake = Some(loss.mean_output(fake_scores.logits.clone()).detach());
             }
-            let loss_value = loss.generator(fake_logits);
+            let mut loss_value = loss.generator(fake_scores.logits.clone());
+            if let Some(term) = auxiliary::generator_term(kind, &fake_scores, fake_codes.as_ref()) {
+                loss_value = loss_value + term;
+            }
             let grads = GradientsParams::from_grads(loss_value.backward(), &self.generator);
             self.generator = self
                 .optim_g
@@ -418,9 +587,9 @@ impl GanTrainer {
     }
 
     /// Images from this run's generator in inference mode (BatchNorm running statistics),
-    /// for z `[B, nz]` and, for the conditional model, label codes `[B, 10]`.
-    pub fn sample(&self, z: &[f32], labels: Option<&[f32]>) -> Tensor<4> {
+    /// for z `[B, nz]` and, for the models that take one, codes `[B, code size]`.
+    pub fn sample(&self, z: &[f32], codes: Option<&[f32]>) -> Tensor<4> {
         let device = self.device.clone().inner();
-        sample(&self.generator.valid(), self.model.nz(), z, labels, &device)
+        sample(&self.generator.valid(), &self.model, z, codes, &device)
     }
 }

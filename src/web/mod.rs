@@ -167,8 +167,9 @@ impl Studio {
     }
 
     /// The classifier's digit probabilities for the loaded model's image of `z` (`[nz]`) and
-    /// label code (`[10]`, conditional model): resolves to 10 softmax probabilities.
-    pub fn classify(&self, z: Vec<f32>, labels: Option<Vec<f32>>) -> Promise {
+    /// code (`[code size]`: the digit's one-hot, InfoGAN's codes): resolves to 10 softmax
+    /// probabilities.
+    pub fn classify(&self, z: Vec<f32>, codes: Option<Vec<f32>>) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
             let ((model, device), classifier) = {
@@ -179,18 +180,12 @@ impl Studio {
                     .ok_or_else(|| js_error("the classifier is not loaded"))?;
                 (s.loaded()?, classifier)
             };
-            let nz = model.config.nz();
-            if z.len() != nz {
-                return Err(js_error(format!("z holds {} values, nz is {nz}", z.len())));
+            let (count, codes) =
+                check_inputs(&model.config, &z, codes.as_deref()).map_err(js_error)?;
+            if count != 1 {
+                return Err(js_error(format!("classify takes one image, z holds {count}")));
             }
-            let conditional = model.config.kind().is_conditional();
-            let labels = labels.filter(|_| conditional);
-            if conditional && labels.as_ref().map(Vec::len) != Some(latent::DIGITS) {
-                return Err(js_error(
-                    "the conditional model needs a label code of 10 values",
-                ));
-            }
-            let images = sample(&model.generator, nz, &z, labels.as_deref(), &device); // [1, 1, H, W]
+            let images = sample(&model.generator, &model.config, &z, codes, &device); // [1, 1, H, W]
             let outputs = classify_images(&classifier, images)
                 .await
                 .map_err(js_error)?;
@@ -208,12 +203,13 @@ impl Studio {
             .map(|m| describe(&m.config))
     }
 
-    /// Draws `z` (`[n, nz]`, row-major) with label codes (`[n, 10]`, conditional model) as a
-    /// `rows` x `cols` grid with `gap` black pixels between cells. Resolves to a [`Rendered`].
+    /// Draws `z` (`[n, nz]`, row-major) with codes (`[n, code size]`: digits' one-hots,
+    /// InfoGAN's codes; none for the other models) as a `rows` x `cols` grid with `gap` black
+    /// pixels between cells. Resolves to a [`Rendered`].
     pub fn render(
         &self,
         z: Vec<f32>,
-        labels: Option<Vec<f32>>,
+        codes: Option<Vec<f32>>,
         rows: usize,
         cols: usize,
         gap: usize,
@@ -222,7 +218,7 @@ impl Studio {
         future_to_promise(async move {
             let (model, device) = state.borrow().loaded()?;
             let image =
-                draw_images(&model, &device, &z, labels.as_deref(), rows, cols, gap).await?;
+                draw_images(&model, &device, &z, codes.as_deref(), rows, cols, gap).await?;
             Ok(Rendered::from(image).into())
         })
     }
@@ -241,6 +237,8 @@ fn describe(config: &ModelConfig) -> String {
         "nz": config.nz(),
         "imageSize": config.kind().image_size(),
         "conditional": config.kind().is_conditional(),
+        "latentCodes": config.kind().has_latent_codes(),
+        "codeSize": config.kind().code_size(),
         "config": config,
     })
     .to_string()
@@ -250,17 +248,16 @@ async fn draw_images(
     model: &Loaded,
     device: &Device,
     z: &[f32],
-    labels: Option<&[f32]>,
+    codes: Option<&[f32]>,
     rows: usize,
     cols: usize,
     gap: usize,
 ) -> Result<GrayImage, JsValue> {
-    let (count, labels) = check_inputs(&model.config, z, labels).map_err(js_error)?;
+    let (count, codes) = check_inputs(&model.config, z, codes).map_err(js_error)?;
     if count > rows * cols {
         return Err(js_error(format!("{count} images do not fit {rows}x{cols}")));
     }
-    let nz = model.config.nz();
-    let images = sample(&model.generator, nz, z, labels, device); // [n, 1, H, W]
+    let images = sample(&model.generator, &model.config, z, codes, device); // [n, 1, H, W]
     let size = images.dims()[3];
     let data = images
         .into_data_async()
@@ -316,16 +313,17 @@ pub fn presets() -> String {
     crate::preset::registry_json()
 }
 
-/// The name of the preset `model` (a model config, JSON) belongs to
-/// ([`crate::preset::preset_of`]).
+/// The name of the preset a run of `model` (a model config, JSON) with `loss` (a loss name;
+/// none for a model alone) belongs to ([`crate::preset::preset_of_run`]).
 #[wasm_bindgen(js_name = presetOf)]
-pub fn preset_of(model: &str) -> Result<String, JsValue> {
+pub fn preset_of(model: &str, loss: Option<String>) -> Result<String, JsValue> {
     let model: ModelConfig = serde_json::from_str(model).map_err(js_error)?;
-    Ok(crate::preset::preset_of(&model).name.to_string())
+    let loss = loss.as_deref().and_then(crate::train::GanLoss::parse);
+    Ok(crate::preset::preset_of_run(&model, loss).name.to_string())
 }
 
 /// The progress grid of a run of `model` (a model config, JSON) with seed `seed` and `cols`
-/// columns, as JSON `{rows, cols, z, labels}` (see [`crate::preset::progress_grid`]).
+/// columns, as JSON `{rows, cols, z, codes}` (see [`crate::preset::progress_grid`]).
 #[wasm_bindgen(js_name = progressGrid)]
 pub fn progress_grid(model: &str, seed: u32, cols: usize) -> Result<String, JsValue> {
     let model: ModelConfig = serde_json::from_str(model).map_err(js_error)?;

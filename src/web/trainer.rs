@@ -116,12 +116,15 @@ impl Trainer {
         Ok(())
     }
 
-    /// Starts a new run from scratch with `model` (a model config, JSON) and `train`
-    /// (training settings, JSON); returns the run's info (JSON). On bad settings the error
-    /// names the setting and the current run stays.
+    /// Starts a new run from scratch with `model` (a model config, JSON, made fit for the
+    /// loss: `wgan-sn` gives the DCGAN its spectral critic) and `train` (training settings,
+    /// JSON); returns the run's info (JSON). On bad settings the error names the setting and
+    /// the current run stays.
     pub fn reset(&self, model: &str, train: &str) -> Result<String, JsValue> {
-        let model = parse_model(model)?;
         let config = parse_train(train)?;
+        let model = parse_model(model)?
+            .fit_for(config.loss)
+            .map_err(js_error)?;
         let run = GanTrainer::new(model, config, &self.data, &self.device);
         let info = run_info(&run).to_string();
         *self.run.borrow_mut() = Some(run);
@@ -150,16 +153,16 @@ impl Trainer {
         Ok(info.to_string())
     }
 
-    /// Changes the learning rates, betas, batch size or loss of the current run without
-    /// resetting it (the seed of a run cannot change; it is kept).
+    /// Changes the learning rates, betas, optimiser, batch size, D steps, clipping or loss
+    /// of the current run without resetting it (the seed of a run cannot change; it is
+    /// kept). A loss the run's model cannot train with is refused, naming why.
     #[wasm_bindgen(js_name = setTrainConfig)]
     pub fn set_train_config(&self, train: &str) -> Result<(), JsValue> {
         let mut config = parse_train(train)?;
         let mut run = self.run.borrow_mut();
         let run = run.as_mut().ok_or_else(|| js_error(NO_RUN))?;
         config.seed = run.config().seed;
-        run.set_config(config);
-        Ok(())
+        run.set_config(config).map_err(js_error)
     }
 
     /// Steps taken by the current run (0 without one).
@@ -211,12 +214,12 @@ impl Trainer {
         })
     }
 
-    /// Draws the run's generator (inference mode) on `z` (`[n, nz]`) and label codes
-    /// (`[n, 10]`, conditional model), as [`super::Studio::render`] does. Resolves to a [`Rendered`].
+    /// Draws the run's generator (inference mode) on `z` (`[n, nz]`) and codes
+    /// (`[n, code size]`), as [`super::Studio::render`] does. Resolves to a [`Rendered`].
     pub fn render(
         &self,
         z: Vec<f32>,
-        labels: Option<Vec<f32>>,
+        codes: Option<Vec<f32>>,
         rows: usize,
         cols: usize,
         gap: usize,
@@ -226,7 +229,7 @@ impl Trainer {
         future_to_promise(async move {
             let model = snapshot?;
             let image =
-                draw_images(&model, &device, &z, labels.as_deref(), rows, cols, gap).await?;
+                draw_images(&model, &device, &z, codes.as_deref(), rows, cols, gap).await?;
             Ok(Rendered::from(image).into())
         })
     }

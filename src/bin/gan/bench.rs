@@ -6,6 +6,7 @@ use std::time::Instant;
 use anyhow::{Error, Result, bail};
 use clap::Args;
 use gan_studio::latent;
+use gan_studio::model::sample::codes_for;
 use gan_studio::train::{GanTrainer, StepMode, TrainConfig};
 
 use crate::backend::BackendArg;
@@ -39,8 +40,8 @@ pub struct BenchArgs {
 pub fn run(args: BenchArgs) -> Result<()> {
     let data = load_data(None)?;
     let device = args.compute.device()?;
-    let model = args.model.config()?;
     let preset = args.model.preset();
+    let model = args.model.config(preset.train.loss)?;
     let config = TrainConfig {
         batch_size: args.batch.unwrap_or(preset.train.batch_size),
         ..preset.train
@@ -86,15 +87,12 @@ pub fn run(args: BenchArgs) -> Result<()> {
 fn bench_sampling(trainer: &GanTrainer, count: usize, repeats: usize) -> f64 {
     let nz = trainer.model().nz();
     let z = latent::sample_z(0, count, nz);
-    let labels = trainer
-        .model()
-        .kind()
-        .is_conditional()
-        .then(|| latent::one_hot(&(0..count).map(|i| (i % 10) as u8).collect::<Vec<_>>()));
+    let digits: Vec<u8> = (0..count).map(|i| (i % 10) as u8).collect();
+    let codes = codes_for(trainer.model().kind(), &digits, None);
     let mut times: Vec<f64> = (0..=repeats.max(1))
         .map(|_| {
             let t = Instant::now();
-            let _ = trainer.sample(&z, labels.as_deref()).into_data();
+            let _ = trainer.sample(&z, codes.as_deref()).into_data();
             t.elapsed().as_secs_f64() * 1000.0
         })
         .skip(1)

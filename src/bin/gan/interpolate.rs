@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 use clap::Args;
 use gan_studio::latent;
-use gan_studio::model::sample::sample;
+use gan_studio::model::sample::{codes_for, sample};
 
 use crate::render::{RenderArgs, check_digit};
 
@@ -23,7 +23,8 @@ pub struct InterpolateArgs {
     /// Spherical instead of linear interpolation.
     #[arg(long)]
     slerp: bool,
-    /// Conditional model: digit drawn along the path (default 0), or the start digit with --to-label.
+    /// Conditional models (InfoGAN: its categorical code): digit drawn along the path
+    /// (default 0), or the start digit with --to-label.
     #[arg(long)]
     label: Option<u8>,
     /// Conditional model: interpolate the label from --label to this digit at fixed z (--from-seed).
@@ -42,9 +43,9 @@ pub fn run(args: InterpolateArgs) -> Result<()> {
     check_digit(args.label)?;
     check_digit(args.to_label)?;
     let (model, generator, device) = args.render.load()?;
-    let conditional = model.kind().is_conditional();
-    if !conditional && (args.label.is_some() || args.to_label.is_some()) {
-        bail!("the {} model takes no label", model.kind().name());
+    let kind = model.kind();
+    if kind.code_size() == 0 && (args.label.is_some() || args.to_label.is_some()) {
+        bail!("the {} model takes no label", kind.name());
     }
     let nz = model.nz();
     let from = latent::latent_vector(args.from_seed, nz);
@@ -52,20 +53,25 @@ pub fn run(args: InterpolateArgs) -> Result<()> {
         Some(to) => {
             let start = args.label.unwrap_or(0);
             let z: Vec<f32> = (0..args.steps).flat_map(|_| from.clone()).collect();
+            // The mixed digit (InfoGAN: categorical code), any continuous codes at 0.
             let codes: Vec<f32> = (0..args.steps)
-                .flat_map(|i| latent::mixed_label(start, to, i as f32 / (args.steps - 1) as f32))
+                .flat_map(|i| {
+                    let mut code =
+                        latent::mixed_label(start, to, i as f32 / (args.steps - 1) as f32).to_vec();
+                    code.resize(kind.code_size(), 0.0);
+                    code
+                })
                 .collect();
             (z, Some(codes))
         }
         None => {
             let to = latent::latent_vector(args.to_seed, nz);
             let z = latent::interpolation_path(&from, &to, args.steps, args.slerp);
-            let codes =
-                conditional.then(|| latent::one_hot(&vec![args.label.unwrap_or(0); args.steps]));
+            let codes = codes_for(kind, &vec![args.label.unwrap_or(0); args.steps], None);
             (z, codes)
         }
     };
-    let images = sample(&generator, nz, &z, codes.as_deref(), &device);
+    let images = sample(&generator, &model, &z, codes.as_deref(), &device);
     args.render.write(images, 1, args.steps)?;
     println!(
         "wrote {} ({} images)",

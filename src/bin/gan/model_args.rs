@@ -6,9 +6,9 @@ use std::ffi::OsStr;
 use anyhow::{Error, Result};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Arg, Args};
-use gan_studio::model::{InitScheme, ModelConfig};
+use gan_studio::model::{DiscriminatorNorm, InitScheme, ModelConfig};
 use gan_studio::preset::{DEFAULT_PRESET, Preset, preset, presets};
-use gan_studio::train::{GanLoss, TrainConfig};
+use gan_studio::train::{GanLoss, OptimizerKind, TrainConfig};
 
 /// `--model`'s values: every preset's name and aliases, with its title as help.
 pub fn preset_names() -> PossibleValuesParser {
@@ -78,6 +78,24 @@ fn init_names() -> LibraryNames<InitScheme> {
     }
 }
 
+/// `--norm`'s values: the DCGAN discriminator's normalisations.
+fn norm_names() -> LibraryNames<DiscriminatorNorm> {
+    LibraryNames {
+        values: DiscriminatorNorm::ALL,
+        name: DiscriminatorNorm::name,
+        parse: DiscriminatorNorm::parse,
+    }
+}
+
+/// `--optimizer`'s values: the library's optimisers.
+fn optimizer_names() -> LibraryNames<OptimizerKind> {
+    LibraryNames {
+        values: OptimizerKind::ALL,
+        name: OptimizerKind::name,
+        parse: OptimizerKind::parse,
+    }
+}
+
 /// The model: a preset and the settings that replace its own.
 #[derive(Args, Clone)]
 pub struct ModelArgs {
@@ -96,6 +114,10 @@ pub struct ModelArgs {
     /// Initialisation: dcgan is N(0, 0.02) (the DCGAN paper's), default is Burn's.
     #[arg(long, value_parser = init_names())]
     init: Option<InitScheme>,
+    /// The DCGAN discriminator's normalisation: BatchNorm, or spectral normalisation of
+    /// every layer (what --loss wgan-sn uses, and SN-GAN with --loss hinge).
+    #[arg(long, value_parser = norm_names())]
+    norm: Option<DiscriminatorNorm>,
 }
 
 impl ModelArgs {
@@ -104,13 +126,19 @@ impl ModelArgs {
         preset(&self.model).expect("clap accepts only preset names")
     }
 
-    /// The preset's model with the settings given on the command line, validated.
-    pub fn config(&self) -> Result<ModelConfig> {
-        let config = self
+    /// The preset's model with the settings given on the command line, made fit for
+    /// `loss` unless `--norm` says otherwise, validated against both.
+    pub fn config(&self, loss: GanLoss) -> Result<ModelConfig> {
+        let mut config = self
             .preset()
             .model
             .with_settings(self.nz, self.ngf, self.ndf, self.init);
+        config = match self.norm {
+            Some(norm) => config.with_norm(norm),
+            None => config.for_loss(loss),
+        };
         config.validate().map_err(Error::msg)?;
+        config.check_loss(loss).map_err(Error::msg)?;
         Ok(config)
     }
 }
@@ -130,24 +158,49 @@ pub struct OptimArgs {
     /// Adam beta1.
     #[arg(long)]
     beta1: Option<f32>,
-    /// Generator loss.
+    /// Adam beta2.
+    #[arg(long)]
+    beta2: Option<f32>,
+    /// Generator loss; the WGAN losses bring their papers' optimiser, learning rates, D
+    /// steps and clipping (flags given still win).
     #[arg(long, value_parser = loss_names())]
     loss: Option<GanLoss>,
+    /// Optimiser of both networks.
+    #[arg(long, value_parser = optimizer_names())]
+    optimizer: Option<OptimizerKind>,
+    /// Discriminator (critic) updates per step.
+    #[arg(long)]
+    d_steps: Option<usize>,
+    /// Clip the discriminator's weights to [-CLIP, CLIP] after each update (0: no clipping).
+    #[arg(long)]
+    clip: Option<f32>,
     /// Seed of the weights, batch order and noise (a resumed run keeps its own).
     #[arg(long)]
     seed: Option<u64>,
 }
 
 impl OptimArgs {
-    /// `base` with the settings given on the command line, validated.
+    /// `base` with the settings given on the command line, validated. A new `--loss` first
+    /// brings its own settings ([`TrainConfig::with_loss`]).
     pub fn apply(&self, base: TrainConfig) -> Result<TrainConfig> {
+        let base = match self.loss {
+            Some(loss) if loss != base.loss => base.with_loss(loss),
+            _ => base,
+        };
         let config = TrainConfig {
             lr_g: self.lr_g.unwrap_or(base.lr_g),
             lr_d: self.lr_d.unwrap_or(base.lr_d),
             beta1: self.beta1.unwrap_or(base.beta1),
+            beta2: self.beta2.unwrap_or(base.beta2),
             batch_size: self.batch.unwrap_or(base.batch_size),
-            loss: self.loss.unwrap_or(base.loss),
             seed: self.seed.unwrap_or(base.seed),
+            optimizer: self.optimizer.unwrap_or(base.optimizer),
+            d_steps: self.d_steps.unwrap_or(base.d_steps),
+            clip: match self.clip {
+                Some(0.0) => None,
+                Some(clip) => Some(clip),
+                None => base.clip,
+            },
             ..base
         };
         config.validate().map_err(Error::msg)?;

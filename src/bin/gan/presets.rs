@@ -3,20 +3,20 @@
 
 use anyhow::Result;
 use clap::Args;
-use gan_studio::model::ModelConfig;
+use gan_studio::model::{DiscriminatorNorm, ModelConfig};
 use gan_studio::preset::{DEFAULT_PRESET, Preset, presets, registry_json};
 
 /// `gan presets`'s flags.
 #[derive(Args)]
 pub struct PresetsArgs {
-    /// Print the registry as JSON, as the page reads it: {"default": ..., "presets": [...]}.
+    /// Print the registry as JSON, as the page reads it: {"default", "presets", "losses"}.
     #[arg(long)]
     json: bool,
 }
 
 /// The table's column headings.
-const HEADINGS: [&str; 9] = [
-    "name", "aliases", "model", "settings", "batch", "lr_g", "lr_d", "steps", "shipped",
+const HEADINGS: [&str; 10] = [
+    "name", "aliases", "model", "settings", "loss", "batch", "lr_g", "lr_d", "steps", "shipped",
 ];
 
 /// Runs `gan presets`.
@@ -26,7 +26,7 @@ pub fn run(args: PresetsArgs) -> Result<()> {
         return Ok(());
     }
     let all = presets();
-    let rows: Vec<[String; 9]> = all.iter().map(row).collect();
+    let rows: Vec<[String; 10]> = all.iter().map(row).collect();
     let widths: Vec<usize> = (0..HEADINGS.len())
         .map(|i| {
             rows.iter()
@@ -53,7 +53,7 @@ pub fn run(args: PresetsArgs) -> Result<()> {
 }
 
 /// A preset's cells, in the order of [`HEADINGS`].
-fn row(preset: &Preset) -> [String; 9] {
+fn row(preset: &Preset) -> [String; 10] {
     let aliases = if preset.aliases.is_empty() {
         "-".to_owned()
     } else {
@@ -64,6 +64,7 @@ fn row(preset: &Preset) -> [String; 9] {
         aliases,
         preset.model.kind().name().to_owned(),
         settings(&preset.model),
+        preset.train.loss.name().to_owned(),
         preset.train.batch_size.to_string(),
         preset.train.lr_g.to_string(),
         preset.train.lr_d.to_string(),
@@ -79,6 +80,14 @@ fn settings(model: &ModelConfig) -> String {
         ModelConfig::Mlp(c) => (c.nz, format!("hidden {}", c.hidden), c.init),
         ModelConfig::Dcgan(c) => (c.nz, conv(c.ngf, c.ndf), c.init),
         ModelConfig::Cdcgan(c) => (c.nz, conv(c.ngf, c.ndf), c.init),
+        ModelConfig::Acgan(c) => (c.nz, conv(c.ngf, c.ndf), c.init),
+        ModelConfig::Infogan(c) => (c.nz, conv(c.ngf, c.ndf), c.init),
     };
-    format!("nz {nz}, {widths}, init {}", init.name())
+    let norm = match model {
+        ModelConfig::Dcgan(c) if c.norm != DiscriminatorNorm::Batch => {
+            format!(", D norm {}", c.norm.name())
+        }
+        _ => String::new(),
+    };
+    format!("nz {nz}, {widths}, init {}{norm}", init.name())
 }

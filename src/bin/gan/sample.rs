@@ -2,8 +2,8 @@
 
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
-use gan_studio::latent;
-use gan_studio::model::sample::sample;
+use gan_studio::latent::{self, CONTINUOUS_CODES};
+use gan_studio::model::sample::{codes_for, sample};
 
 use crate::render::{RenderArgs, check_digit};
 
@@ -16,12 +16,17 @@ pub struct SampleArgs {
     /// Seed of the latent vectors.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Conditional model: draw only this digit.
+    /// Conditional models: draw only this digit; InfoGAN: only this categorical code.
     #[arg(long, conflicts_with = "label_rows")]
     label: Option<u8>,
-    /// Conditional model: row r shows digit r, each column one z (needs 10 rows).
+    /// Conditional models: row r shows digit r, each column one z (needs 10 rows); InfoGAN:
+    /// row r has categorical code r.
     #[arg(long)]
     label_rows: bool,
+    /// InfoGAN: vary continuous code 1 or 2 along each row, from -2 to 2 (the others at 0),
+    /// with one z per row.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
+    code_sweep: Option<u8>,
     /// The checkpoint, the PNG and the backend.
     #[command(flatten)]
     render: RenderArgs,
@@ -32,31 +37,63 @@ pub fn run(args: SampleArgs) -> Result<()> {
     let (rows, cols) = parse_grid(&args.grid)?;
     check_digit(args.label)?;
     let (model, generator, device) = args.render.load()?;
-    let conditional = model.kind().is_conditional();
-    if !conditional && (args.label.is_some() || args.label_rows) {
+    let kind = model.kind();
+    if kind.code_size() == 0 && (args.label.is_some() || args.label_rows) {
         bail!(
-            "the {} model takes no label; --label and --label-rows need a cdcgan checkpoint",
-            model.kind().name()
+            "the {} model takes no label; --label and --label-rows need a cdcgan, acgan or infogan checkpoint",
+            kind.name()
+        );
+    }
+    if args.code_sweep.is_some() && !kind.has_latent_codes() {
+        bail!(
+            "--code-sweep needs an infogan checkpoint, not {}",
+            kind.name()
         );
     }
     if args.label_rows && rows != 10 {
         bail!("--label-rows needs 10 rows (one per digit), got {rows}");
     }
+    let nz = model.nz();
     let count = rows * cols;
-    let (z, labels) = if args.label_rows {
-        let (z, digits) = latent::style_grid(args.seed, cols, model.nz());
-        (z, Some(digits))
-    } else {
-        let z = latent::sample_z(args.seed, count, model.nz());
-        let digits = conditional.then(|| {
-            (0..count)
-                .map(|i| args.label.unwrap_or((i % cols % 10) as u8))
-                .collect::<Vec<u8>>()
-        });
-        (z, digits)
+    let row_digit = |row: usize| {
+        if args.label_rows {
+            row as u8
+        } else {
+            args.label.unwrap_or((row % 10) as u8)
+        }
     };
-    let codes = labels.map(|d| latent::one_hot(&d));
-    let images = sample(&generator, model.nz(), &z, codes.as_deref(), &device);
+    let (z, digits, continuous) = match args.code_sweep {
+        Some(code) => {
+            // One z and one categorical code per row; the continuous code along it.
+            let row_z = latent::sample_z(args.seed, rows, nz);
+            let z = (0..count)
+                .flat_map(|cell| row_z[(cell / cols) * nz..(cell / cols + 1) * nz].to_vec())
+                .collect();
+            let digits = (0..count).map(|cell| row_digit(cell / cols)).collect();
+            let values = latent::code_sweep(cols);
+            let continuous = (0..count)
+                .map(|cell| {
+                    let mut pair = [0.0; CONTINUOUS_CODES];
+                    pair[usize::from(code) - 1] = values[cell % cols];
+                    pair
+                })
+                .collect::<Vec<_>>();
+            (z, digits, Some(continuous))
+        }
+        None if args.label_rows => {
+            let (z, digits) = latent::style_grid(args.seed, cols, nz);
+            (z, digits, None)
+        }
+        None => {
+            let z = latent::sample_z(args.seed, count, nz);
+            let digits = (0..count)
+                .map(|i| args.label.unwrap_or((i % cols % 10) as u8))
+                .collect();
+            (z, digits, None)
+        }
+    };
+    let codes = codes_for(kind, &digits, continuous.as_deref());
+    let images = sample(&generator, &model, &z, codes.as_deref(), &device);
     args.render.write(images, rows, cols)?;
     println!(
         "wrote {} ({rows}x{cols}, seed {})",

@@ -9,7 +9,7 @@ use burn::prelude::*;
 use clap::Args;
 use gan_studio::checkpoint::record_bytes_async;
 use gan_studio::model::Generator;
-use gan_studio::preset::{ProgressGrid, preset_of, progress_grid};
+use gan_studio::preset::{ProgressGrid, preset_of_run, progress_grid};
 use gan_studio::train::{GanTrainer, ResumeOptions, StepMode, ema_update};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -69,7 +69,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let mut trainer = match &args.resume {
         None => {
             let config = args.optim.apply(args.model.preset().train)?;
-            GanTrainer::new(args.model.config()?, config, &data, &device)
+            GanTrainer::new(args.model.config(config.loss)?, config, &data, &device)
         }
         Some(path) => {
             let checkpoint = read_checkpoint(path)?;
@@ -91,15 +91,14 @@ pub fn run(args: TrainArgs) -> Result<()> {
         }
     };
     let model = trainer.model().clone();
-    let steps = args.steps.unwrap_or_else(|| preset_of(&model).steps);
+    let preset = preset_of_run(&model, Some(trainer.config().loss));
+    let steps = args.steps.unwrap_or(preset.steps);
     eprintln!(
-        "training {} ({}) for {} steps, batch {}, loss {}, seed {}, on {:?}",
+        "training {} ({}) for {} steps with {} on {:?}",
         model.kind().name(),
         serde_json::to_string(&model).unwrap_or_default(),
         steps,
-        trainer.config().batch_size,
-        trainer.config().loss.name(),
-        trainer.config().seed,
+        serde_json::to_string(trainer.config()).unwrap_or_default(),
         args.compute.backend
     );
     if let Some(decay) = args.ema
@@ -108,11 +107,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         bail!("--ema must be in [0, 1), got {decay}");
     }
     let mut average = args.ema.map(|_| trainer.generator().valid());
-    let fixed = progress_grid(
-        &model,
-        trainer.config().seed,
-        preset_of(&model).progress_cols,
-    );
+    let fixed = progress_grid(&model, trainer.config().seed, preset.progress_cols);
     let save = |trainer: &GanTrainer, average: &Option<Generator>| -> Result<()> {
         let mut checkpoint = pollster::block_on(trainer.to_checkpoint(true))?;
         write_atomically(&args.out, &checkpoint.to_bytes())?;
@@ -127,9 +122,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
                 rows,
                 cols,
                 z,
-                labels,
+                codes,
             } = &fixed;
-            let images = trainer.sample(z, labels.as_deref());
+            let images = trainer.sample(z, codes.as_deref());
             let path = dir.join(format!("step-{:06}.png", trainer.step()));
             write_grid_png(images, *rows, *cols, 2, &path)?;
         }

@@ -1,0 +1,84 @@
+//! InfoGAN (Chen et al. 2016): a DCGAN whose generator takes, beside the noise z, a
+//! categorical code of ten values and two continuous codes, and whose discriminator also
+//! guesses those codes back from the image (the Q head, sharing the discriminator's body).
+//! Maximising how well Q recovers the codes makes each code control something visible,
+//! learned without labels: on MNIST the categorical code tends to pick the digit.
+
+use burn::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::dcgan::{DcganConfig, DcganDiscriminator, DcganGenerator};
+use super::init::InitScheme;
+use crate::latent::{CONTINUOUS_CODES, DIGITS};
+
+/// Values of the categorical code (ten, one per digit it may learn).
+pub const CATEGORIES: usize = DIGITS;
+/// Width of the code the generator takes beside z: the categorical code one-hot, then the
+/// continuous codes.
+pub const CODE_SIZE: usize = CATEGORIES + CONTINUOUS_CODES;
+/// The discriminator's outputs: the real/fake logit, the categorical code's logits and the
+/// continuous codes' estimates.
+pub const OUTPUTS: usize = 1 + CATEGORIES + CONTINUOUS_CODES;
+
+/// Settings of the InfoGAN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InfoganConfig {
+    /// Size of the noise z (beside the codes); 62 as in the InfoGAN paper's MNIST model.
+    pub nz: usize,
+    /// Generator width, as the DCGAN's; 32 keeps MNIST cheap.
+    pub ngf: usize,
+    /// Discriminator width, as the DCGAN's.
+    pub ndf: usize,
+    /// Parameter initialisation.
+    pub init: InitScheme,
+}
+
+impl Default for InfoganConfig {
+    fn default() -> Self {
+        Self {
+            nz: 62,
+            ngf: 32,
+            ndf: 32,
+            init: InitScheme::Dcgan,
+        }
+    }
+}
+
+impl InfoganConfig {
+    fn dcgan(&self) -> DcganConfig {
+        DcganConfig {
+            nz: self.nz + CODE_SIZE,
+            ngf: self.ngf,
+            ndf: self.ndf,
+            init: self.init,
+            ..DcganConfig::default()
+        }
+    }
+
+    /// Builds the generator on `device`.
+    pub fn init_generator(&self, device: &Device) -> InfoganGenerator {
+        InfoganGenerator {
+            dcgan: self.dcgan().init_generator(device),
+        }
+    }
+
+    /// Builds the discriminator with its Q head on `device`.
+    pub fn init_discriminator(&self, device: &Device) -> DcganDiscriminator {
+        self.dcgan()
+            .init_discriminator_with_outputs(OUTPUTS, device)
+    }
+}
+
+/// InfoGAN generator: (z [B, nz], codes [B, 12]) -> image [B, 1, 32, 32] in [-1, 1].
+#[derive(Module, Debug)]
+pub struct InfoganGenerator {
+    dcgan: DcganGenerator,
+}
+
+impl InfoganGenerator {
+    /// Generates images from noise and codes.
+    pub fn forward(&self, z: Tensor<2>, codes: Tensor<2>) -> Tensor<4> {
+        let input = Tensor::cat(vec![z, codes], 1); // [B, nz + 12]
+        self.dcgan.forward(input) // [B, 1, 32, 32]
+    }
+}
