@@ -14,7 +14,7 @@ use crate::model::{
     AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, MlpGanConfig,
     ModelConfig,
 };
-use crate::train::{GanLoss, TrainConfig};
+use crate::train::{GanLoss, OptimizerKind, TrainConfig};
 
 /// The preset the page and the CLI start with.
 pub const DEFAULT_PRESET: &str = "dcgan";
@@ -146,14 +146,33 @@ pub fn presets() -> Vec<Preset> {
 }
 
 /// The registry as the page reads it (the wasm `presets()`) and `gan presets --json` prints
-/// it: `{"default": DEFAULT_PRESET, "presets": [...], "losses": [{"name", "title"}, ...]}`.
+/// it: `{"default": DEFAULT_PRESET, "presets": [...], "losses": [...], "optimizers": [...]}`.
+/// Each loss has its `name`, `title`, whether it is `wasserstein` (its critic's mean scores
+/// differ by a distance estimate) and, for the losses published with their own optimiser
+/// settings (the WGANs), those `settings` ([`TrainConfig::with_loss`]).
 pub fn registry_json() -> String {
     let losses: Vec<_> = GanLoss::ALL
         .iter()
-        .map(|loss| serde_json::json!({ "name": loss.name(), "title": loss.title() }))
+        .map(|&loss| {
+            let settings = loss
+                .is_wasserstein()
+                .then(|| TrainConfig::default().with_loss(loss));
+            serde_json::json!({
+                "name": loss.name(),
+                "title": loss.title(),
+                "wasserstein": loss.is_wasserstein(),
+                "settings": settings,
+            })
+        })
         .collect();
-    serde_json::json!({ "default": DEFAULT_PRESET, "presets": presets(), "losses": losses })
-        .to_string()
+    let optimizers: Vec<_> = OptimizerKind::ALL.iter().map(|o| o.name()).collect();
+    serde_json::json!({
+        "default": DEFAULT_PRESET,
+        "presets": presets(),
+        "losses": losses,
+        "optimizers": optimizers,
+    })
+    .to_string()
 }
 
 /// The preset called `name` (or one of its aliases).

@@ -102,12 +102,13 @@ class Explorer {
     return this.info.nz;
   }
 
-  get conditional() {
-    return this.info.conditional;
+  /** Whether the model takes a code beside z: a digit (conditional DCGAN, ACGAN) or InfoGAN's codes. */
+  get coded() {
+    return this.info.codeSize > 0;
   }
 
   get rows() {
-    return this.conditional && this.state.styleGrid ? 10 : this.state.grid;
+    return this.coded && this.state.styleGrid ? 10 : this.state.grid;
   }
 
   get cols() {
@@ -148,7 +149,7 @@ class Explorer {
   }
 
   resetLatents() {
-    const cells = this.conditional && this.state.styleGrid ? this.cols : this.rows * this.cols;
+    const cells = this.coded && this.state.styleGrid ? this.cols : this.rows * this.cols;
     this.z = this.wasm.sampleZ(this.state.seed, cells, this.nz);
     this.state.cell = Math.min(this.state.cell, this.rows * this.cols - 1);
     this.endpoints = { z1: null, z2: null };
@@ -156,25 +157,30 @@ class Explorer {
 
   /** Latent vector index behind a grid cell (style grids share z down each column). */
   zIndex(cell) {
-    return this.conditional && this.state.styleGrid ? cell % this.cols : cell;
+    return this.coded && this.state.styleGrid ? cell % this.cols : cell;
   }
 
-  /** The digit drawn in grid cell `cell` (conditional model). */
+  /** The digit (InfoGAN: categorical code) drawn in grid cell `cell`. */
   digitOf(cell) {
     if (this.state.styleGrid) return Math.floor(cell / this.cols);
     if (this.state.label === "mixed") return (cell % this.cols) % 10;
     return Number(this.state.label);
   }
 
-  /** Label codes for cells `first .. first + count` (undefined for unconditional models). */
-  labelsFor(count, first = 0) {
-    if (!this.conditional) return undefined;
-    const digits = Uint8Array.from({ length: count }, (_, i) => this.digitOf(first + i));
-    return this.wasm.oneHot(digits);
+  /** Codes of `digits` with the continuous codes of the sliders (undefined for models without codes). */
+  codesOf(digits) {
+    if (!this.coded) return undefined;
+    const continuous = this.info.latentCodes ? Float32Array.of(this.state.k1, this.state.k2) : new Float32Array(0);
+    return this.wasm.codesFor(this.info.kind, Uint8Array.from(digits), continuous);
+  }
+
+  /** Codes for cells `first .. first + count` (undefined for models without codes). */
+  codesFor(count, first = 0) {
+    return this.codesOf(Array.from({ length: count }, (_, i) => this.digitOf(first + i)));
   }
 
   gridLatents() {
-    if (!(this.conditional && this.state.styleGrid)) return this.z;
+    if (!(this.coded && this.state.styleGrid)) return this.z;
     const out = new Float32Array(this.rows * this.cols * this.nz);
     for (let cell = 0; cell < this.rows * this.cols; cell++) {
       const src = this.zIndex(cell) * this.nz;
@@ -255,9 +261,10 @@ class Explorer {
       }
       const cell = this.state.cell;
       const probabilities = await this.studio.classify(
-        Float32Array.from(this.cellZ(cell)), this.labelsFor(1, cell));
+        Float32Array.from(this.cellZ(cell)), this.codesFor(1, cell));
       const { digit, confidence } = topDigit(probabilities);
-      const asked = this.conditional ? `asked for a ${this.digitOf(cell)}; ` : "";
+      const asked = this.info.conditional ? `asked for a ${this.digitOf(cell)}; `
+        : this.info.latentCodes ? `code ${this.digitOf(cell)}; ` : "";
       out.textContent = `Classifier: ${asked}it sees a ${digit} (${(100 * confidence).toFixed(0)}% sure).`;
       out.dataset.digit = String(digit);
       out.dataset.confidence = confidence.toFixed(4);
@@ -272,14 +279,14 @@ class Explorer {
     this.gridDraws.request(async () => {
       const z = this.gridLatents();
       const count = z.length / this.nz;
-      await this.draw($("grid-canvas"), z, this.labelsFor(count), this.rows, this.cols);
+      await this.draw($("grid-canvas"), z, this.codesFor(count), this.rows, this.cols);
       if (guess) this.requestGuess();
     }, 2);
   }
 
   /** Redraws only the selected cell (what a z slider changes), pasted into the grid. */
   requestCell() {
-    if (this.conditional && this.state.styleGrid) {
+    if (this.coded && this.state.styleGrid) {
       this.requestGrid({ guess: false }); // one z is shared by a whole column
       return;
     }
@@ -287,7 +294,7 @@ class Explorer {
       const cell = this.state.cell;
       const started = performance.now();
       const rendered = await this.studio.render(
-        Float32Array.from(this.cellZ(cell)), this.labelsFor(1, cell), 1, 1, 0);
+        Float32Array.from(this.cellZ(cell)), this.codesFor(1, cell), 1, 1, 0);
       const size = this.info.imageSize;
       const pixels = new Uint8ClampedArray(rendered.rgba);
       rendered.free();
@@ -302,28 +309,30 @@ class Explorer {
     }, 1);
   }
 
-  /** The latent vectors and labels of the interpolation at the given alphas. */
+  /** The latent vectors and codes of the interpolation at the given alphas. */
   interpolation(alphas) {
     const nz = this.nz;
+    const width = this.info.codeSize;
     const z = new Float32Array(alphas.length * nz);
-    const labels = this.conditional ? new Float32Array(alphas.length * 10) : undefined;
+    const codes = this.coded ? new Float32Array(alphas.length * width) : undefined;
     const z1 = this.endpoint("z1");
     const z2 = this.endpoint("z2");
+    const digit = this.state.label === "mixed" ? 0 : Number(this.state.label);
+    const fixed = this.codesOf([digit]); // the digit (code) drawn along a path between two z
     alphas.forEach((alpha, i) => {
-      if (this.state.interpMode === "label" && this.conditional) {
+      if (this.state.interpMode === "label" && this.coded) {
         z.set(z1, i * nz);
-        labels.set(this.wasm.mixedLabel(this.state.y2, this.state.y1, alpha), i * 10);
+        // the mix of two digits (InfoGAN: categorical codes), the continuous codes as set
+        codes.set(fixed, i * width);
+        codes.set(this.wasm.mixedLabel(this.state.y2, this.state.y1, alpha), i * width);
       } else {
         // α·z1 + (1−α)·z2: from z2 at α = 0 to z1 at α = 1
         const path = this.state.slerp ? this.wasm.slerp(z2, z1, alpha) : this.wasm.lerp(z2, z1, alpha);
         z.set(path, i * nz);
-        if (labels) {
-          const digit = this.state.label === "mixed" ? 0 : Number(this.state.label);
-          labels.set(this.wasm.oneHot(Uint8Array.of(digit)), i * 10);
-        }
+        if (codes) codes.set(fixed, i * width);
       }
     });
-    return { z, labels };
+    return { z, labels: codes };
   }
 
   requestInterpolation(withStrip) {
@@ -369,18 +378,34 @@ class Explorer {
     $("z1-seed").value = s.z1;
     $("z2-seed").value = s.z2;
     $("slerp").checked = s.slerp;
-    $("interp-mode").value = this.conditional ? s.interpMode : "z";
+    $("interp-mode").value = this.coded ? s.interpMode : "z";
     $("y1").value = s.y1;
     $("y2").value = s.y2;
-    for (const el of document.querySelectorAll(".conditional-only")) {
-      el.hidden = !this.conditional;
-      if ("disabled" in el) el.disabled = !this.conditional;
+    const show = (selector, on) => {
+      for (const el of document.querySelectorAll(selector)) {
+        el.hidden = !on;
+        if ("disabled" in el) el.disabled = !on;
+      }
+    };
+    show(".conditional-only", this.coded);
+    show(".latent-codes-only", this.info.latentCodes);
+    const unit = this.info.latentCodes ? "code" : "digit";
+    $("label-name").textContent = this.info.latentCodes ? "Categorical code" : "Digit";
+    $("label").querySelector('option[value="mixed"]').textContent = `each column a ${unit}`;
+    $("style-grid-name").textContent = `Style grid (row r is ${unit} r, each column one z)`;
+    for (const key of ["k1", "k2"]) {
+      const slider = $(`code-${key}`);
+      slider.min = String(-this.info.codeRange);
+      slider.max = String(this.info.codeRange);
+      slider.value = s[key];
+      $(`code-${key}-value`).textContent = Number(s[key]).toFixed(2);
     }
-    const labelMode = this.conditional && s.interpMode === "label";
+    const labelMode = this.coded && s.interpMode === "label";
     document.querySelector(".label-endpoints").hidden = !labelMode;
+    const what = this.info.conditional ? ", conditioned on the digit"
+      : this.info.latentCodes ? ", with a categorical code (0–9) and two continuous codes it learned to use" : "";
     $("model-info").textContent =
-      `${this.info.kind}: nz = ${this.info.nz}, ${this.info.imageSize}×${this.info.imageSize} images` +
-      (this.conditional ? ", conditioned on the digit" : "");
+      `${this.info.kind}: nz = ${this.info.nz}, ${this.info.imageSize}×${this.info.imageSize} images${what}`;
     this.buildSliders();
   }
 
@@ -508,6 +533,17 @@ class Explorer {
         this.requestInterpolation(true);
       });
     }
+    for (const key of ["k1", "k2"]) {
+      // A continuous code changes every cell: the grid and the interpolation redraw while
+      // the slider moves, the classifier's guess once it stops.
+      $(`code-${key}`).addEventListener("input", (e) => {
+        s[key] = Number(e.target.value);
+        $(`code-${key}-value`).textContent = s[key].toFixed(2);
+        this.requestGrid({ guess: false });
+        this.requestInterpolation(true);
+      });
+      $(`code-${key}`).addEventListener("change", () => this.requestGuess());
+    }
     $("slerp").addEventListener("change", (e) => {
       s.slerp = e.target.checked;
       this.requestInterpolation(true);
@@ -592,7 +628,7 @@ class Explorer {
    */
   timeRender(studio, repeats = 3, enoughMs = Infinity) {
     const z = this.gridLatents();
-    const labels = this.labelsFor(this.rows * this.cols);
+    const labels = this.codesFor(this.rows * this.cols);
     return medianRenderMs(studio, [z, labels, this.rows, this.cols, GRID_GAP], repeats, enoughMs);
   }
 
@@ -608,8 +644,8 @@ class Explorer {
     try {
       const info = JSON.parse(studio.load(bytes));
       const z = this.wasm.sampleZ(0, n, info.nz);
-      const labels = info.conditional
-        ? this.wasm.oneHot(Uint8Array.from({ length: n }, (_, i) => i % 10))
+      const labels = info.codeSize > 0
+        ? this.wasm.codesFor(info.kind, Uint8Array.from({ length: n }, (_, i) => i % 10), new Float32Array(0))
         : undefined;
       return { backend: studio.backend, ms: await medianRenderMs(studio, [z, labels, 1, n, 0], repeats) };
     } finally {
@@ -734,7 +770,7 @@ async function main() {
     for (let d = 0; d < 10; d++) select.add(new Option(String(d), String(d)));
   }
   explorer.syncControls();
-  await explorer.draw($("interp-canvas"), wasm.sampleZ(0, 1, explorer.nz), explorer.labelsFor(1), 1, 1);
+  await explorer.draw($("interp-canvas"), wasm.sampleZ(0, 1, explorer.nz), explorer.codesFor(1), 1, 1);
 
   explorer.bind();
   const trainer = new TrainerPanel({

@@ -6,11 +6,16 @@
 export class Presets {
   /** `registry`: the JSON that the wasm `presets()` returns. */
   constructor(registry) {
-    const { default: defaultName, presets, losses } = JSON.parse(registry);
+    const { default: defaultName, presets, losses, optimizers } = JSON.parse(registry);
     /** The presets, in menu order. */
     this.list = presets;
-    /** Every GAN loss as { name, title }, in menu order. */
+    /**
+     * Every GAN loss as { name, title, wasserstein, settings }, in menu order (`settings`:
+     * the optimiser settings a WGAN loss was published with, else null).
+     */
     this.losses = losses;
+    /** The optimisers' names. */
+    this.optimizers = optimizers;
     /** The preset a page without a saved choice starts with. */
     this.default = this.named(defaultName);
   }

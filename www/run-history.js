@@ -33,6 +33,14 @@ export class RunHistory {
     }
   }
 
+  /**
+   * A Wasserstein critic's estimate of the distance at each step, E[D(x)] − E[D(G(z))]
+   * (NaN where the critic was not measured).
+   */
+  wassersteinEstimate() {
+    return this.dReal.map((real, i) => real - this.dFake[i]);
+  }
+
   /** The history as CSV: one line per step; blank where a figure was not measured. */
   toCsv() {
     const cell = (v) => (Number.isNaN(v) ? "" : Number.isFinite(v) ? String(v) : v > 0 ? "inf" : "-inf");

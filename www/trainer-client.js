@@ -65,7 +65,7 @@ export class TrainerClient {
   resume(bytes, train) { return this.call("resume", bytes, train); }
   setTrainConfig(train) { return this.call("setTrainConfig", train); }
   train(steps, mode) { return this.call("train", steps, mode); }
-  render(z, labels, rows, cols, gap) { return this.call("render", z, labels, rows, cols, gap); }
+  render(z, codes, rows, cols, gap) { return this.call("render", z, codes, rows, cols, gap); }
   realDigits(seed, rows, cols, gap) { return this.call("realDigits", seed, rows, cols, gap); }
   quality(n, seed) { return this.call("quality", n, seed); }
   checkpoint() { return this.call("checkpoint"); }

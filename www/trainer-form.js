@@ -10,7 +10,10 @@ export const REFRESH_EVERY = 10;
 /** The model fields: they apply on Reset (a run's architecture is fixed). */
 export const MODEL_FIELDS = ["train-nz", "train-ngf", "train-ndf", "train-init", "train-seed"];
 /** The optimiser fields: a run takes them at once. */
-export const TRAIN_FIELDS = ["train-lr-g", "train-lr-d", "train-beta1", "train-batch", "train-loss"];
+export const TRAIN_FIELDS = [
+  "train-lr-g", "train-lr-d", "train-optimizer", "train-beta1", "train-beta2", "train-batch",
+  "train-loss", "train-d-steps", "train-clip",
+];
 
 /** Reads a whole number from an input; throws a message naming the setting otherwise. */
 function intFrom(id, name) {
@@ -30,8 +33,8 @@ function numberFrom(id, name) {
 /** The trainer's settings form, filled from the preset registry (www/presets.js). */
 export class TrainerForm {
   /**
-   * `presets`: the registry (its presets and losses); `presetOf(config)`: the name of the
-   * preset a model config belongs to (the wasm `presetOf`).
+   * `presets`: the registry (its presets and losses); `presetOf(config, loss)`: the name of
+   * the preset a run of a model config with a loss belongs to (the wasm `presetOf`).
    */
   constructor(presets, presetOf) {
     this.presets = presets;
@@ -42,9 +45,10 @@ export class TrainerForm {
   fill() {
     this.presets.fill($("train-preset"));
     $("train-loss").replaceChildren(...this.presets.losses.map((l) => new Option(l.title, l.name)));
+    $("train-optimizer").replaceChildren(...this.presets.optimizers.map((name) => new Option(name, name)));
     $("train-refresh").value = REFRESH_EVERY;
     $("train-preset").value = this.presets.default.name;
-    this.applyPreset(this.presets.default.name, { withTraining: true });
+    this.applyPreset(this.presets.default.name);
   }
 
   /** The preset chosen in the form. */
@@ -57,10 +61,13 @@ export class TrainerForm {
     return $("train-start").value;
   }
 
-  /** The model settings in the form, as the Trainer's model JSON. */
+  /**
+   * The model settings in the form, as the Trainer's model JSON: the preset's model (its
+   * discriminator's normalisation too) with the form's sizes and initialisation.
+   */
   modelConfig() {
     const config = {
-      kind: this.preset.model.kind,
+      ...this.preset.model,
       nz: intFrom("train-nz", "nz"),
       init: $("train-init").value,
     };
@@ -72,20 +79,32 @@ export class TrainerForm {
     return config;
   }
 
-  /**
-   * The optimisation settings in the form, as the Trainer's train JSON; settings the form
-   * does not show (β2) come from `runTrain` (the run's settings) or the preset.
-   */
-  trainConfig(runTrain = null) {
+  /** The optimisation settings in the form, as the Trainer's train JSON. */
+  trainConfig() {
+    const clip = $("train-clip").value.trim();
     return {
       lr_g: numberFrom("train-lr-g", "the G learning rate"),
       lr_d: numberFrom("train-lr-d", "the D learning rate"),
+      optimizer: $("train-optimizer").value,
       beta1: numberFrom("train-beta1", "beta1"),
-      beta2: runTrain?.beta2 ?? this.preset.train.beta2,
+      beta2: numberFrom("train-beta2", "beta2"),
       batch_size: intFrom("train-batch", "the batch size"),
       loss: $("train-loss").value,
+      d_steps: intFrom("train-d-steps", "D steps"),
+      // blank or 0: no clipping
+      clip: clip === "" || Number(clip) === 0 ? null : numberFrom("train-clip", "clip"),
       seed: intFrom("train-seed", "the seed"),
     };
+  }
+
+  /**
+   * The loss changed: a loss published with its own optimiser settings (the WGANs) brings
+   * them; another returns to the preset's.
+   */
+  lossChanged() {
+    const loss = this.presets.losses.find((l) => l.name === $("train-loss").value);
+    const settings = loss?.settings ?? this.preset.train;
+    this.showTrainSettings({ ...settings, loss: loss.name, batch_size: $("train-batch").value, seed: $("train-seed").value });
   }
 
   /** Steps of the budget (counted from the step the run started at). */
@@ -106,15 +125,16 @@ export class TrainerForm {
   }
 
   /**
-   * Fills the model fields with preset `name`'s settings and, `withTraining` (before the
-   * first run: a run's training settings are its own and change only when edited), the
-   * training fields, the step budget and the progress grid with its defaults.
+   * Fills the form with preset `name`: its model and its training settings (a preset is a
+   * whole recipe: the WGANs' optimiser and critic steps come with them), which with a run
+   * under way wait for Reset (the panel says so); before the first run also its step budget
+   * and progress grid (a run keeps the ones it shows).
    */
-  applyPreset(name, { withTraining }) {
+  applyPreset(name, { runUnderWay = false } = {}) {
     const { model, train, steps, shipped, progress_cols: cols } = this.presets.named(name);
     this.showModel(model);
-    if (withTraining) {
-      this.showTrainSettings(train);
+    this.showTrainSettings(train);
+    if (!runUnderWay) {
       $("train-budget").value = steps;
       $("train-grid-size").value = cols;
     }
@@ -137,15 +157,24 @@ export class TrainerForm {
   showTrainSettings(train) {
     $("train-lr-g").value = train.lr_g;
     $("train-lr-d").value = train.lr_d;
+    $("train-optimizer").value = train.optimizer;
     $("train-beta1").value = train.beta1;
+    $("train-beta2").value = train.beta2;
     $("train-batch").value = train.batch_size;
     $("train-loss").value = train.loss;
+    $("train-d-steps").value = train.d_steps;
+    $("train-clip").value = train.clip ?? "";
     $("train-seed").value = train.seed;
+  }
+
+  /** The loss chosen in the form, as the registry describes it. */
+  get loss() {
+    return this.presets.losses.find((l) => l.name === $("train-loss").value) ?? null;
   }
 
   /** Shows a run's settings (after a reset, a fine-tune or an upload). */
   showRun({ config, train }) {
-    $("train-preset").value = this.presetOf(config);
+    $("train-preset").value = this.presetOf(config, train.loss);
     this.showModel(config);
     this.showTrainSettings(train);
     this.syncModelFields();
@@ -174,5 +203,10 @@ export class TrainerForm {
   /** Says next to the model fields whether an edit waits for Reset. */
   showPending(pending) {
     $("train-pending").hidden = !pending;
+  }
+
+  /** Whether the form describes the next run (a model or preset change waits for Reset). */
+  get pending() {
+    return !$("train-pending").hidden;
   }
 }

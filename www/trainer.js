@@ -55,7 +55,7 @@ export class TrainerPanel {
   constructor({ wasm, presets, fetchBytes, showInExplorer, devices }) {
     this.wasm = wasm;
     this.presets = presets; // the preset registry (www/presets.js)
-    this.form = new TrainerForm(presets, (config) => wasm.presetOf(JSON.stringify(config)));
+    this.form = new TrainerForm(presets, (config, loss) => wasm.presetOf(JSON.stringify(config), loss));
     this.fetchBytes = fetchBytes;
     this.showInExplorer = showInExplorer;
     this.devices = devices;
@@ -76,7 +76,7 @@ export class TrainerPanel {
     this.rate = []; // recent [time ms, step] samples while playing, for steps/s
     this.stepsPerSecond = null;
     this.history = new RunHistory();
-    this.fixed = null; // the progress grid's fixed noise { z, labels, rows, cols }
+    this.fixed = null; // the progress grid's fixed noise { z, codes, rows, cols }
     this.gridDraws = 0;
     this.snapshots = []; // the strip: { step, canvas }, oldest first
     this.lastSnapshotStep = null;
@@ -194,7 +194,7 @@ export class TrainerPanel {
           setting,
           adapter: this.devices.adapter,
           model: JSON.stringify(this.probeModel()),
-          train: JSON.stringify(this.form.trainConfig(this.run?.train)),
+          train: JSON.stringify(this.form.trainConfig()),
         });
         this.trainer = trainer;
         this.classifierLoaded = false;
@@ -278,13 +278,16 @@ export class TrainerPanel {
     this.form.showPending(this.run !== null);
   }
 
-  /** An optimiser setting changed: the run takes it at once, without a reset. */
+  /**
+   * An optimiser setting changed: the run takes it at once, without a reset, unless the form
+   * already describes the next run (a model or preset change waits for Reset).
+   */
   trainSettingChanged(input) {
-    if (!this.run) return;
+    if (!this.run || this.form.pending) return;
     this.task(async () => {
       let config;
       try {
-        config = this.form.trainConfig(this.run.train);
+        config = this.form.trainConfig();
         config.seed = this.run.train.seed; // the run keeps its seed; a new one waits for Reset
         await this.exclusive(() => this.trainer.setTrainConfig(JSON.stringify(config)));
       } catch (error) {
@@ -312,7 +315,7 @@ export class TrainerPanel {
   async startRun() {
     await this.ensureTrainer();
     const start = this.form.start;
-    const train = JSON.stringify(this.form.trainConfig(this.run?.train));
+    const train = JSON.stringify(this.form.trainConfig());
     let info;
     if (start === "scratch") {
       const model = JSON.stringify(this.form.modelConfig());
@@ -358,13 +361,14 @@ export class TrainerPanel {
 
   /**
    * The progress grid's noise: fixed for the run, from its seed (`gan train --samples` draws
-   * the same grid): cols x cols samples, or for the conditional model one row per digit.
+   * the same grid): cols x cols samples, or for the models with codes one row per digit
+   * (InfoGAN: per categorical code).
    */
   makeFixedNoise() {
     const grid = JSON.parse(this.wasm.progressGrid(JSON.stringify(this.run.config), this.run.train.seed >>> 0, this.form.gridCols));
     this.fixed = {
       z: Float32Array.from(grid.z),
-      labels: grid.labels ? Float32Array.from(grid.labels) : undefined,
+      codes: grid.codes ? Float32Array.from(grid.codes) : undefined,
       rows: grid.rows,
       cols: grid.cols,
     };
@@ -640,8 +644,11 @@ export class TrainerPanel {
   showQuality() {
     const last = this.quality.reports.at(-1);
     const percent = (v) => `${(100 * v).toFixed(1)}%`;
+    // InfoGAN's codes were never told which digit to draw: their purity says how much each
+    // one draws a single digit anyway.
     $("train-q-accuracy").textContent = !last ? "–"
-      : last.label_accuracy == null ? "– (unconditional)" : percent(last.label_accuracy);
+      : last.label_accuracy != null ? percent(last.label_accuracy)
+        : last.code_purity != null ? `– (codes: ${percent(last.code_purity)} pure)` : "– (unconditional)";
     $("train-q-fd").textContent = last ? last.frechet_distance.toFixed(1) : "–";
     $("train-q-covered").textContent = last ? `${last.digits_covered} of 10` : "–";
     $("train-q-confidence").textContent = last ? percent(last.mean_confidence) : "–";
@@ -651,15 +658,28 @@ export class TrainerPanel {
     ], [0, 100]);
   }
 
-  /** The two charts: the losses, and the mean D outputs on real and fake images. */
+  /**
+   * The two charts: the losses, and the mean D outputs on real and fake images (for a
+   * Wasserstein critic, its distance estimate).
+   */
   drawCharts() {
     const h = this.history;
+    const loss = this.presets.losses.find((l) => l.name === this.run?.train?.loss);
+    const critic = loss?.wasserstein;
     drawChart($("train-loss-chart"), "Loss", h.step, [
-      { label: "D", color: COLORS.lossD, values: h.lossD },
+      { label: critic ? "critic" : "D", color: COLORS.lossD, values: h.lossD },
       { label: "G", color: COLORS.lossG, values: h.lossG },
     ], [0, 1]);
-    const raw = this.run?.train?.loss === "least-squares";
-    drawChart($("train-d-chart"), raw ? "Mean D score (LSGAN: raw)" : "Mean D output", h.step, [
+    if (critic) {
+      // The critic's estimate of the distance between real and generated digits: the curve
+      // that tracks quality in a WGAN (it falls as G improves).
+      drawChart($("train-d-chart"), "Critic: Wasserstein estimate E[D(x)] − E[D(G(z))]", h.step, [
+        { label: "estimate", color: COLORS.dReal, values: h.wassersteinEstimate() },
+      ], [0, 0.01]);
+      return;
+    }
+    const raw = this.run?.train?.loss !== "non-saturating" && this.run?.train?.loss !== "saturating";
+    drawChart($("train-d-chart"), raw ? "Mean D score (raw)" : "Mean D output", h.step, [
       { label: "D(x)", color: COLORS.dReal, values: h.dReal },
       { label: "D(G(z))", color: COLORS.dFake, values: h.dFake },
     ], [0, 1]);
@@ -669,9 +689,9 @@ export class TrainerPanel {
   async drawGrid() {
     const run = this.run;
     if (!run) return;
-    const { z, labels, rows, cols } = this.fixed;
+    const { z, codes, rows, cols } = this.fixed;
     const { rendered, step } = await this.exclusive(async () => ({
-      rendered: await this.trainer.render(z, labels, rows, cols, GAP),
+      rendered: await this.trainer.render(z, codes, rows, cols, GAP),
       step: this.trainer.step,
     }));
     if (this.run !== run) return; // drawn for a run that was replaced meanwhile
@@ -821,17 +841,18 @@ export class TrainerPanel {
   }
 
   /**
-   * The run's generator drawn on `sampleZ(seed, rows * cols, nz)` (digit = column % 10 for
-   * the conditional model), exactly the grid `gan sample --seed` draws: for the browser tests.
+   * The run's generator drawn on `sampleZ(seed, rows * cols, nz)` (digit or code = column %
+   * 10 for the models with codes), exactly the grid `gan sample --seed` draws: for the
+   * browser tests.
    * Resolves to { width, height, gray } (the red channel of the RGBA pixels).
    */
   async renderSample(seed, rows, cols) {
     const count = rows * cols;
     const z = this.wasm.sampleZ(seed, count, this.run.nz);
-    const labels = this.run.conditional
-      ? this.wasm.oneHot(Uint8Array.from({ length: count }, (_, i) => (i % cols) % 10))
+    const codes = this.run.codeSize > 0
+      ? this.wasm.codesFor(this.run.kind, Uint8Array.from({ length: count }, (_, i) => (i % cols) % 10), new Float32Array(0))
       : undefined;
-    const rendered = await this.exclusive(() => this.trainer.render(z, labels, rows, cols, GAP));
+    const rendered = await this.exclusive(() => this.trainer.render(z, codes, rows, cols, GAP));
     const { width, height, rgba } = rendered;
     return { width, height, gray: Array.from({ length: width * height }, (_, i) => rgba[4 * i]) };
   }
@@ -857,7 +878,7 @@ export class TrainerPanel {
   /** Wires the panel's controls. */
   bind() {
     $("train-preset").addEventListener("change", (e) => {
-      this.form.applyPreset(e.target.value, { withTraining: !this.run });
+      this.form.applyPreset(e.target.value, { runUnderWay: this.run !== null });
       this.modelSettingChanged();
     });
     $("train-start").addEventListener("change", () => {
@@ -867,6 +888,8 @@ export class TrainerPanel {
     for (const id of MODEL_FIELDS) {
       $(id).addEventListener("change", () => this.modelSettingChanged());
     }
+    // A new loss first brings its own optimiser settings (the WGANs'), then applies.
+    $("train-loss").addEventListener("change", () => this.form.lossChanged(), { capture: true });
     for (const id of TRAIN_FIELDS) {
       $(id).addEventListener("change", (e) => this.trainSettingChanged(e.target));
     }

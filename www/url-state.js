@@ -3,13 +3,16 @@
 //
 // Keys: model (a preset name; the older `m=` used other names, see Presets.legacy), s (seed),
 // n (grid side), l (digit or "mixed"), sg (style grid), c (selected cell), a (α), z1 and z2
-// (endpoint seeds), sl (slerp), im (interpolation mode), y1 and y2 (endpoint digits). The
-// device setting shares the hash (`device=`, owned by devices.js).
+// (endpoint seeds), sl (slerp), im (interpolation mode), y1 and y2 (endpoint digits), k1 and
+// k2 (InfoGAN's continuous codes). The device setting shares the hash (`device=`, owned by
+// devices.js).
 
 /** The largest seed a URL may carry. */
 export const MAX_SEED = 4294967295;
 /** The largest grid side. */
 export const MAX_GRID = 10;
+/** The largest magnitude a continuous code may have in a URL (the sliders show their model's range). */
+export const MAX_CODE = 10;
 
 /** The view a page without a hash shows. */
 export const defaultState = (presets) => ({
@@ -26,6 +29,8 @@ export const defaultState = (presets) => ({
   interpMode: "z",
   y1: 1,
   y2: 7,
+  k1: 0,
+  k2: 0,
 });
 
 /** `text` as an integer in [lo, hi], else null (digits only: no signs, exponents or blanks). */
@@ -55,6 +60,10 @@ export function stateFromHash(hash, presets) {
   if (["z", "label"].includes(params.get("im"))) s.interpMode = params.get("im");
   s.y1 = intIn(params.get("y1"), 0, 9) ?? s.y1;
   s.y2 = intIn(params.get("y2"), 0, 9) ?? s.y2;
+  for (const key of ["k1", "k2"]) {
+    const value = Number(params.get(key));
+    if (params.has(key) && params.get(key) !== "" && Number.isFinite(value) && Math.abs(value) <= MAX_CODE) s[key] = value;
+  }
   return s;
 }
 
@@ -63,6 +72,7 @@ export function hashOf(s, device = "auto") {
   const params = new URLSearchParams({
     model: s.model, s: s.seed, n: s.grid, l: s.label, sg: s.styleGrid ? 1 : 0, c: s.cell,
     a: s.alpha, z1: s.z1, z2: s.z2, sl: s.slerp ? 1 : 0, im: s.interpMode, y1: s.y1, y2: s.y2,
+    k1: s.k1, k2: s.k2,
   });
   if (device !== "auto") params.set("device", device);
   return params.toString();

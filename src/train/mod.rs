@@ -65,9 +65,9 @@ pub struct TrainConfig {
     /// Discriminator learning rate; equal to G's by default, as in the paper.
     pub lr_d: f64,
     /// Adam β1; 0.5 instead of 0.9 damps the oscillation of the adversarial game.
-    pub beta1: f32,
+    pub beta1: f64,
     /// Adam β2; 0.999 is Adam's standard.
-    pub beta2: f32,
+    pub beta2: f64,
     /// Images per batch; 64 balances gradient noise and speed on small GPUs and CPUs.
     pub batch_size: usize,
     /// The generator objective; non-saturating gives G gradients while D is winning.
@@ -85,7 +85,7 @@ pub struct TrainConfig {
     /// After each discriminator update, every one of its weights is clipped to
     /// [−clip, clip]: the original WGAN's way to keep the critic Lipschitz (0.01 there).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clip: Option<f32>,
+    pub clip: Option<f64>,
 }
 
 impl Default for TrainConfig {
@@ -176,8 +176,8 @@ impl TrainConfig {
     fn optimizer(&self) -> ModuleOptimizer {
         match self.optimizer {
             OptimizerKind::Adam => AdamConfig::new()
-                .with_beta_1(self.beta1)
-                .with_beta_2(self.beta2)
+                .with_beta_1(self.beta1 as f32)
+                .with_beta_2(self.beta2 as f32)
                 .with_epsilon(1e-8)
                 .init(),
             OptimizerKind::Rmsprop => RmsPropConfig::new()
@@ -552,7 +552,7 @@ impl GanTrainer {
                 self.optim_d
                     .step(self.config.lr_d, self.discriminator.clone(), grads);
             if let Some(limit) = self.config.clip {
-                self.discriminator = clip::clip_weights(self.discriminator.clone(), limit);
+                self.discriminator = clip::clip_weights(self.discriminator.clone(), limit as f32);
             }
             loss_d = Some(loss_value.detach());
         }

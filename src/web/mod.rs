@@ -25,7 +25,7 @@ use crate::eval::{Classifier, ClassifierFile, classify_images};
 use crate::image::{GrayImage, grid};
 use crate::latent;
 use crate::model::sample::{check_inputs, sample};
-use crate::model::{Generator, ModelConfig};
+use crate::model::{Generator, ModelConfig, ModelKind};
 pub use trainer::Trainer;
 
 /// Installs the panic hook: panics go to the console and replace the page's status text.
@@ -239,6 +239,7 @@ fn describe(config: &ModelConfig) -> String {
         "conditional": config.kind().is_conditional(),
         "latentCodes": config.kind().has_latent_codes(),
         "codeSize": config.kind().code_size(),
+        "codeRange": latent::CODE_SWEEP_RANGE,
         "config": config,
     })
     .to_string()
@@ -294,6 +295,32 @@ pub fn one_hot(labels: &[u8]) -> Result<Vec<f32>, JsValue> {
         return Err(js_error(format!("label {bad} is not a digit")));
     }
     Ok(latent::one_hot(labels))
+}
+
+/// The codes a model of kind `kind` (its name) takes for images of `digits` (InfoGAN: its
+/// categorical codes) with InfoGAN's two continuous codes `continuous` (the same pair for
+/// every image; empty: zeros): `[n, code size]` ([`crate::model::sample::codes_for`]),
+/// empty for a model that takes none.
+#[wasm_bindgen(js_name = codesFor)]
+pub fn codes_for(kind: &str, digits: &[u8], continuous: &[f32]) -> Result<Vec<f32>, JsValue> {
+    let kind: ModelKind = serde_json::from_value(kind.into())
+        .map_err(|_| js_error(format!("no model kind {kind:?}")))?;
+    if let Some(bad) = digits.iter().find(|&&d| d > 9) {
+        return Err(js_error(format!("{bad} is not a digit (or a code 0-9)")));
+    }
+    let pair = match continuous {
+        [] => [0.0; latent::CONTINUOUS_CODES],
+        [a, b] => [*a, *b],
+        other => {
+            return Err(js_error(format!(
+                "{} continuous code values, not {}",
+                other.len(),
+                latent::CONTINUOUS_CODES
+            )));
+        }
+    };
+    let continuous = vec![pair; digits.len()];
+    Ok(crate::model::sample::codes_for(kind, digits, Some(&continuous)).unwrap_or_default())
 }
 
 /// The mix of digits `from` (t = 0) and `to` (t = 1) as a label code.

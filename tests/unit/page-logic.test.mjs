@@ -31,7 +31,8 @@ function seeded(seed) {
 
 test("the registry: names, aliases and the old explorer names", () => {
   assert.equal(presets.default.name, "dcgan");
-  assert.deepEqual(presets.list.map((p) => p.name).sort(), ["cdcgan", "cdcgan-half", "dcgan", "mlp"]);
+  assert.deepEqual(presets.list.map((p) => p.name).sort(),
+    ["acgan", "cdcgan", "cdcgan-half", "dcgan", "infogan", "mlp", "wgan", "wgan-sn"]);
   assert.equal(presets.named("cdcgan").model.ngf, 128, "cdcgan is the course's width");
   assert.equal(presets.named("cdcgan-half").model.ngf, 64);
   assert.equal(presets.named("cdcgan-course").name, "cdcgan", "the old trainer name is an alias");
@@ -43,7 +44,8 @@ test("the registry: names, aliases and the old explorer names", () => {
     assert.ok(p.train.batch_size > 0 && p.train.lr_g > 0 && p.steps > 0 && p.progress_cols > 0, p.name);
     assert.ok(presets.losses.some((l) => l.name === p.train.loss), `${p.name}'s loss is in the loss menu`);
   }
-  assert.deepEqual(presets.losses.map((l) => l.name), ["non-saturating", "saturating", "least-squares"]);
+  assert.deepEqual(presets.losses.map((l) => l.name),
+    ["non-saturating", "saturating", "least-squares", "hinge", "wgan-clip", "wgan-sn"]);
   assert.ok(presets.losses.every((l) => l.title.length > 0), "every loss has a menu title");
 });
 
@@ -52,11 +54,14 @@ test("URL state: defaults, the new key, the old key and round trips", () => {
   assert.equal(stateFromHash("#model=cdcgan", presets).model, "cdcgan");
   assert.equal(stateFromHash("#m=cdcgan", presets).model, "cdcgan-half");
   assert.equal(stateFromHash("#model=cdcgan&m=mlp", presets).model, "cdcgan", "the new key wins");
-  const s = stateFromHash("#m=mlp&s=42&n=3&l=7&sg=1&c=4&a=0.25&z1=5&z2=6&sl=1&im=label&y1=2&y2=9", presets);
+  const s = stateFromHash("#m=mlp&s=42&n=3&l=7&sg=1&c=4&a=0.25&z1=5&z2=6&sl=1&im=label&y1=2&y2=9&k1=-1.5&k2=0.25", presets);
   assert.deepEqual(s, {
     model: "mlp", seed: 42, grid: 3, label: "7", styleGrid: true, cell: 4, alpha: 0.25,
-    z1: 5, z2: 6, slerp: true, interpMode: "label", y1: 2, y2: 9,
+    z1: 5, z2: 6, slerp: true, interpMode: "label", y1: 2, y2: 9, k1: -1.5, k2: 0.25,
   });
+  for (const bad of ["k1=", "k1=abc", "k1=11", "k1=-1e9", "k1=NaN"]) {
+    assert.equal(stateFromHash(`#${bad}`, presets).k1, 0, bad);
+  }
   assert.deepEqual(stateFromHash(`#${hashOf(s)}`, presets), s, "a written hash reads back");
   assert.match(hashOf(s, "cpu"), /(^|&)device=cpu(&|$)/);
   assert.doesNotMatch(hashOf(s), /device=/);

@@ -157,10 +157,10 @@ pub struct OptimArgs {
     lr_d: Option<f64>,
     /// Adam beta1.
     #[arg(long)]
-    beta1: Option<f32>,
+    beta1: Option<f64>,
     /// Adam beta2.
     #[arg(long)]
-    beta2: Option<f32>,
+    beta2: Option<f64>,
     /// Generator loss; the WGAN losses bring their papers' optimiser, learning rates, D
     /// steps and clipping (flags given still win).
     #[arg(long, value_parser = loss_names())]
@@ -173,7 +173,7 @@ pub struct OptimArgs {
     d_steps: Option<usize>,
     /// Clip the discriminator's weights to [-CLIP, CLIP] after each update (0: no clipping).
     #[arg(long)]
-    clip: Option<f32>,
+    clip: Option<f64>,
     /// Seed of the weights, batch order and noise (a resumed run keeps its own).
     #[arg(long)]
     seed: Option<u64>,
