@@ -3,15 +3,15 @@
 
 use std::time::Instant;
 
-use anyhow::{Error, Result, bail};
+use anyhow::{Result, bail};
 use clap::Args;
 use gan_studio::latent;
 use gan_studio::model::sample::codes_for;
-use gan_studio::train::{GanTrainer, StepMode, TrainConfig};
+use gan_studio::train::{GanTrainer, StepMode};
 
 use crate::backend::BackendArg;
 use crate::files::load_data;
-use crate::model_args::ModelArgs;
+use crate::model_args::{ModelArgs, OptimArgs};
 
 /// `gan bench`'s flags.
 #[derive(Args)]
@@ -19,9 +19,9 @@ pub struct BenchArgs {
     /// The model to time.
     #[command(flatten)]
     model: ModelArgs,
-    /// Images per batch (default: the preset's).
-    #[arg(long)]
-    batch: Option<usize>,
+    /// Its training settings (default: the preset's), the loss and batch size among them.
+    #[command(flatten)]
+    optim: OptimArgs,
     /// Timed steps.
     #[arg(long, default_value_t = 5)]
     steps: usize,
@@ -40,13 +40,8 @@ pub struct BenchArgs {
 pub fn run(args: BenchArgs) -> Result<()> {
     let data = load_data(None)?;
     let device = args.compute.device()?;
-    let preset = args.model.preset();
-    let model = args.model.config(preset.train.loss)?;
-    let config = TrainConfig {
-        batch_size: args.batch.unwrap_or(preset.train.batch_size),
-        ..preset.train
-    };
-    config.validate().map_err(Error::msg)?;
+    let config = args.optim.apply(args.model.preset().train)?;
+    let model = args.model.config(config.loss)?;
     let mut trainer = GanTrainer::new(model.clone(), config, &data, &device);
     let mut times = Vec::with_capacity(args.steps);
     for i in 0..args.warmup + args.steps {
@@ -71,8 +66,9 @@ pub fn run(args: BenchArgs) -> Result<()> {
         String::new()
     };
     println!(
-        "bench model={} backend={:?} batch={} steps={} median_ms={median:.1} min_ms={:.1} max_ms={:.1}{sampling}",
+        "bench model={} loss={} backend={:?} batch={} steps={} median_ms={median:.1} min_ms={:.1} max_ms={:.1}{sampling}",
         model.kind().name(),
+        trainer.config().loss.name(),
         args.compute.backend,
         trainer.config().batch_size,
         args.steps,
