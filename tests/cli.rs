@@ -394,3 +394,170 @@ fn presets_json_is_the_registry_with_its_shipped_files() {
     }
     assert!(table.contains("weights/cdcgan-half.bpk"), "{table}");
 }
+
+/// The image in cell (`row`, `col`) of a grid PNG of `side`-pixel images with 1-pixel gaps,
+/// each pixel `scale` wide.
+fn png_cell(
+    png: &(u32, u32, Vec<u8>),
+    row: usize,
+    col: usize,
+    side: usize,
+    scale: usize,
+) -> Vec<u8> {
+    let width = png.0 as usize;
+    let mut cell = Vec::with_capacity(side * side);
+    for y in 0..side {
+        for x in 0..side {
+            let py = (1 + row * (side + 1) + y) * scale;
+            let px = (1 + col * (side + 1) + x) * scale;
+            cell.push(png.2[py * width + px]);
+        }
+    }
+    cell
+}
+
+#[test]
+fn the_gan_family_trains_and_samples_from_the_command_line() {
+    let dir = scratch("family");
+    // WGAN with its paper's settings, named in the log; flags given still win.
+    let wgan = dir.join("wgan.bpk");
+    let out = gan(&[
+        "train",
+        "--model",
+        "dcgan",
+        "--loss",
+        "wgan-clip",
+        "--d-steps",
+        "2",
+        "--steps",
+        "1",
+        "--batch",
+        "4",
+        "--save-every",
+        "0",
+        "--out",
+        s(&wgan),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        log.contains("\"optimizer\":\"rmsprop\"")
+            && log.contains("\"d_steps\":2")
+            && log.contains("\"clip\":0.01")
+            && log.contains("\"lr_g\":0.00005"),
+        "{log}"
+    );
+    // wgan-sn gives the DCGAN its spectral critic; another model cannot take it.
+    let sn = dir.join("sn.bpk");
+    ok(&[
+        "train",
+        "--model",
+        "dcgan",
+        "--loss",
+        "wgan-sn",
+        "--steps",
+        "1",
+        "--d-steps",
+        "1",
+        "--batch",
+        "4",
+        "--save-every",
+        "0",
+        "--out",
+        s(&sn),
+    ]);
+    assert!(ok(&["inspect", s(&sn)]).contains("spectral"));
+    let err = fails(&[
+        "train",
+        "--model",
+        "acgan",
+        "--loss",
+        "wgan-sn",
+        "--steps",
+        "1",
+        "--out",
+        s(&sn),
+    ]);
+    assert!(err.contains("wgan-sn is for the DCGAN"), "{err}");
+
+    // ACGAN and InfoGAN draw a row per digit (code); InfoGAN sweeps a continuous code.
+    for model in ["acgan", "infogan"] {
+        let weights = dir.join(format!("{model}.bpk"));
+        ok(&[
+            "train",
+            "--model",
+            model,
+            "--steps",
+            "1",
+            "--batch",
+            "4",
+            "--save-every",
+            "0",
+            "--out",
+            s(&weights),
+        ]);
+        let rows = dir.join(format!("{model}-rows.png"));
+        ok(&[
+            "sample",
+            "--weights",
+            s(&weights),
+            "--grid",
+            "10x3",
+            "--label-rows",
+            "--scale",
+            "1",
+            "--out",
+            s(&rows),
+        ]);
+        let png = read_png(&rows);
+        assert_eq!((png.0, png.1), (3 * 33 + 1, 10 * 33 + 1), "{model}");
+        // each column keeps its z down the rows; rows differ by their digit (code)
+        assert_ne!(
+            png_cell(&png, 0, 0, 32, 1),
+            png_cell(&png, 1, 0, 32, 1),
+            "{model}"
+        );
+    }
+    let infogan = dir.join("infogan.bpk");
+    let sweep = dir.join("sweep.png");
+    ok(&[
+        "sample",
+        "--weights",
+        s(&infogan),
+        "--grid",
+        "2x5",
+        "--code-sweep",
+        "1",
+        "--label",
+        "4",
+        "--scale",
+        "1",
+        "--out",
+        s(&sweep),
+    ]);
+    let png = read_png(&sweep);
+    assert_eq!((png.0, png.1), (5 * 33 + 1, 2 * 33 + 1));
+    assert_ne!(
+        png_cell(&png, 0, 0, 32, 1),
+        png_cell(&png, 0, 4, 32, 1),
+        "c1 at -2 and at 2 draw differently"
+    );
+    let err = fails(&[
+        "sample",
+        "--weights",
+        s(&wgan),
+        "--code-sweep",
+        "1",
+        "--out",
+        s(&sweep),
+    ]);
+    assert!(
+        err.contains("--code-sweep needs an infogan checkpoint"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
