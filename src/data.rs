@@ -2,22 +2,25 @@
 //!
 //! `www/data/mnist.bin` (written by `tools/mnist/convert.mjs`, described in
 //! `www/data/README.md`) holds 10,000 real 28x28 MNIST digits with labels and a fixed,
-//! stratified train / held-out split, in a small binary format (v1, little-endian):
+//! stratified train / held-out split, in a small binary format (v2, little-endian):
 //!
 //! | bytes   | content                                                          |
 //! |---------|------------------------------------------------------------------|
 //! | 0..8    | magic `b"GANMNIST"`                                              |
-//! | 8..12   | u32 version = 1                                                  |
+//! | 8..12   | u32 version = 2                                                  |
 //! | 12..16  | u32 count (number of images)                                     |
 //! | 16..20  | u32 rows = 28                                                    |
 //! | 20..24  | u32 cols = 28                                                    |
 //! | 24..28  | u32 payload_len: length of the compressed payload in bytes       |
 //! | 28..32  | u32 CRC32 (IEEE, as zlib's `crc32`) of the *uncompressed* payload |
-//! | 32..    | payload_len bytes: zlib stream (RFC 1950) of the payload         |
+//! | 32..36  | u32 CRC32 of the *compressed* payload                            |
+//! | 36..    | payload_len bytes: zlib stream (RFC 1950) of the payload         |
 //!
 //! The uncompressed payload is `count` label bytes (0..=9), then `count` split bytes
 //! (0 = train, 1 = held-out), then `count * 784` pixel bytes (row-major, 0 = black background,
-//! 255 = ink). Nothing may follow the compressed payload.
+//! 255 = ink). Nothing may follow the compressed payload. The compressed stream's checksum
+//! refuses every damaged byte (a few changes to a deflate stream decode to the same payload).
+//! Version 1 is the same without it (the stream starts at byte 32); it still decodes.
 //!
 //! This module is plain Rust (no Burn types): [`MnistSet`] decodes and encodes the file and turns
 //! images into `f32` model inputs in [-1, 1]; [`BatchOrder`] yields seeded, shuffled mini-batches
@@ -32,8 +35,8 @@ use crate::rng::SplitMix64;
 
 /// The 8 bytes every GAN Studio MNIST file starts with.
 pub const MAGIC: [u8; 8] = *b"GANMNIST";
-/// The file format version this module reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The file format version this module writes.
+pub const FORMAT_VERSION: u32 = 2;
 /// Image height in pixels.
 pub const ROWS: usize = 28;
 /// Image width in pixels.
@@ -47,8 +50,11 @@ pub const RESIZED_PIXELS: usize = RESIZED_SIDE * RESIZED_SIDE;
 /// Number of digit classes (labels are 0..=9).
 pub const NUM_CLASSES: usize = 10;
 
-/// Header length in bytes: magic + six u32 fields.
-const HEADER_LEN: usize = 8 + 6 * 4;
+/// Header length in bytes: magic + seven u32 fields (version 1: six, without the stream's
+/// checksum).
+const HEADER_LEN: usize = 8 + 7 * 4;
+/// Version 1's header length.
+const HEADER_LEN_V1: usize = 8 + 6 * 4;
 /// Payload bytes per image: one label byte, one split byte, 784 pixel bytes.
 const BYTES_PER_IMAGE: u64 = 2 + IMAGE_PIXELS as u64;
 /// zlib level used by [`MnistSet::encode`].
@@ -69,7 +75,7 @@ pub enum DataError {
     #[error("not a GAN Studio MNIST file (bad magic)")]
     BadMagic,
     /// The file is from a format version this build cannot read.
-    #[error("unsupported MNIST file version {0} (this build reads version 1)")]
+    #[error("unsupported MNIST file version {0} (this build reads versions 1 and 2)")]
     UnsupportedVersion(u32),
     /// The images are not 28x28.
     #[error("wrong image dimensions {rows}x{cols} in MNIST file (expected 28x28)")]
@@ -82,6 +88,16 @@ pub enum DataError {
     /// The zlib stream is corrupt or incomplete.
     #[error("MNIST payload decompression failed: {0}")]
     Decompress(String),
+    /// The compressed payload does not match the header's CRC32: the file is corrupted.
+    #[error(
+        "MNIST file checksum mismatch (file corrupted): header says {stored:#010x}, compressed payload has {computed:#010x}"
+    )]
+    StreamChecksumMismatch {
+        /// CRC32 stored in the header.
+        stored: u32,
+        /// CRC32 of the compressed payload.
+        computed: u32,
+    },
     /// The decompressed payload does not match the header's CRC32: the file is corrupted.
     #[error(
         "MNIST payload checksum mismatch (file corrupted): header says {stored:#010x}, payload has {computed:#010x}"
@@ -220,24 +236,32 @@ fn inflate_payload(compressed: &[u8], count: u32, expected: u64) -> Result<Vec<u
 }
 
 impl MnistSet {
-    /// Decodes a v1 GAN Studio MNIST file (see the module docs), checking every field.
+    /// Decodes a v2 (or v1) GAN Studio MNIST file (see the module docs), checking every field.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DataError> {
-        if bytes.len() < HEADER_LEN {
+        if bytes.len() < HEADER_LEN_V1 {
             let n = bytes.len().min(MAGIC.len());
             if bytes[..n] != MAGIC[..n] {
                 return Err(DataError::BadMagic);
             }
             return Err(DataError::Truncated {
                 len: bytes.len(),
-                needed: HEADER_LEN as u64,
+                needed: HEADER_LEN_V1 as u64,
             });
         }
         if bytes[..MAGIC.len()] != MAGIC {
             return Err(DataError::BadMagic);
         }
         let version = read_u32(bytes, 8);
-        if version != FORMAT_VERSION {
-            return Err(DataError::UnsupportedVersion(version));
+        let header_len = match version {
+            1 => HEADER_LEN_V1,
+            FORMAT_VERSION => HEADER_LEN,
+            other => return Err(DataError::UnsupportedVersion(other)),
+        };
+        if bytes.len() < header_len {
+            return Err(DataError::Truncated {
+                len: bytes.len(),
+                needed: header_len as u64,
+            });
         }
         let count = read_u32(bytes, 12);
         let (rows, cols) = (read_u32(bytes, 16), read_u32(bytes, 20));
@@ -247,7 +271,7 @@ impl MnistSet {
         let payload_len = u64::from(read_u32(bytes, 24));
         let stored = read_u32(bytes, 28);
 
-        let needed = HEADER_LEN as u64 + payload_len;
+        let needed = header_len as u64 + payload_len;
         let len = bytes.len() as u64;
         if len < needed {
             return Err(DataError::Truncated {
@@ -258,9 +282,17 @@ impl MnistSet {
         if len > needed {
             return Err(DataError::TrailingBytes(len - needed));
         }
+        let stream = &bytes[header_len..];
+        if version >= 2 {
+            let stored = read_u32(bytes, 32);
+            let computed = crc32fast::hash(stream);
+            if computed != stored {
+                return Err(DataError::StreamChecksumMismatch { stored, computed });
+            }
+        }
 
         let expected = u64::from(count) * BYTES_PER_IMAGE;
-        let mut payload = inflate_payload(&bytes[HEADER_LEN..], count, expected)?;
+        let mut payload = inflate_payload(stream, count, expected)?;
         let computed = crc32fast::hash(&payload);
         if computed != stored {
             return Err(DataError::ChecksumMismatch { stored, computed });
@@ -293,7 +325,7 @@ impl MnistSet {
         })
     }
 
-    /// Encodes the set in the v1 format that [`MnistSet::from_bytes`] reads (zlib level 9).
+    /// Encodes the set in the v2 format that [`MnistSet::from_bytes`] reads (zlib level 9).
     ///
     /// The compressed bytes need not equal the shipped file's (different deflate
     /// implementation), but they decode to the same set.
@@ -316,6 +348,7 @@ impl MnistSet {
             COLS as u32,
             payload_len,
             crc32fast::hash(&payload),
+            crc32fast::hash(&compressed),
         ] {
             out.extend_from_slice(&field.to_le_bytes());
         }
@@ -662,15 +695,38 @@ mod tests {
         ));
     }
 
+    /// `bytes` with the compressed stream's checksum made to match again, so a test can
+    /// reach the checks behind it.
+    fn restamped(mut bytes: Vec<u8>) -> Vec<u8> {
+        let crc = crc32fast::hash(&bytes[HEADER_LEN..]);
+        bytes[32..36].copy_from_slice(&crc.to_le_bytes());
+        bytes
+    }
+
+    /// A version 1 file of `set`: the same layout without the stream's checksum.
+    fn version_1(set: &MnistSet) -> Vec<u8> {
+        let bytes = set.encode();
+        let mut v1 = bytes[..32].to_vec();
+        v1[8..12].copy_from_slice(&1u32.to_le_bytes());
+        v1.extend_from_slice(&bytes[HEADER_LEN..]);
+        v1
+    }
+
+    #[test]
+    fn version_1_files_still_decode() {
+        let set = synthetic(5);
+        assert_eq!(MnistSet::from_bytes(&version_1(&set)).unwrap(), set);
+    }
+
     #[test]
     fn header_fields_are_checked() {
         let bytes = synthetic(3).encode();
 
-        let mut v2 = bytes.clone();
-        v2[8..12].copy_from_slice(&2u32.to_le_bytes());
+        let mut v3 = bytes.clone();
+        v3[8..12].copy_from_slice(&3u32.to_le_bytes());
         assert!(matches!(
-            MnistSet::from_bytes(&v2),
-            Err(DataError::UnsupportedVersion(2))
+            MnistSet::from_bytes(&v3),
+            Err(DataError::UnsupportedVersion(3))
         ));
 
         let mut dims = bytes.clone();
@@ -699,6 +755,28 @@ mod tests {
     }
 
     #[test]
+    fn any_flipped_bit_of_the_shipped_file_is_refused() {
+        // One bit flipped at each of 200 seeded positions, the header's 36 bytes included:
+        // the two checksums (and the header's own checks) refuse every copy.
+        let mut rng = SplitMix64::new(200);
+        for round in 0..200 {
+            // A quarter of the flips in the header, the rest anywhere.
+            let position = if round % 4 == 0 {
+                rng.below(HEADER_LEN)
+            } else {
+                rng.below(SHIPPED.len())
+            };
+            let bit = rng.below(8);
+            let mut flipped = SHIPPED.to_vec();
+            flipped[position] ^= 1 << bit;
+            assert!(
+                MnistSet::from_bytes(&flipped).is_err(),
+                "bit {bit} of byte {position} flipped and the file still decoded"
+            );
+        }
+    }
+
+    #[test]
     fn corrupted_payloads_are_rejected() {
         // A changed pixel under the old checksum.
         let set = synthetic(4);
@@ -707,17 +785,23 @@ mod tests {
         changed.pixels[100] ^= 0x01;
         let mut bad = changed.encode();
         bad[28..32].copy_from_slice(&good[28..32]);
+        let bad = restamped(bad);
         assert!(matches!(
             MnistSet::from_bytes(&bad),
             Err(DataError::ChecksumMismatch { .. })
         ));
 
-        // A flipped byte in the compressed stream of the real file: caught either by the
-        // deflate decoder or by the checksum, never accepted.
+        // A flipped byte in the compressed stream of the real file: caught by the stream's
+        // checksum; behind it (restamped, as a version 1 file was) by the deflate decoder or
+        // by the payload's checksum, never accepted.
         for at in [HEADER_LEN + 100, HEADER_LEN + 50_000, SHIPPED.len() - 1000] {
             let mut flipped = SHIPPED.to_vec();
             flipped[at] ^= 0x10;
-            let err = MnistSet::from_bytes(&flipped).unwrap_err();
+            assert!(matches!(
+                MnistSet::from_bytes(&flipped),
+                Err(DataError::StreamChecksumMismatch { .. })
+            ));
+            let err = MnistSet::from_bytes(&restamped(flipped)).unwrap_err();
             assert!(
                 matches!(
                     err,
@@ -735,7 +819,7 @@ mod tests {
             *b = 0xFF;
         }
         assert!(matches!(
-            MnistSet::from_bytes(&garbage),
+            MnistSet::from_bytes(&restamped(garbage)),
             Err(DataError::Decompress(_))
         ));
     }
@@ -753,7 +837,7 @@ mod tests {
             bytes[24..28].copy_from_slice(&(compressed.len() as u32).to_le_bytes());
             bytes[28..32].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
             bytes.extend_from_slice(&compressed);
-            bytes
+            restamped(bytes)
         };
         assert!(MnistSet::from_bytes(&reencode(&payload)).is_ok());
 
@@ -789,7 +873,7 @@ mod tests {
         let payload_len = read_u32(&inner, 24) + 3;
         inner[24..28].copy_from_slice(&payload_len.to_le_bytes());
         assert!(matches!(
-            MnistSet::from_bytes(&inner),
+            MnistSet::from_bytes(&restamped(inner)),
             Err(DataError::TrailingBytes(3))
         ));
     }

@@ -1,14 +1,20 @@
-//! Checkpoints: a model's config and weights as bytes, versioned and validated.
+//! Checkpoints: a model's config and weights as bytes, versioned, checksummed and validated.
 //!
-//! Layout (little-endian):
+//! Layout (little-endian), version 2:
 //! ```text
 //! b"GANSTDIO"  magic, 8 bytes
 //! u32          format version (FORMAT_VERSION)
 //! u32          header length N
-//! N bytes      header, JSON: model config, training state, section lengths
+//! N bytes      header, JSON: model config, training state, section lengths and CRC32s
+//! u32          CRC32 of the 16 + N bytes above
 //! sections     burnpack records (Burn's own format), in header order:
 //!              "generator" (always), "discriminator", "optim_g", "optim_d" (optional)
 //! ```
+//! Any damaged byte is refused with a message naming where: the frame, the header or the
+//! section whose checksum fails. Loading a network also refuses weights that are not finite
+//! (a NaN or infinity written into a file with a matching checksum). Version 1 files (no
+//! checksums) still load.
+//!
 //! The generator comes first so the page can show samples from a generator-only file.
 //! No file system here: callers hand bytes in and take bytes out.
 //!
@@ -25,7 +31,7 @@ use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use frame::{FrameError, split_frame, write_frame};
+use frame::{FrameError, FrameSpec};
 pub use record::{Precision, record_bytes_async, record_bytes_async_as};
 
 use crate::data::OrderPosition;
@@ -35,7 +41,17 @@ use crate::train::TrainConfig;
 /// First bytes of every checkpoint.
 pub const MAGIC: &[u8; 8] = b"GANSTDIO";
 /// Version of the layout above; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest version read (1: the same layout without checksums).
+pub const OLDEST_VERSION: u32 = 1;
+
+/// The checkpoint's frame: from version 2 its header is checksummed.
+const FRAME: FrameSpec = FrameSpec {
+    magic: MAGIC,
+    current: FORMAT_VERSION,
+    oldest: OLDEST_VERSION,
+    checksummed_from: Some(2),
+};
 
 /// Names of the sections a checkpoint may hold.
 pub const GENERATOR: &str = "generator";
@@ -62,9 +78,27 @@ pub enum CheckpointError {
     NotACheckpoint,
     /// Written by an incompatible version of the format.
     #[error(
-        "checkpoint format version {0} is not supported (this build reads version {FORMAT_VERSION})"
+        "checkpoint format version {0} is not supported (this build reads versions {OLDEST_VERSION} to {FORMAT_VERSION})"
     )]
     UnsupportedVersion(u32),
+    /// A part of the file does not match its checksum: the file is damaged.
+    #[error("checkpoint is corrupted: its {part} does not match its checksum ({detail})")]
+    Corrupted {
+        /// The part: "header" or a section's name.
+        part: String,
+        /// The checksums, stored and computed.
+        detail: String,
+    },
+    /// A section's weights hold a NaN or an infinity.
+    #[error("{section} weights are not finite: {tensor} holds {value}")]
+    NonFinite {
+        /// Section name.
+        section: &'static str,
+        /// The tensor's name in the section.
+        tensor: String,
+        /// The first bad value.
+        value: f32,
+    },
     /// The JSON header is unreadable or inconsistent.
     #[error("checkpoint header is invalid: {0}")]
     BadHeader(String),
@@ -111,6 +145,9 @@ struct Header {
     model: ModelConfig,
     training: Option<TrainingState>,
     sections: Vec<(String, usize)>,
+    /// CRC32 of each section, in `sections`' order (version 2 on).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    checksums: Vec<u32>,
 }
 
 /// A decoded checkpoint: header fields and raw burnpack sections.
@@ -135,6 +172,10 @@ impl From<FrameError> for CheckpointError {
             FrameError::WrongMagic => CheckpointError::NotACheckpoint,
             FrameError::UnsupportedVersion(v) => CheckpointError::UnsupportedVersion(v),
             FrameError::BadHeader(why) => CheckpointError::BadHeader(why),
+            FrameError::HeaderChecksum { stored, computed } => CheckpointError::Corrupted {
+                part: "header".into(),
+                detail: format!("stored {stored:#010x}, computed {computed:#010x}"),
+            },
         }
     }
 }
@@ -158,12 +199,13 @@ impl Checkpoint {
                 .iter()
                 .map(|(n, b)| (n.to_string(), b.len()))
                 .collect(),
+            checksums: sections.iter().map(|(_, b)| crc32fast::hash(b)).collect(),
         };
         let header = serde_json::to_vec(&header).expect("the header always serialises");
         let mut out = Vec::with_capacity(
-            16 + header.len() + sections.iter().map(|s| s.1.len()).sum::<usize>(),
+            20 + header.len() + sections.iter().map(|s| s.1.len()).sum::<usize>(),
         );
-        write_frame(MAGIC, FORMAT_VERSION, &header, &mut out);
+        FRAME.write(&header, &mut out);
         for (_, bytes) in sections {
             out.extend_from_slice(bytes);
         }
@@ -172,14 +214,22 @@ impl Checkpoint {
 
     /// Parses and checks the container (not yet the weights: see the `load_*` methods).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, CheckpointError> {
-        let (header, rest) = split_frame(bytes, MAGIC, FORMAT_VERSION)?;
-        let body = bytes.len() - rest.len();
-        let header: Header = serde_json::from_slice(header)
+        let frame = FRAME.split(bytes)?;
+        let body = bytes.len() - frame.body.len();
+        let header: Header = serde_json::from_slice(frame.header)
             .map_err(|e| CheckpointError::BadHeader(e.to_string()))?;
-        if header.format_version != FORMAT_VERSION {
+        if header.format_version != frame.version {
             return Err(CheckpointError::BadHeader(format!(
-                "header says version {}, container says {FORMAT_VERSION}",
-                header.format_version
+                "header says version {}, container says {}",
+                header.format_version, frame.version
+            )));
+        }
+        let checksummed = frame.version >= 2;
+        if checksummed && header.checksums.len() != header.sections.len() {
+            return Err(CheckpointError::BadHeader(format!(
+                "{} checksums for {} sections",
+                header.checksums.len(),
+                header.sections.len()
             )));
         }
         header
@@ -205,9 +255,18 @@ impl Checkpoint {
         let mut generator = None;
         let mut discriminator = None;
         let (mut optim_g, mut optim_d) = (None, None);
-        for (name, len) in &header.sections {
+        for (index, (name, len)) in header.sections.iter().enumerate() {
             let data = bytes[at..at + len].to_vec();
             at += len;
+            if let Some(&stored) = header.checksums.get(index) {
+                let computed = crc32fast::hash(&data);
+                if stored != computed {
+                    return Err(CheckpointError::Corrupted {
+                        part: format!("{name} section"),
+                        detail: format!("stored {stored:#010x}, computed {computed:#010x}"),
+                    });
+                }
+            }
             let slot = match name.as_str() {
                 GENERATOR => &mut generator,
                 DISCRIMINATOR => &mut discriminator,
@@ -264,11 +323,41 @@ impl Checkpoint {
     }
 }
 
+/// Checks that every float in the burnpack record `bytes` is finite.
+fn check_finite(bytes: &[u8], section: &'static str) -> Result<(), CheckpointError> {
+    let bad = |reason: String| CheckpointError::BadWeights { section, reason };
+    let tensors = burn_pack::Reader::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
+        .and_then(burn_pack::Reader::into_tensors)
+        .map_err(|e| bad(e.to_string()))?;
+    for tensor in tensors {
+        let (name, dtype, _, _, data) = tensor.into_parts().map_err(|e| bad(e.to_string()))?;
+        let values: Box<dyn Iterator<Item = f32>> = match dtype {
+            burn::tensor::DType::F32 => Box::new(
+                data.chunks_exact(4)
+                    .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes"))),
+            ),
+            burn::tensor::DType::F16 => Box::new(data.chunks_exact(2).map(|b| {
+                burn::tensor::f16::from_le_bytes(b.try_into().expect("2 bytes")).to_f32()
+            })),
+            _ => continue,
+        };
+        if let Some(value) = values.into_iter().find(|v| !v.is_finite()) {
+            return Err(CheckpointError::NonFinite {
+                section,
+                tensor: name,
+                value,
+            });
+        }
+    }
+    Ok(())
+}
+
 fn load_record<M: Module>(
     module: M,
     bytes: &[u8],
     section: &'static str,
 ) -> Result<M, CheckpointError> {
+    check_finite(bytes, section)?;
     let bad = |reason: String| CheckpointError::BadWeights { section, reason };
     // Cast to the module's f32: files stored at half precision load like any other.
     let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))

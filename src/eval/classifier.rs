@@ -30,7 +30,7 @@ use burn::tensor::Bytes;
 use burn::tensor::activation::relu;
 use serde::{Deserialize, Serialize};
 
-use crate::checkpoint::frame::{FrameError, split_frame, write_frame};
+use crate::checkpoint::frame::{FrameError, FrameSpec};
 use crate::data::{NUM_CLASSES, RESIZED_SIDE};
 use crate::eval::EvalError;
 
@@ -38,6 +38,14 @@ use crate::eval::EvalError;
 pub const MAGIC: &[u8; 8] = b"GANCLSFR";
 /// Version of the layout in the module docs; bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// The classifier file's frame (one version, no header checksum).
+const FRAME: FrameSpec = FrameSpec {
+    magic: MAGIC,
+    current: FORMAT_VERSION,
+    oldest: FORMAT_VERSION,
+    checksummed_from: None,
+};
 /// Side of the convolution kernels.
 const KERNEL: usize = 5;
 /// Side of the feature maps after the second pooling: (((32 − 4) / 2) − 4) / 2.
@@ -165,6 +173,8 @@ impl From<FrameError> for EvalError {
             FrameError::WrongMagic => EvalError::NotAClassifier,
             FrameError::UnsupportedVersion(v) => EvalError::UnsupportedVersion(v),
             FrameError::BadHeader(why) => EvalError::BadHeader(why),
+            // The classifier's frame has no header checksum.
+            FrameError::HeaderChecksum { .. } => EvalError::BadHeader(error.to_string()),
         }
     }
 }
@@ -197,17 +207,17 @@ impl ClassifierFile {
         };
         let header = serde_json::to_vec(&header).expect("the header always serialises");
         let mut out = Vec::with_capacity(16 + header.len() + self.weights.len());
-        write_frame(MAGIC, FORMAT_VERSION, &header, &mut out);
+        FRAME.write(&header, &mut out);
         out.extend_from_slice(&self.weights);
         out
     }
 
     /// Parses and checks the container (not yet the weights: see [`ClassifierFile::load`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, EvalError> {
-        let (header, rest) = split_frame(bytes, MAGIC, FORMAT_VERSION)?;
-        let body = bytes.len() - rest.len();
-        let header: Header =
-            serde_json::from_slice(header).map_err(|e| EvalError::BadHeader(e.to_string()))?;
+        let frame = FRAME.split(bytes)?;
+        let body = bytes.len() - frame.body.len();
+        let header: Header = serde_json::from_slice(frame.header)
+            .map_err(|e| EvalError::BadHeader(e.to_string()))?;
         if header.format_version != FORMAT_VERSION {
             return Err(EvalError::BadHeader(format!(
                 "header says version {}, container says {FORMAT_VERSION}",

@@ -183,7 +183,9 @@ impl Studio {
             let (count, codes) =
                 check_inputs(&model.config, &z, codes.as_deref()).map_err(js_error)?;
             if count != 1 {
-                return Err(js_error(format!("classify takes one image, z holds {count}")));
+                return Err(js_error(format!(
+                    "classify takes one image, z holds {count}"
+                )));
             }
             let images = sample(&model.generator, &model.config, &z, codes, &device); // [1, 1, H, W]
             let outputs = classify_images(&classifier, images)
@@ -217,8 +219,7 @@ impl Studio {
         let state = self.state.clone();
         future_to_promise(async move {
             let (model, device) = state.borrow().loaded()?;
-            let image =
-                draw_images(&model, &device, &z, codes.as_deref(), rows, cols, gap).await?;
+            let image = draw_images(&model, &device, &z, codes.as_deref(), rows, cols, gap).await?;
             Ok(Rendered::from(image).into())
         })
     }

