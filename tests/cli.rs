@@ -335,6 +335,32 @@ fn bad_files_and_values_get_clear_errors() {
     );
     let err = fails(&["train", "--steps", "1", "--nz", "0", "--out", s(&out)]);
     assert!(err.contains("nz"), "{err}");
+    // Out-of-range settings name the setting and its range.
+    for (flag, value, says) in [
+        ("--batch", "0", "batch size must be 1 to 1024"),
+        ("--batch", "100000", "batch size must be 1 to 1024"),
+        ("--lr-g", "1e9", "lr_g must be in (0, 1]"),
+        ("--lr-d=-0.5", "", "lr_d must be in (0, 1]"),
+        ("--d-steps", "0", "D steps per step must be 1 to 10"),
+        ("--clip=-1", "", "clip must be in (0, 1]"),
+        ("--steps", "0", "--steps is the step to train until"),
+    ] {
+        let mut args = vec!["train", "--model", "mlp", "--out", s(&out)];
+        if value.is_empty() {
+            args.push(flag);
+        } else {
+            args.extend([flag, value]);
+        }
+        if flag != "--steps" {
+            args.extend(["--steps", "1"]);
+        }
+        let err = fails(&args);
+        assert!(err.contains(says), "{flag} {value}: {err}");
+    }
+    for grid in ["0x0", "33x33", "10x0", "x", "4x4x4"] {
+        let err = fails(&["sample", "--weights", s(&junk), "--grid", grid, "--out", s(&out)]);
+        assert!(err.contains("grid must look like 10x10 (1 to 32 each)"), "{grid}: {err}");
+    }
     assert!(!out.exists(), "nothing is written on bad input");
 
     // A truncated checkpoint names the problem.

@@ -61,6 +61,14 @@ function writeHash(s) {
   history.replaceState(null, "", `#${hashOf(s, deviceSetting())}`);
 }
 
+/** Says which settings of the page's link were out of range or unknown (none: no note). */
+function showRejected(rejected) {
+  const note = $("url-note");
+  note.hidden = rejected.length === 0;
+  note.textContent = rejected.length === 0 ? ""
+    : `This link's ${rejected.join(", ")} ${rejected.length === 1 ? "is" : "are"} out of range or unknown: the defaults are shown instead.`;
+}
+
 // ---------------------------------------------------------------- the explorer
 
 /**
@@ -85,7 +93,9 @@ class Explorer {
     this.wasm = wasm;
     this.studio = studio;
     this.presets = presets;
-    this.state = stateFromHash(location.hash, presets);
+    const rejected = [];
+    this.state = stateFromHash(location.hash, presets, rejected);
+    showRejected(rejected);
     this.info = null; // the loaded model's description
     this.modelBytes = null; // the loaded checkpoint's bytes (to load it on another device)
     this.customModel = null; // name of a checkpoint loaded from disk (or of a trainer snapshot)
@@ -96,6 +106,7 @@ class Explorer {
     this.guesses = new Coalescer(fail); // the classifier's guess for the selected cell
     this.guessCount = 0; // guesses shown (for the tests)
     this.interpDraws = new Coalescer(fail);
+    this.hashChanges = Promise.resolve(); // hash changes, applied in order (applyHash)
   }
 
   get nz() {
@@ -573,6 +584,29 @@ class Explorer {
     });
   }
 
+  /**
+   * The URL's hash changed by hand (an edited address, Back or Forward; the page's own
+   * writes change no hash): shows the view it names, loading another model's weights first.
+   * Changes apply one after another, each on the view the one before left.
+   */
+  applyHash(hash) {
+    this.hashChanges = this.hashChanges.then(async () => {
+      const rejected = [];
+      const next = stateFromHash(hash, this.presets, rejected);
+      showRejected(rejected);
+      const model = next.model;
+      this.state = { ...next, model: this.state.model };
+      if (model !== this.state.model) {
+        await this.switchModel(model);
+      } else {
+        this.resetLatents();
+        this.syncControls();
+        this.redrawAll();
+      }
+    }).catch(fail);
+    return this.hashChanges;
+  }
+
   async switchModel(name) {
     const previous = this.state.model;
     try {
@@ -782,6 +816,7 @@ async function main() {
   });
   trainer.bind();
   explorer.trainer = trainer; // window.ganStudio.trainer, for the console and the tests
+  addEventListener("hashchange", () => explorer.applyHash(location.hash));
   $("device").addEventListener("change", (e) => {
     writeDeviceSetting(e.target.value);
     explorer.deviceSettingChanged(adapter).catch(fail);

@@ -99,11 +99,16 @@ export class TrainerForm {
 
   /**
    * The loss changed: a loss published with its own optimiser settings (the WGANs) brings
-   * them; another returns to the preset's.
+   * them; leaving one for a loss without returns to the preset's. Between two losses without
+   * settings of their own, the other fields stay as they are.
    */
   lossChanged() {
-    const loss = this.presets.losses.find((l) => l.name === $("train-loss").value);
-    const settings = loss?.settings ?? this.preset.train;
+    const registry = (name) => this.presets.losses.find((l) => l.name === name);
+    const loss = registry($("train-loss").value);
+    const left = registry(this.shownLoss);
+    this.shownLoss = loss.name;
+    const settings = loss.settings ?? (left?.settings ? this.preset.train : null);
+    if (!settings) return;
     this.showTrainSettings({ ...settings, loss: loss.name, batch_size: $("train-batch").value, seed: $("train-seed").value });
   }
 
@@ -117,6 +122,21 @@ export class TrainerForm {
   get refreshEvery() {
     const value = Number($("train-refresh").value);
     return Number.isInteger(value) && value > 0 ? value : REFRESH_EVERY;
+  }
+
+  /**
+   * Puts a step budget or refresh interval that is not a whole number of at least 1 back in
+   * range (`id` names the field); returns a sentence saying what it did, or null.
+   */
+  clampRunField(id) {
+    const input = $(id);
+    const value = Number(input.value);
+    if (Number.isInteger(value) && value >= 1) return null;
+    const fixed = Number.isFinite(value) && value > 1 ? Math.floor(value) : id === "train-refresh" ? REFRESH_EVERY : 1;
+    const name = id === "train-refresh" ? "Refresh every" : "Step budget";
+    const said = `${name} must be a whole number of steps, at least 1: "${input.value}" became ${fixed}.`;
+    input.value = fixed;
+    return said;
   }
 
   /** Columns of the progress grid. */
@@ -162,6 +182,7 @@ export class TrainerForm {
     $("train-beta2").value = train.beta2;
     $("train-batch").value = train.batch_size;
     $("train-loss").value = train.loss;
+    this.shownLoss = train.loss; // the loss the other fields were filled for (lossChanged)
     $("train-d-steps").value = train.d_steps;
     $("train-clip").value = train.clip ?? "";
     $("train-seed").value = train.seed;

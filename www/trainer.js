@@ -893,10 +893,14 @@ export class TrainerPanel {
     for (const id of TRAIN_FIELDS) {
       $(id).addEventListener("change", (e) => this.trainSettingChanged(e.target));
     }
-    $("train-budget").addEventListener("change", () => {
-      this.showCounters();
-      if (this.run) this.drawStrip();
-    });
+    for (const id of ["train-budget", "train-refresh"]) {
+      $(id).addEventListener("change", () => {
+        const clamped = this.form.clampRunField(id);
+        if (clamped) this.say(clamped);
+        this.showCounters();
+        if (this.run) this.drawStrip();
+      });
+    }
     $("train-grid-size").addEventListener("change", () => this.gridSizeChanged());
 
     for (const id of ["train-play", "bar-play"]) {

@@ -40,30 +40,47 @@ export function intIn(text, lo, hi) {
   return v >= lo && v <= hi ? v : null;
 }
 
-/** The view in `hash` ("#model=dcgan&s=3…"); anything malformed falls back to its default. */
-export function stateFromHash(hash, presets) {
+/**
+ * The view in `hash` ("#model=dcgan&s=3…"); anything malformed falls back to its default.
+ * Each key given a value it could not use is pushed to `rejected` as "key=value" (the page
+ * says which settings of a link it replaced).
+ */
+export function stateFromHash(hash, presets, rejected = []) {
   const s = defaultState(presets);
   const params = new URLSearchParams(String(hash).replace(/^#/, ""));
-  const preset = params.has("model") ? presets.named(params.get("model")) : presets.legacy(params.get("m"));
+  /** Takes `key`'s value where `parse` accepts it (returns it, else null). */
+  const take = (key, parse) => {
+    if (!params.has(key)) return null;
+    const value = parse(params.get(key));
+    if (value === null) rejected.push(`${key}=${params.get(key)}`);
+    return value;
+  };
+  const preset = params.has("model")
+    ? take("model", (name) => presets.named(name))
+    : take("m", (name) => presets.legacy(name));
   if (preset) s.model = preset.name;
-  s.seed = intIn(params.get("s"), 0, MAX_SEED) ?? s.seed;
-  s.grid = intIn(params.get("n"), 1, MAX_GRID) ?? s.grid;
-  const label = params.get("l");
-  if (label === "mixed" || intIn(label, 0, 9) !== null) s.label = label;
-  s.styleGrid = params.get("sg") === "1";
-  s.cell = intIn(params.get("c"), 0, MAX_GRID * MAX_GRID - 1) ?? s.cell;
-  const alpha = Number(params.get("a"));
-  if (params.has("a") && Number.isFinite(alpha) && alpha >= 0 && alpha <= 1) s.alpha = alpha;
-  s.z1 = intIn(params.get("z1"), 0, MAX_SEED) ?? s.z1;
-  s.z2 = intIn(params.get("z2"), 0, MAX_SEED) ?? s.z2;
-  s.slerp = params.get("sl") === "1";
-  if (["z", "label"].includes(params.get("im"))) s.interpMode = params.get("im");
-  s.y1 = intIn(params.get("y1"), 0, 9) ?? s.y1;
-  s.y2 = intIn(params.get("y2"), 0, 9) ?? s.y2;
-  for (const key of ["k1", "k2"]) {
-    const value = Number(params.get(key));
-    if (params.has(key) && params.get(key) !== "" && Number.isFinite(value) && Math.abs(value) <= MAX_CODE) s[key] = value;
-  }
+  s.seed = take("s", (v) => intIn(v, 0, MAX_SEED)) ?? s.seed;
+  s.grid = take("n", (v) => intIn(v, 1, MAX_GRID)) ?? s.grid;
+  s.label = take("l", (v) => (v === "mixed" || intIn(v, 0, 9) !== null ? v : null)) ?? s.label;
+  s.styleGrid = take("sg", (v) => (["0", "1"].includes(v) ? v === "1" : null)) ?? s.styleGrid;
+  s.cell = take("c", (v) => intIn(v, 0, MAX_GRID * MAX_GRID - 1)) ?? s.cell;
+  const fraction = (v) => {
+    const x = Number(v);
+    return v !== "" && Number.isFinite(x) && x >= 0 && x <= 1 ? x : null;
+  };
+  s.alpha = take("a", fraction) ?? s.alpha;
+  s.z1 = take("z1", (v) => intIn(v, 0, MAX_SEED)) ?? s.z1;
+  s.z2 = take("z2", (v) => intIn(v, 0, MAX_SEED)) ?? s.z2;
+  s.slerp = take("sl", (v) => (["0", "1"].includes(v) ? v === "1" : null)) ?? s.slerp;
+  s.interpMode = take("im", (v) => (["z", "label"].includes(v) ? v : null)) ?? s.interpMode;
+  s.y1 = take("y1", (v) => intIn(v, 0, 9)) ?? s.y1;
+  s.y2 = take("y2", (v) => intIn(v, 0, 9)) ?? s.y2;
+  const code = (v) => {
+    const x = Number(v);
+    return v !== "" && Number.isFinite(x) && Math.abs(x) <= MAX_CODE ? x : null;
+  };
+  s.k1 = take("k1", code) ?? s.k1;
+  s.k2 = take("k2", code) ?? s.k2;
   return s;
 }
 

@@ -59,6 +59,9 @@ test("URL state: defaults, the new key, the old key and round trips", () => {
     model: "mlp", seed: 42, grid: 3, label: "7", styleGrid: true, cell: 4, alpha: 0.25,
     z1: 5, z2: 6, slerp: true, interpMode: "label", y1: 2, y2: 9, k1: -1.5, k2: 0.25,
   });
+  const rejected = [];
+  stateFromHash("#model=nope&s=-4&n=33&a=0.5&sg=1&k2=99", presets, rejected);
+  assert.deepEqual(rejected, ["model=nope", "s=-4", "n=33", "k2=99"], "the link's settings that were replaced");
   for (const bad of ["k1=", "k1=abc", "k1=11", "k1=-1e9", "k1=NaN"]) {
     assert.equal(stateFromHash(`#${bad}`, presets).k1, 0, bad);
   }

@@ -93,6 +93,12 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let model = trainer.model().clone();
     let preset = preset_of_run(&model, Some(trainer.config().loss));
     let steps = args.steps.unwrap_or(preset.steps);
+    if steps <= trainer.step() {
+        bail!(
+            "--steps is the step to train until: it must be more than the run's {} (got {steps})",
+            trainer.step()
+        );
+    }
     eprintln!(
         "training {} ({}) for {} steps with {} on {:?}",
         model.kind().name(),
