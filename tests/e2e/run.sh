@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs GAN Studio's browser tests (tests/e2e/explorer.test.mjs, layout.test.mjs, family.test.mjs (the
 # course's GAN family), privacy.test.mjs (requests stay on the page's origin), robustness.test.mjs
-# (bad values), trainer.test.mjs, plus
+# (bad values), fuzz.test.mjs (malformed checkpoints, also through the CLI), trainer.test.mjs, plus
 # threads.test.mjs for the CPU's wasm threads and devices.test.mjs, the device sentences)
 # against an existing build, served by server.mjs (sirv).
 #
@@ -36,4 +36,4 @@ fi
 "$here/install.sh"
 cd "$here"
 
-exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs privacy.test.mjs robustness.test.mjs trainer.test.mjs threads.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs fuzz.test.mjs privacy.test.mjs robustness.test.mjs trainer.test.mjs threads.test.mjs

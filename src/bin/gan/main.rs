@@ -39,8 +39,24 @@ mod render;
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     keep_freed_memory();
+    quiet_on_closed_pipe();
     cli::main()
 }
+
+/// Ends the program quietly, as other command-line tools do, when what reads its output
+/// goes away (`gan inspect x.bpk | head -3`): Rust ignores SIGPIPE, so `println!` would panic
+/// on the closed pipe instead.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(target_arch = "wasm32")))]
+fn quiet_on_closed_pipe() {
+    // SAFETY: restores the default disposition of one signal before any other thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Elsewhere (no libc dependency here) the default stays.
+#[cfg(not(any(all(target_os = "linux", target_env = "gnu"), target_arch = "wasm32")))]
+fn quiet_on_closed_pipe() {}
 
 /// Tells glibc's allocator to keep freed memory for reuse instead of handing it back to the
 /// kernel. A training step allocates and frees the same multi-megabyte tensor buffers again
