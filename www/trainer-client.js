@@ -71,6 +71,7 @@ export class TrainerClient {
   checkpoint() { return this.call("checkpoint"); }
   loadClassifier(bytes) { return this.call("loadClassifier", bytes); }
   info() { return this.call("info"); }
+  memory() { return this.call("memory"); }
 
   /** Stops the worker (its Trainers and their devices go with it). */
   terminate() {

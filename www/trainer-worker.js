@@ -15,6 +15,30 @@ import { loadThreadedCpu } from "./cpu-threads.js";
 const trainers = new Map();
 /** The Trainer the calls go to. */
 let current = null;
+/** The wasm modules the Trainers run on, by device name. */
+const modules = new Map();
+
+/**
+ * Bytes of the GPU buffers this worker holds: every buffer WebGPU creates here is counted
+ * until it is destroyed (what the long-run memory script samples; 0 on the CPU path).
+ */
+let gpuBufferBytes = 0;
+if (globalThis.GPUDevice) {
+  const create = GPUDevice.prototype.createBuffer;
+  const alive = new WeakMap();
+  GPUDevice.prototype.createBuffer = function createBuffer(descriptor) {
+    const buffer = create.call(this, descriptor);
+    alive.set(buffer, descriptor.size);
+    gpuBufferBytes += descriptor.size;
+    const destroy = buffer.destroy.bind(buffer);
+    buffer.destroy = () => {
+      if (alive.has(buffer)) gpuBufferBytes -= alive.get(buffer);
+      alive.delete(buffer);
+      destroy();
+    };
+    return buffer;
+  };
+}
 
 /** The Trainer methods the page may call (see src/web/trainer.rs). */
 const METHODS = new Set([
@@ -83,6 +107,7 @@ const calls = {
           if (backend === "cpu") cpuThreads = 1;
         }
         trainers.set(backend, await wasm.Trainer.create(backend, mnist));
+        modules.set(backend, wasm);
       } catch (error) {
         failures[backend] = String(error?.message ?? error);
       }
@@ -106,9 +131,19 @@ const calls = {
       if (other !== trainer) {
         other.free();
         trainers.delete(name);
+        modules.delete(name);
       }
     }
     return backend;
+  },
+
+  /**
+   * The current Trainer's memory, for the long-run memory script: { wasm, gpu } in bytes
+   * (its module's linear memory; the GPU buffers alive in this worker).
+   */
+  memory() {
+    const [backend] = [...trainers].find(([, trainer]) => trainer === current) ?? [];
+    return { wasm: backend ? modules.get(backend).memoryBytes() : 0, gpu: gpuBufferBytes };
   },
 
   /** The current run's info (JSON), or null without a run. */

@@ -178,3 +178,25 @@ impl DcganDiscriminator {
         conv::conv_4x4_to_1x1(&self.conv4, x).reshape([batch, outputs]) // [B, outputs]
     }
 }
+
+/// The DCGAN generator taking a code beside z: (z [B, nz], code [B, k]) -> image
+/// [B, 1, 32, 32], the code concatenated to z as its first layer's input (built with nz + k
+/// inputs). This is how the ACGAN paper's generator takes the class and InfoGAN's takes its
+/// latent codes.
+#[derive(Module, Debug)]
+pub struct CodedGenerator {
+    dcgan: DcganGenerator,
+}
+
+impl CodedGenerator {
+    /// Wraps a DCGAN generator built for nz + k inputs.
+    pub fn new(dcgan: DcganGenerator) -> Self {
+        Self { dcgan }
+    }
+
+    /// Generates images from noise and codes.
+    pub fn forward(&self, z: Tensor<2>, code: Tensor<2>) -> Tensor<4> {
+        let input = Tensor::cat(vec![z, code], 1); // [B, nz + k]
+        self.dcgan.forward(input) // [B, 1, 32, 32]
+    }
+}

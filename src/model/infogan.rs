@@ -7,7 +7,7 @@
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::dcgan::{DcganConfig, DcganDiscriminator, DcganGenerator};
+use super::dcgan::{CodedGenerator, DcganConfig, DcganDiscriminator};
 use super::init::InitScheme;
 use crate::latent::{CONTINUOUS_CODES, DIGITS};
 
@@ -55,30 +55,14 @@ impl InfoganConfig {
         }
     }
 
-    /// Builds the generator on `device`.
-    pub fn init_generator(&self, device: &Device) -> InfoganGenerator {
-        InfoganGenerator {
-            dcgan: self.dcgan().init_generator(device),
-        }
+    /// Builds the generator on `device`: the DCGAN's, taking the codes beside z.
+    pub fn init_generator(&self, device: &Device) -> CodedGenerator {
+        CodedGenerator::new(self.dcgan().init_generator(device))
     }
 
     /// Builds the discriminator with its Q head on `device`.
     pub fn init_discriminator(&self, device: &Device) -> DcganDiscriminator {
         self.dcgan()
             .init_discriminator_with_outputs(OUTPUTS, device)
-    }
-}
-
-/// InfoGAN generator: (z [B, nz], codes [B, 12]) -> image [B, 1, 32, 32] in [-1, 1].
-#[derive(Module, Debug)]
-pub struct InfoganGenerator {
-    dcgan: DcganGenerator,
-}
-
-impl InfoganGenerator {
-    /// Generates images from noise and codes.
-    pub fn forward(&self, z: Tensor<2>, codes: Tensor<2>) -> Tensor<4> {
-        let input = Tensor::cat(vec![z, codes], 1); // [B, nz + 12]
-        self.dcgan.forward(input) // [B, 1, 32, 32]
     }
 }

@@ -24,8 +24,10 @@ use serde::{Deserialize, Serialize};
 
 pub use acgan::AcganConfig;
 pub use cdcgan::{CdcganConfig, CdcganDiscriminator, CdcganGenerator, NUM_CLASSES};
-pub use dcgan::{DcganConfig, DcganDiscriminator, DcganGenerator, DiscriminatorNorm};
-pub use infogan::{InfoganConfig, InfoganGenerator};
+pub use dcgan::{
+    CodedGenerator, DcganConfig, DcganDiscriminator, DcganGenerator, DiscriminatorNorm,
+};
+pub use infogan::InfoganConfig;
 pub use init::InitScheme;
 pub use mlp::{MlpDiscriminator, MlpGanConfig, MlpGenerator};
 pub use spectral::SpectralDiscriminator;
@@ -287,7 +289,7 @@ impl ModelConfig {
             ModelConfig::Mlp(c) => Generator::Mlp(c.init_generator(device)),
             ModelConfig::Dcgan(c) => Generator::Dcgan(c.init_generator(device)),
             ModelConfig::Cdcgan(c) => Generator::Cdcgan(c.init_generator(device)),
-            ModelConfig::Acgan(c) => Generator::Cdcgan(c.init_generator(device)),
+            ModelConfig::Acgan(c) => Generator::Acgan(c.init_generator(device)),
             ModelConfig::Infogan(c) => Generator::Infogan(c.init_generator(device)),
         }
     }
@@ -309,7 +311,7 @@ impl ModelConfig {
     }
 }
 
-/// Any of the generators (the ACGAN's is the conditional DCGAN's).
+/// Any of the generators.
 // One generator lives per run or page; boxing the larger variants would buy nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
@@ -318,10 +320,12 @@ pub enum Generator {
     Mlp(MlpGenerator),
     /// DCGAN generator.
     Dcgan(DcganGenerator),
-    /// Conditional DCGAN (and ACGAN) generator.
+    /// Conditional DCGAN generator.
     Cdcgan(CdcganGenerator),
-    /// InfoGAN generator.
-    Infogan(InfoganGenerator),
+    /// ACGAN generator: the DCGAN's, taking the digit's one-hot beside z.
+    Acgan(CodedGenerator),
+    /// InfoGAN generator: the DCGAN's, taking the codes beside z.
+    Infogan(CodedGenerator),
 }
 
 impl Generator {
@@ -338,6 +342,7 @@ impl Generator {
             }
             Generator::Dcgan(g) => g.forward(z),
             Generator::Cdcgan(g) => g.forward(z, codes.expect("the model needs labels")),
+            Generator::Acgan(g) => g.forward(z, codes.expect("the ACGAN needs labels")),
             Generator::Infogan(g) => g.forward(z, codes.expect("the InfoGAN needs its codes")),
         }
     }

@@ -324,6 +324,13 @@ pub fn codes_for(kind: &str, digits: &[u8], continuous: &[f32]) -> Result<Vec<f3
     Ok(crate::model::sample::codes_for(kind, digits, Some(&continuous)).unwrap_or_default())
 }
 
+/// Bytes of this module's linear memory (it grows and never shrinks): what the page's
+/// long-run memory script samples (`tests/e2e/long-run.mjs`).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64
+}
+
 /// The mix of digits `from` (t = 0) and `to` (t = 1) as a label code.
 #[wasm_bindgen(js_name = mixedLabel)]
 pub fn mixed_label(from: u8, to: u8, t: f32) -> Result<Vec<f32>, JsValue> {
