@@ -72,6 +72,7 @@ export class TrainerClient {
   loadClassifier(bytes) { return this.call("loadClassifier", bytes); }
   info() { return this.call("info"); }
   memory() { return this.call("memory"); }
+  saveToDevice(shown) { return this.call("saveToDevice", shown); }
 
   /** Stops the worker (its Trainers and their devices go with it). */
   terminate() {

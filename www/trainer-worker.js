@@ -10,6 +10,7 @@
 // { width, height, rgba } objects and byte arrays are transferred, not copied.
 
 import { loadThreadedCpu } from "./cpu-threads.js";
+import { saveRun } from "./run-store.js";
 
 /** The wasm Trainers by device name ("cpu", "webgpu"), until "choose" keeps one. */
 const trainers = new Map();
@@ -144,6 +145,18 @@ const calls = {
   memory() {
     const [backend] = [...trainers].find(([, trainer]) => trainer === current) ?? [];
     return { wasm: backend ? modules.get(backend).memoryBytes() : 0, gpu: gpuBufferBytes };
+  },
+
+  /**
+   * Saves the current run to this device (run-store.js): its checkpoint, taken here, with
+   * `shown` (what the panel shows of it). Here rather than on the page, so that copying the
+   * bytes into IndexedDB never holds up the page's drawing. Resolves to the step saved.
+   */
+  async saveToDevice(shown) {
+    const step = current.step;
+    const checkpoint = await current.checkpoint();
+    await saveRun({ ...shown, step, checkpoint });
+    return step;
   },
 
   /** The current run's info (JSON), or null without a run. */

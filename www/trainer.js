@@ -18,6 +18,7 @@ import { FIGURES, RunHistory } from "./run-history.js";
 import { classifierBytes } from "./quality.js";
 import { startTrainer } from "./trainer-client.js";
 import { MODEL_FIELDS, TRAIN_FIELDS, TrainerForm } from "./trainer-form.js";
+import { clearRun, loadRun } from "./run-store.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,6 +28,7 @@ const MAX_CHUNK = 200; // steps per call at most (the wasm allows 1000)
 const STRIP_LENGTH = 8; // past grids kept in the strip
 const EXPORT_SCALE = 4; // pixel scale of the grid PNG
 const GRID_BOX = 400; // CSS px the progress grid and the real digits may take, each way
+const SAVE_EVERY_MS = 10_000; // while playing, the run is saved to this device at most this often
 const FIGURE_NAMES = ["the D loss", "the G loss", "mean D(x)", "mean D(G(z))"];
 // Which of the four figures each step mode measures (the others are NaN by design).
 const MEASURED = { both: [0, 1, 2, 3], d: [0, 2, 3], g: [1, 3] };
@@ -86,6 +88,10 @@ export class TrainerPanel {
     this.upload = null; // { name, bytes } of the last uploaded checkpoint (Reset reloads it)
     this.shipped = new Map(); // name -> bytes of the shipped checkpoints fetched so far
     this.quality = emptyQuality(); // the quality meter's scores of this run
+    this.savedStep = null; // the step of the run last saved to this device (run-store.js)
+    this.savedAt = 0; // when (performance.now()) it was saved
+    this.savedRun = null; // a run saved before this visit, offered until resumed or discarded
+    this.savedRunChecked = false; // whether this visit has looked for one
   }
 
   // ------------------------------------------------------------ state for the tests
@@ -122,6 +128,9 @@ export class TrainerPanel {
       kind: this.run?.kind ?? null,
       train: this.run?.train ?? null,
       config: this.run?.config ?? null,
+      savedStep: this.savedStep,
+      savedRunChecked: this.savedRunChecked,
+      offeredStep: this.savedRun?.step ?? null,
     };
   }
 
@@ -226,7 +235,8 @@ export class TrainerPanel {
 
   /**
    * The device setting changed: the next run starts on the newly chosen device. A run under
-   * way moves there now, through a checkpoint (its weights and step; Adam starts afresh).
+   * way moves there now, through a checkpoint (its weights and step; the optimisers' states
+   * where both devices can carry them).
    */
   deviceSettingChanged() {
     if (!this.trainer && !this.trainerReady) return; // the first action will choose
@@ -241,7 +251,8 @@ export class TrainerPanel {
       if (bytes) {
         const info = await this.exclusive(() => this.trainer.resume(bytes, JSON.stringify(this.run.train)));
         await this.adoptRun(info);
-        this.say(`The run moved to the ${this.deviceChoice.backend === "webgpu" ? "GPU" : "CPU"} at step ${this.step}; Adam starts afresh.`);
+        const adam = this.run.optimizersRestored ? "" : "; Adam starts afresh";
+        this.say(`The run moved to the ${this.deviceChoice.backend === "webgpu" ? "GPU" : "CPU"} at step ${this.step}${adam}.`);
       }
     });
   }
@@ -337,6 +348,8 @@ export class TrainerPanel {
   /** Takes the Trainer's new run (its info JSON): clears the history and redraws every view. */
   async adoptRun(infoJson) {
     this.run = JSON.parse(infoJson);
+    this.savedStep = null; // the new run is not saved yet
+    this.withdrawSavedRun(); // its first save replaces the saved run
     this.startStep = this.run.step;
     this.history = new RunHistory();
     this.quality = emptyQuality();
@@ -430,6 +443,7 @@ export class TrainerPanel {
         // Stopped between two refreshes: show where the run is (unless a newer Play took over).
         const newerPlay = this.playGeneration > generation + 1;
         if (!newerPlay && this.viewsStep !== this.step) await this.refreshViews();
+        if (!newerPlay) await this.saveToDevice();
       } finally {
         if (generation === this.playGeneration) {
           this.playing = false;
@@ -593,12 +607,101 @@ export class TrainerPanel {
     show("train-d-fake", h.dFake);
   }
 
-  /** Redraws the curves and the progress grid (and adds the grid to the strip when due). */
+  /**
+   * Redraws the curves and the progress grid (and adds the grid to the strip when due);
+   * while playing, saves the run to this device when SAVE_EVERY_MS have passed.
+   */
   async refreshViews() {
     this.viewsStep = this.step;
     this.drawCharts();
     await this.drawGrid();
     if (this.qualityDue()) await this.measureQuality();
+    if (this.playing && performance.now() - this.savedAt >= SAVE_EVERY_MS) await this.saveToDevice();
+  }
+
+  // ------------------------------------------------------------ a run that survives a reload
+
+  /**
+   * Saves the run to this device's IndexedDB (run-store.js): its checkpoint (with the
+   * optimisers' states on the CPU) and what the panel shows of it. A failed save (a full
+   * disk, private browsing) is said, and training goes on.
+   */
+  async saveToDevice() {
+    const run = this.run;
+    if (!run || this.savedStep === this.step) return;
+    const h = this.history;
+    const shown = {
+      startStep: this.startStep,
+      savedAt: Date.now(),
+      preset: this.form.preset.name,
+      kind: run.kind,
+      history: { step: h.step, lossD: h.lossD, lossG: h.lossG, dReal: h.dReal, dFake: h.dFake },
+      quality: this.quality,
+      budget: this.form.budget,
+    };
+    try {
+      const step = await this.exclusive(() => this.trainer.saveToDevice(shown));
+      if (this.run !== run) return;
+      this.savedStep = step;
+      this.savedAt = performance.now();
+    } catch (error) {
+      this.say(`The run could not be saved on this device (${messageOf(error)}); it trains on.`);
+    }
+  }
+
+  /** Offers a run saved on this device before this visit (if there is one). */
+  async offerSavedRun() {
+    let record;
+    try {
+      record = await loadRun();
+    } catch (error) {
+      console.warn(error); // no IndexedDB here (private browsing): nothing to offer
+    } finally {
+      this.savedRunChecked = true;
+    }
+    if (!record) return;
+    this.savedRun = record;
+    const when = new Date(record.savedAt).toLocaleString();
+    $("train-saved-text").textContent =
+      `A ${record.kind} run was saved on this device at step ${record.step} (${when}).`;
+    $("train-saved").hidden = false;
+  }
+
+  /** Hides the offer of a saved run (a new run replaces it at its first save). */
+  withdrawSavedRun() {
+    this.savedRun = null;
+    $("train-saved").hidden = true;
+  }
+
+  /** Continues the saved run where it was saved: its networks, settings, curves and scores. */
+  resumeSavedRun() {
+    const record = this.savedRun;
+    if (!record) return;
+    this.pause();
+    this.task(async () => {
+      await this.ensureTrainer();
+      const info = await this.exclusive(() => this.trainer.resume(record.checkpoint, null));
+      this.withdrawSavedRun();
+      await this.adoptRun(info);
+      // What the panel showed of the run before the reload.
+      this.startStep = record.startStep;
+      Object.assign(this.history, record.history);
+      this.quality = record.quality;
+      $("train-budget").value = record.budget;
+      this.savedStep = record.step;
+      this.savedAt = performance.now();
+      this.showCounters();
+      this.drawCharts();
+      this.showQuality();
+      const adam = this.run.optimizersRestored ? "" : " The optimisers' state is not used here: it starts afresh.";
+      this.say(`Resumed the saved ${record.kind} run at step ${record.step}.${adam}`);
+    });
+  }
+
+  /** Forgets the saved run. */
+  discardSavedRun() {
+    this.withdrawSavedRun();
+    this.task(() => clearRun());
   }
 
   // ------------------------------------------------------------ quality meter
@@ -921,6 +1024,8 @@ export class TrainerPanel {
     $("train-export-curves").addEventListener("click", () => this.exportCurves());
     $("train-export-csv").addEventListener("click", () => this.exportCsv());
     $("train-export-grid").addEventListener("click", () => this.exportGrid());
+    $("train-saved-resume").addEventListener("click", () => this.resumeSavedRun());
+    $("train-saved-discard").addEventListener("click", () => this.discardSavedRun());
     $("train-quality-now").addEventListener("click", () => {
       if (!this.run) return;
       this.task(() => this.measureQuality());
@@ -949,5 +1054,6 @@ export class TrainerPanel {
     this.showCounters();
     $("bar-play").disabled = false;
     this.syncButtons();
+    this.offerSavedRun();
   }
 }

@@ -130,23 +130,27 @@ impl Trainer {
     }
 
     /// Continues from a checkpoint (the bytes of a `.bpk`): the shipped weights (fine-tuning),
-    /// a CLI run or a download from this page. `train` (JSON) overrides the checkpoint's
-    /// settings; without it they are kept. The step counter and, when the file has them and
-    /// the run is on WebGPU, Adam's states continue (the info's `adamSkipped` says when a
-    /// file's Adam state was left out). On a bad file the current run stays.
+    /// a CLI run, a download from this page or its saved run. `train` (JSON) overrides the
+    /// checkpoint's settings; without it they are kept. The step counter and, when the file
+    /// has them and this build can read them here, the optimisers' states continue (the
+    /// info's `optimizersRestored` says whether they did, `adamSkipped` whether a file's state
+    /// was left out). On a bad file the current run stays.
     pub fn resume(&self, checkpoint: &[u8], train: Option<String>) -> Result<String, JsValue> {
         let checkpoint = Checkpoint::from_bytes(checkpoint).map_err(js_error)?;
         let options = ResumeOptions {
             config: train.as_deref().map(parse_train).transpose()?,
-            // Burn's optimiser puts a loaded state on its default device, which in the
-            // browser is WebGPU, and moves it to the run's device on the next step: on the CPU
-            // that move would be a blocking GPU read, which wasm cannot do.
-            restore_optimizers: self.backend == device::WEBGPU,
+            // Burn's optimiser puts a loaded state on its default device and moves it to the
+            // run's device on the next step. In the page's main module that device is WebGPU,
+            // and the move to the CPU would be a blocking GPU read, which wasm cannot do; the
+            // threaded CPU module has no WebGPU, so there it is the CPU itself.
+            restore_optimizers: self.backend == device::WEBGPU || cfg!(target_feature = "atomics"),
         };
         let resumed =
             GanTrainer::resume(&checkpoint, options, &self.data, &self.device).map_err(js_error)?;
         let mut info = run_info(&resumed.trainer);
         info["adamSkipped"] = resumed.optimizers_skipped.into();
+        info["optimizersRestored"] =
+            (checkpoint.optimizers.is_some() && !resumed.optimizers_skipped).into();
         *self.run.borrow_mut() = Some(resumed.trainer);
         Ok(info.to_string())
     }
@@ -292,16 +296,17 @@ impl Trainer {
         })
     }
 
-    /// The run as a checkpoint file (`.bpk` bytes): generator, discriminator, settings and
-    /// step. Adam's states stay out (the page cannot read them without blocking), so a run
-    /// continued from this file starts Adam afresh. Loads in `gan sample`, `gan train --resume`
-    /// and [`Trainer::resume`].
+    /// The run as a checkpoint file (`.bpk` bytes): generator, discriminator, settings, step
+    /// and, on the CPU, the optimisers' states (reading them from WebGPU would block, so a run
+    /// continued from a WebGPU run's file starts them afresh). Loads in `gan sample`,
+    /// `gan train --resume` and [`Trainer::resume`].
     pub fn checkpoint(&self) -> Promise {
+        let with_optimizers = self.backend == device::CPU;
         let checkpoint = self
             .run
             .borrow()
             .as_ref()
-            .map(|run| run.to_checkpoint(false));
+            .map(|run| run.to_checkpoint(with_optimizers));
         future_to_promise(async move {
             let checkpoint = checkpoint.ok_or_else(|| js_error("no run to save: press Reset"))?;
             let bytes = checkpoint.await.map_err(js_error)?.to_bytes();

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Runs GAN Studio's browser tests (tests/e2e/explorer.test.mjs, layout.test.mjs, family.test.mjs (the
-# course's GAN family), privacy.test.mjs (requests stay on the page's origin), robustness.test.mjs
-# (bad values), fuzz.test.mjs (malformed checkpoints, also through the CLI), trainer.test.mjs, plus
-# threads.test.mjs for the CPU's wasm threads and devices.test.mjs, the device sentences)
+# Runs GAN Studio's browser tests against an existing build:
+#   devices.test.mjs     the device sentences (node only)
+#   explorer.test.mjs    the explorer
+#   layout.test.mjs      the layout at 390, 1280 and 1920 px
+#   family.test.mjs      the course's GAN family: every preset, ACGAN, InfoGAN, the losses
+#   fuzz.test.mjs        100 malformed checkpoints, through the CLI and the page
+#   persist.test.mjs     a run survives a reload
+#   privacy.test.mjs     requests stay on the page's origin
+#   robustness.test.mjs  bad values: 1,000 URL hashes, out-of-range settings
+#   trainer.test.mjs     the trainer panel
+#   threads.test.mjs     the CPU's wasm threads
 # against an existing build, served by server.mjs (sirv).
 #
 # It does not build the page: run `trunk build --release` first (dist/ at the repository
@@ -36,4 +43,4 @@ fi
 "$here/install.sh"
 cd "$here"
 
-exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs fuzz.test.mjs privacy.test.mjs robustness.test.mjs trainer.test.mjs threads.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs fuzz.test.mjs persist.test.mjs privacy.test.mjs robustness.test.mjs trainer.test.mjs threads.test.mjs
