@@ -31,7 +31,7 @@ import { randomBytes } from "node:crypto";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, WEBGPU_ARGS, NO_WEBGPU_ARGS,
   launch, closeContext, closeAll, watchErrors, assertNoErrors, decodePng, downloadFile,
-  maxAbsDiff, countDiff,
+  maxAbsDiff, countDiff, setValue,
 } from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
@@ -128,18 +128,6 @@ async function switchModel(page, name, errors) {
     { timeout: WAIT_TIMEOUT, polling: 50 },
   );
   await waitSettled(page);
-}
-
-/** Sets a form control's value and fires the event the page listens for. */
-async function setValue(page, selector, value, event) {
-  await page.$eval(
-    selector,
-    (el, [v, type]) => {
-      el.value = String(v);
-      el.dispatchEvent(new Event(type, { bubbles: true }));
-    },
-    [value, event],
-  );
 }
 
 /** A canvas's pixels: size and the red channel (the images are gray), checked to be gray. */

@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, NO_WEBGPU_ARGS, launch, closeAll, watchErrors, assertNoErrors,
-  countDiff,
+  countDiff, explorerSettled, setValue, trainerIdle,
 } from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
@@ -40,26 +40,17 @@ async function openApp(hash) {
   }, null, { polling: 100 });
   const status = await page.$eval("#status", (el) => `${el.dataset.state}: ${el.textContent}`);
   assert.match(status, /^ready/, `${status}\n${errors.join("\n")}`);
-  await settled(page);
+  await explorerSettled(page, { guesses: true });
   return { page, errors };
-}
-
-/** Waits until no explorer draw runs or waits. */
-function settled(page) {
-  return page.waitForFunction(() => {
-    const app = window.ganStudio;
-    const idle = (c) => !c.running && !c.pending;
-    return idle(app.gridDraws) && idle(app.interpDraws) && idle(app.guesses);
-  }, null, { polling: 50 });
 }
 
 /** Runs `action` and waits for the grid to be drawn again and the page to settle. */
 async function afterRedraw(page, action) {
-  await settled(page);
+  await explorerSettled(page, { guesses: true });
   const before = await page.$eval("#grid-canvas", (el) => Number(el.dataset.renderCount));
   await action();
   await page.waitForFunction((n) => Number(document.querySelector("#grid-canvas").dataset.renderCount) > n, before, { polling: 50 });
-  await settled(page);
+  await explorerSettled(page, { guesses: true });
 }
 
 /** The grid canvas's size and red channel. */
@@ -84,28 +75,11 @@ function cellSpreads({ width, gray }, rows, cols, size) {
   return spreads;
 }
 
-/** Sets a control's value and fires `event`, as a user's edit does. */
-async function setValue(page, selector, value, event = "change") {
-  await page.$eval(selector, (el, [v, type]) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event(type, { bubbles: true }));
-  }, [value, event]);
-}
-
 /** Waits for the classifier's guess of the selected cell after `count` guesses; returns it. */
 async function guessAfter(page, count) {
   await page.waitForFunction((n) => window.ganStudio.guessCount > n, count, { polling: 50 });
-  await settled(page);
+  await explorerSettled(page, { guesses: true });
   return page.$eval("#cell-guess", (el) => ({ digit: Number(el.dataset.digit), text: el.textContent }));
-}
-
-/** The trainer's state once it neither plays nor has work queued. */
-async function trainerIdle(page) {
-  await page.waitForFunction(() => {
-    const t = window.ganStudio.trainer;
-    return !t.state.busy && !t.state.playing;
-  }, null, { polling: 100 });
-  return page.evaluate(() => window.ganStudio.trainer.state);
 }
 
 describe("the course's GAN family", { timeout: 30 * 60_000 }, () => {

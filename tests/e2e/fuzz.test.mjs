@@ -18,6 +18,7 @@ import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
 import {
   DIST, WAIT_TIMEOUT, NO_WEBGPU_ARGS, launch, closeAll, watchErrors, assertNoErrors,
+  explorerSettled, seeded,
 } from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
@@ -40,18 +41,6 @@ after(async () => {
   await server?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-/** A seeded generator of numbers in [0, 1) (mulberry32). */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A version 2 checkpoint's parts: its header (parsed) and its sections' bytes, in order. */
 function parse(bytes) {
@@ -77,15 +66,19 @@ function build(header, sections, lengths = null) {
     sections: sections.map((s, i) => [header.sections[i]?.[0] ?? "generator", lengths?.[i] ?? s.length]),
     checksums: sections.map((s) => crc32(s) >>> 0),
   };
-  const json = Buffer.from(JSON.stringify(full), "utf8");
+  return Buffer.concat([framed(Buffer.from(JSON.stringify(full), "utf8")), ...sections]);
+}
+
+/** The version 2 frame of the header bytes `json`: magic, version, length, header, its CRC32. */
+function framed(json) {
   const head = Buffer.alloc(16);
   head.write("GANSTDIO", 0, "latin1");
   head.writeUInt32LE(2, 8);
   head.writeUInt32LE(json.length, 12);
-  const framed = Buffer.concat([head, json]);
+  const frame = Buffer.concat([head, json]);
   const crc = Buffer.alloc(4);
-  crc.writeUInt32LE(crc32(framed) >>> 0, 0);
-  return Buffer.concat([framed, crc, ...sections]);
+  crc.writeUInt32LE(crc32(frame) >>> 0, 0);
+  return Buffer.concat([frame, crc]);
 }
 
 /** The 100 malformed files: { name, bytes, kind }, drawn with seed `seed`. */
@@ -118,17 +111,7 @@ function corpus(seed) {
       return copy;
     },
     "lying section length": () => build(d.header, d.sections, d.sections.map((s) => Math.max(0, s.length + below(2001) - 1000))),
-    "broken header": () => {
-      const json = Buffer.from(`{"format_version":2,"model":{"kind":"dcgan","nz":${below(5)}`, "utf8");
-      const head = Buffer.alloc(16);
-      head.write("GANSTDIO", 0, "latin1");
-      head.writeUInt32LE(2, 8);
-      head.writeUInt32LE(json.length, 12);
-      const framed = Buffer.concat([head, json]);
-      const crc = Buffer.alloc(4);
-      crc.writeUInt32LE(crc32(framed) >>> 0, 0);
-      return Buffer.concat([framed, crc]);
-    },
+    "broken header": () => framed(Buffer.from(`{"format_version":2,"model":{"kind":"dcgan","nz":${below(5)}`, "utf8")),
     "NaN weights": () => {
       const generator = Buffer.from(d.sections[0]);
       generator.writeUInt16LE(0x7e00, generator.length - 2); // an f16 NaN in the last weight
@@ -187,10 +170,7 @@ describe("malformed checkpoints", { timeout: 30 * 60_000 }, () => {
     await page.goto(`${server.url}#device=cpu&model=dcgan&n=2&s=1`, { waitUntil: "domcontentloaded" });
     await page.waitForFunction(() => document.querySelector("#status")?.dataset.state === "ready" &&
       window.ganStudio?.trainer && Number(document.querySelector("#grid-canvas").dataset.renderCount) >= 1, null, { polling: 100 });
-    const settled = () => page.waitForFunction(() => {
-      const app = window.ganStudio;
-      return [app.gridDraws, app.interpDraws].every((c) => !c.running && !c.pending);
-    }, null, { polling: 50 });
+    const settled = () => explorerSettled(page);
     await settled();
     let seed = 1;
     const shown = new Set(); // the kinds whose message the diagnostics show

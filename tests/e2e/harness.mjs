@@ -1,6 +1,8 @@
 // Shared pieces of GAN Studio's browser tests and benchmarks: where the build and Chromium
 // are, the browser's flags (explorer.test.mjs's header says why these), launching and closing
-// browsers with throw-away profiles, error watching, PNG decoding (pngjs) and pixel comparisons.
+// browsers with throw-away profiles, error watching, PNG decoding (pngjs), pixel comparisons,
+// the page helpers every suite uses (form edits, waiting for the trainer or the explorer) and
+// a seeded random generator.
 //
 //   GAN_DIST=/path/to/dist   the build to serve (default: dist/ at the repository root)
 //   CHROMIUM=/path/to/chrome the browser (default: /usr/bin/chromium)
@@ -127,3 +129,50 @@ export function maxAbsDiff(a, b) {
 
 /** How many positions of two equally long arrays differ. */
 export const countDiff = (a, b) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
+
+// ------------------------------------------------------------------ the page
+
+/** Sets a control's value and fires `event` (default "change"), as a user's edit does. */
+export async function setValue(page, selector, value, event = "change") {
+  await page.$eval(selector, (el, [v, type]) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event(type, { bubbles: true }));
+  }, [value, event]);
+}
+
+/** Waits until the trainer panel neither plays nor has work queued; returns its state. */
+export async function trainerIdle(page) {
+  await page.waitForFunction(() => {
+    const t = window.ganStudio?.trainer;
+    return t && !t.state.busy && !t.state.playing;
+  }, null, { timeout: WAIT_TIMEOUT, polling: 100 });
+  return page.evaluate(() => window.ganStudio.trainer.state);
+}
+
+/**
+ * Waits until the explorer has applied every hash change so far and no draw runs or waits
+ * (with `guesses`, no classifier guess either).
+ */
+export function explorerSettled(page, { guesses = false } = {}) {
+  return page.waitForFunction(async (withGuesses) => {
+    const app = window.ganStudio;
+    if (!app) return false;
+    await app.hashChanges;
+    const coalescers = [app.gridDraws, app.interpDraws, ...(withGuesses ? [app.guesses] : [])];
+    return coalescers.every((c) => !c.running && !c.pending);
+  }, guesses, { timeout: WAIT_TIMEOUT, polling: 50 });
+}
+
+// ------------------------------------------------------------------ numbers
+
+/** A seeded generator of numbers in [0, 1) (mulberry32): the same draws on every run. */
+export function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

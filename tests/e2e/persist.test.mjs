@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, NO_WEBGPU_ARGS, launch, closeAll, watchErrors, assertNoErrors,
+  setValue, trainerIdle,
 } from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
@@ -27,21 +28,6 @@ after(async () => {
 /** Waits until the app is ready on `page`. */
 const ready = (page) => page.waitForFunction(() => document.querySelector("#status")?.dataset.state === "ready" &&
   window.ganStudio?.trainer, null, { polling: 100 });
-
-/** The trainer's state once it neither plays nor has work queued. */
-async function trainerIdle(page) {
-  await page.waitForFunction(() => {
-    const t = window.ganStudio.trainer;
-    return !t.state.busy && !t.state.playing;
-  }, null, { polling: 100 });
-  return page.evaluate(() => window.ganStudio.trainer.state);
-}
-
-/** Sets a control's value and fires `change`. */
-const setValue = (page, selector, value) => page.$eval(selector, (el, v) => {
-  el.value = String(v);
-  el.dispatchEvent(new Event("change", { bubbles: true }));
-}, value);
 
 /** The run's recorded figures, by step: { step: [lossD, lossG, dReal, dFake] }. */
 const figures = (page) => page.evaluate(() => {

@@ -9,7 +9,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   DIST, TEST_TIMEOUT, NO_WEBGPU_ARGS, WAIT_TIMEOUT, launch, closeAll, watchErrors, assertNoErrors,
-  downloadFile,
+  downloadFile, explorerSettled, setValue, trainerIdle,
 } from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
@@ -24,21 +24,6 @@ after(async () => {
   await server?.close();
 });
 
-/** The trainer's state once it neither plays nor has work queued. */
-async function trainerIdle(page) {
-  await page.waitForFunction(() => {
-    const t = window.ganStudio.trainer;
-    return !t.state.busy && !t.state.playing;
-  }, null, { polling: 100 });
-  return page.evaluate(() => window.ganStudio.trainer.state);
-}
-
-/** Waits until no explorer draw runs or waits. */
-const settled = (page) => page.waitForFunction(() => {
-  const app = window.ganStudio;
-  return [app.gridDraws, app.interpDraws, app.guesses].every((c) => !c.running && !c.pending);
-}, null, { polling: 50 });
-
 describe("privacy", { timeout: 20 * 60_000 }, () => {
   test("(p-1) a whole visit requests nothing off the page's origin, and the policy refuses other origins", { timeout: TEST_TIMEOUT }, async (t) => {
     const context = await launch(NO_WEBGPU_ARGS);
@@ -51,32 +36,26 @@ describe("privacy", { timeout: 20 * 60_000 }, () => {
     await page.goto(`${server.url}#device=cpu&model=dcgan&n=3&s=2`, { waitUntil: "domcontentloaded" });
     await page.waitForFunction(() => document.querySelector("#status")?.dataset.state === "ready" &&
       window.ganStudio?.trainer, null, { polling: 100 });
-    await settled(page);
+    await explorerSettled(page, { guesses: true });
 
     // Explore: a new seed, a slider, another model, the classifier's guess.
-    await page.$eval("#seed", (el) => {
-      el.value = "9";
-      el.dispatchEvent(new Event("change", { bubbles: true }));
-    });
+    await setValue(page, "#seed", 9);
     await page.$eval("#z-0", (el) => {
       el.value = "1.5";
       el.dispatchEvent(new Event("input", { bubbles: true }));
       el.dispatchEvent(new Event("change", { bubbles: true }));
     });
-    await settled(page);
+    await explorerSettled(page, { guesses: true });
     await page.selectOption("#model", "cdcgan-half");
     await page.waitForFunction(() => window.ganStudio.state.model === "cdcgan-half" &&
       document.querySelector("#status").dataset.state === "ready", null, { polling: 100 });
-    await settled(page);
+    await explorerSettled(page, { guesses: true });
     const grid = await downloadFile(page, "#export-grid");
     assert.ok(grid.bytes.length > 0, "the grid PNG");
 
     // Train a few steps, score them, export and download, upload the checkpoint back.
     await page.selectOption("#train-preset", "mlp");
-    await page.$eval("#train-batch", (el) => {
-      el.value = "4";
-      el.dispatchEvent(new Event("change", { bubbles: true }));
-    });
+    await setValue(page, "#train-batch", 4);
     await page.selectOption("#train-quality-n", "100");
     await page.click("#train-step");
     await trainerIdle(page);

@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, NO_WEBGPU_ARGS, launch, closeAll, watchErrors, assertNoErrors,
+  explorerSettled, seeded, setValue, trainerIdle,
 } from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
@@ -25,18 +26,6 @@ after(async () => {
   await server?.close();
 });
 
-/** A seeded generator of numbers in [0, 1) (mulberry32), as the unit tests use. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Opens the app at `hash` on the CPU path; waits for the first grid. */
 async function openApp(hash) {
   const page = await browser.newPage();
@@ -48,29 +37,6 @@ async function openApp(hash) {
   null, { polling: 100 });
   return { page, errors };
 }
-
-/** Waits until the hash changes so far are applied and no draw runs or waits. */
-const settled = (page) => page.waitForFunction(async () => {
-  const app = window.ganStudio;
-  await app.hashChanges;
-  return [app.gridDraws, app.interpDraws].every((c) => !c.running && !c.pending) &&
-    document.querySelector("#status").dataset.state !== "loading";
-}, null, { polling: 50 });
-
-/** The trainer's state once it neither plays nor has work queued. */
-async function trainerIdle(page) {
-  await page.waitForFunction(() => {
-    const t = window.ganStudio.trainer;
-    return !t.state.busy && !t.state.playing;
-  }, null, { polling: 100 });
-  return page.evaluate(() => window.ganStudio.trainer.state);
-}
-
-/** Sets a control's value and fires `change`, as a user's edit does. */
-const setValue = (page, selector, value) => page.$eval(selector, (el, v) => {
-  el.value = String(v);
-  el.dispatchEvent(new Event("change", { bubbles: true }));
-}, value);
 
 describe("bad values", { timeout: 30 * 60_000 }, () => {
   test("(r1) 1,000 seeded random hashes each leave a drawn grid and no console error", { timeout: 20 * 60_000 }, async (t) => {
@@ -86,7 +52,7 @@ describe("bad values", { timeout: 30 * 60_000 }, () => {
       for (const key of keys) if (random() < 0.4) parts.push(`${key}=${encodeURIComponent(junk[Math.floor(random() * junk.length)])}`);
       const hash = parts.join("&");
       await page.evaluate((h) => { location.hash = h; }, hash);
-      await settled(page);
+      await explorerSettled(page);
       const view = await page.evaluate(() => {
         const app = window.ganStudio;
         const canvas = document.querySelector("#grid-canvas");

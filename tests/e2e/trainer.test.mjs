@@ -26,7 +26,7 @@ import { randomBytes } from "node:crypto";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, WEBGPU_ARGS, NO_WEBGPU_ARGS,
   launch, closeContext, closeAll, watchErrors, assertNoErrors, decodePng, downloadFile,
-  maxAbsDiff, countDiff,
+  maxAbsDiff, countDiff, setValue, trainerIdle,
 } from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
@@ -66,19 +66,6 @@ function cliCheckpoint(dir, name = "cli-run.bpk") {
 /** The trainer panel's summary (see TrainerPanel.state in www/trainer.js). */
 const trainerState = (page) => page.evaluate(() => window.ganStudio.trainer.state);
 
-/** Waits until the panel neither plays nor has work queued; returns its state. */
-async function trainerIdle(page) {
-  await page.waitForFunction(
-    () => {
-      const t = window.ganStudio?.trainer;
-      return t && !t.state.busy && !t.state.playing;
-    },
-    null,
-    { timeout: WAIT_TIMEOUT, polling: 100 },
-  );
-  return trainerState(page);
-}
-
 /** Waits until the run's step counter reaches `step`. */
 async function waitStep(page, step) {
   await page.waitForFunction(
@@ -89,14 +76,6 @@ async function waitStep(page, step) {
   const state = await trainerState(page);
   assert.equal(state.error, null, `the trainer reported an error: ${state.error}`);
   return state;
-}
-
-/** Sets a form control's value and fires `change`, as a user's edit does. */
-async function setValue(page, selector, value) {
-  await page.$eval(selector, (el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event("change", { bubbles: true }));
-  }, value);
 }
 
 /** A canvas's size and red channel (its images are gray). */
