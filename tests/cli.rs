@@ -358,8 +358,19 @@ fn bad_files_and_values_get_clear_errors() {
         assert!(err.contains(says), "{flag} {value}: {err}");
     }
     for grid in ["0x0", "33x33", "10x0", "x", "4x4x4"] {
-        let err = fails(&["sample", "--weights", s(&junk), "--grid", grid, "--out", s(&out)]);
-        assert!(err.contains("grid must look like 10x10 (1 to 32 each)"), "{grid}: {err}");
+        let err = fails(&[
+            "sample",
+            "--weights",
+            s(&junk),
+            "--grid",
+            grid,
+            "--out",
+            s(&out),
+        ]);
+        assert!(
+            err.contains("grid must look like 10x10 (1 to 32 each)"),
+            "{grid}: {err}"
+        );
     }
     assert!(!out.exists(), "nothing is written on bad input");
 

@@ -82,14 +82,10 @@ pub fn generator_term(
     fake_codes: Option<&Tensor<2>>,
 ) -> Option<Tensor<1>> {
     match kind {
-        ModelKind::Acgan => Some(
-            classes(fake, fake_codes.expect("ACGAN's fakes have digits").clone()).mul_scalar(
-                std::env::var("ACGAN_G_WEIGHT")
-                    .ok()
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .unwrap_or(1.0),
-            ),
-        ),
+        ModelKind::Acgan => Some(classes(
+            fake,
+            fake_codes.expect("ACGAN's fakes have digits").clone(),
+        )),
         ModelKind::Infogan => Some(information(
             fake,
             fake_codes.expect("InfoGAN's fakes have codes").clone(),
