@@ -12,7 +12,8 @@ import { ensureIsolation } from "./isolation.js";
 import { Presets } from "./presets.js";
 import { MAX_GRID, MAX_SEED, defaultState, hashOf, intIn, stateFromHash } from "./url-state.js";
 import {
-  cpuThreadCount, describeAdapter, describeChoice, describeThreads, deviceSetting, writeDeviceSetting,
+  cpuThreadCount, describeAdapter, describeChoice, describeThreads, deviceSetting, isDeviceLoss,
+  writeDeviceSetting,
 } from "./devices.js";
 
 const GRID_GAP = 1; // black pixels between cells
@@ -102,10 +103,12 @@ class Explorer {
     this.customLabel = null; // how the model menu shows it
     this.z = new Float32Array(0); // the grid's latent vectors [cells, nz]
     this.endpoints = { z1: null, z2: null }; // explicit endpoint vectors (from cells)
-    this.gridDraws = new Coalescer(fail);
-    this.guesses = new Coalescer(fail); // the classifier's guess for the selected cell
+    const drawFailed = (error) => this.drawFailed(error);
+    this.gridDraws = new Coalescer(drawFailed);
+    this.guesses = new Coalescer(drawFailed); // the classifier's guess for the selected cell
     this.guessCount = 0; // guesses shown (for the tests)
-    this.interpDraws = new Coalescer(fail);
+    this.interpDraws = new Coalescer(drawFailed);
+    this.recovering = null; // the move to the CPU after a lost GPU, while it runs
     this.hashChanges = Promise.resolve(); // hash changes, applied in order (applyHash)
   }
 
@@ -642,6 +645,27 @@ class Explorer {
     const box = $("load-error");
     box.textContent = message;
     box.hidden = false;
+  }
+
+  /**
+   * A draw failed: if the GPU it ran on was lost, the explorer moves to the CPU and draws
+   * again (the model and the view stay), saying so; any other error is the page's.
+   */
+  drawFailed(error) {
+    if (!(isDeviceLoss(error) && this.studio.backend === "webgpu")) {
+      fail(error);
+      return;
+    }
+    console.warn(error);
+    this.recovering ??= (async () => {
+      await this.moveTo(await this.wasm.Studio.create("cpu"));
+      const sentence = "Explorer: CPU: the GPU was lost, so the explorer moved to the CPU.";
+      showExplorerDevice("cpu", sentence);
+      this.deviceChoice = { backend: "cpu", sentence, timings: {} };
+      setStatus(`Ready: ${this.state.model} (the GPU was lost: drawing on the CPU)`, "ready");
+    })().catch(fail).finally(() => {
+      this.recovering = null;
+    });
   }
 
   /**

@@ -21,6 +21,16 @@ export function writeDeviceSetting(setting) {
 }
 
 /**
+ * Whether `error` says the GPU device is gone (lost, destroyed, or poisoned by its loss, as
+ * Burn's WebGPU backend reports it; the first read after a loss fails to map its staging
+ * buffer): the job must move to another device.
+ */
+export function isDeviceLoss(error) {
+  const message = String(error?.message ?? error);
+  return /device (is |was )?(poisoned|lost|destroyed)|DeviceLost|staging buffer could not be mapped/i.test(message);
+}
+
+/**
  * What the browser's WebGPU adapter is: { present, software, name }. A software adapter
  * (SwiftShader, llvmpipe, a fallback adapter) runs the GPU's work on the CPU.
  */

@@ -24,6 +24,16 @@ const modules = new Map();
  * until it is destroyed (what the long-run memory script samples; 0 on the CPU path).
  */
 let gpuBufferBytes = 0;
+/** This worker's WebGPU devices (for "loseGpuDevices"). */
+const gpuDevices = [];
+if (globalThis.GPUAdapter) {
+  const request = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function requestDevice(...args) {
+    const device = await request.apply(this, args);
+    gpuDevices.push(device);
+    return device;
+  };
+}
 if (globalThis.GPUDevice) {
   const create = GPUDevice.prototype.createBuffer;
   const alive = new WeakMap();
@@ -157,6 +167,16 @@ const calls = {
     const checkpoint = await current.checkpoint();
     await saveRun({ ...shown, step, checkpoint });
     return step;
+  },
+
+  /**
+   * What a lost GPU does, for the browser tests (tests/e2e/device-loss.test.mjs): destroys
+   * this worker's WebGPU devices, as a driver reset or an unplugged GPU would. Resolves to how
+   * many there were.
+   */
+  loseGpuDevices() {
+    for (const device of gpuDevices) device.destroy();
+    return gpuDevices.length;
   },
 
   /** The current run's info (JSON), or null without a run. */

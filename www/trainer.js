@@ -19,6 +19,7 @@ import { classifierBytes } from "./quality.js";
 import { startTrainer } from "./trainer-client.js";
 import { MODEL_FIELDS, TRAIN_FIELDS, TrainerForm } from "./trainer-form.js";
 import { clearRun, loadRun } from "./run-store.js";
+import { isDeviceLoss } from "./devices.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -92,6 +93,7 @@ export class TrainerPanel {
     this.savedAt = 0; // when (performance.now()) it was saved
     this.savedRun = null; // a run saved before this visit, offered until resumed or discarded
     this.savedRunChecked = false; // whether this visit has looked for one
+    this.forcedDevice = null; // "cpu" once the GPU was lost: the device setting no longer decides
   }
 
   // ------------------------------------------------------------ state for the tests
@@ -159,7 +161,8 @@ export class TrainerPanel {
       await action();
     } catch (error) {
       console.warn(error); // shown to the user below; a warning, not a page error
-      this.showError(messageOf(error));
+      if (isDeviceLoss(error) && this.deviceChoice?.backend === "webgpu") await this.recoverFromDeviceLoss();
+      else this.showError(messageOf(error));
     } finally {
       this.tasks--;
       this.syncButtons();
@@ -196,7 +199,7 @@ export class TrainerPanel {
     if (!this.trainerReady) {
       this.trainerReady = (async () => {
         this.mnist ??= await this.download("data/mnist.bin", "the MNIST digits");
-        const setting = this.devices.setting();
+        const setting = this.forcedDevice ?? this.devices.setting();
         this.say(setting === "auto" ? "Timing a training step on each device…" : "Starting the trainer…");
         const { trainer, choice } = await startTrainer({
           mnist: this.mnist,
@@ -239,6 +242,7 @@ export class TrainerPanel {
    * where both devices can carry them).
    */
   deviceSettingChanged() {
+    this.forcedDevice = null; // the setting decides again, after a lost GPU too
     if (!this.trainer && !this.trainerReady) return; // the first action will choose
     this.pause();
     this.task(async () => {
@@ -679,23 +683,54 @@ export class TrainerPanel {
     if (!record) return;
     this.pause();
     this.task(async () => {
-      await this.ensureTrainer();
-      const info = await this.exclusive(() => this.trainer.resume(record.checkpoint, null));
-      this.withdrawSavedRun();
-      await this.adoptRun(info);
-      // What the panel showed of the run before the reload.
-      this.startStep = record.startStep;
-      Object.assign(this.history, record.history);
-      this.quality = record.quality;
-      $("train-budget").value = record.budget;
-      this.savedStep = record.step;
-      this.savedAt = performance.now();
-      this.showCounters();
-      this.drawCharts();
-      this.showQuality();
+      await this.restoreRun(record);
       const adam = this.run.optimizersRestored ? "" : " The optimisers' state is not used here: it starts afresh.";
       this.say(`Resumed the saved ${record.kind} run at step ${record.step}.${adam}`);
     });
+  }
+
+  /** Makes the saved run `record` the panel's run (on the trainer's device). */
+  async restoreRun(record) {
+    await this.ensureTrainer();
+    const info = await this.exclusive(() => this.trainer.resume(record.checkpoint, null));
+    this.withdrawSavedRun();
+    await this.adoptRun(info);
+    // What the panel showed of the run when it was saved.
+    this.startStep = record.startStep;
+    Object.assign(this.history, record.history);
+    this.quality = record.quality;
+    $("train-budget").value = record.budget;
+    this.savedStep = record.step;
+    this.savedAt = performance.now();
+    this.showCounters();
+    this.drawCharts();
+    this.showQuality();
+  }
+
+  /**
+   * The trainer's GPU was lost (the device was destroyed, reset or taken away): training
+   * starts again on the CPU, and the run goes on from its last save on this device (its
+   * settings and weights; the steps after that save are lost), saying so.
+   */
+  async recoverFromDeviceLoss() {
+    const lostAt = this.step;
+    this.pause();
+    const lost = this.trainer;
+    this.trainer = null;
+    this.trainerReady = null;
+    lost?.terminate();
+    this.forcedDevice = "cpu";
+    await this.ensureTrainer();
+    this.showDevice({ ...this.deviceChoice, sentence: "Training: CPU: the GPU was lost." });
+    const record = await loadRun().catch(() => null);
+    if (!record) {
+      this.run = null;
+      this.showCounters();
+      this.showError(`The GPU was lost at step ${lostAt}, before the run was first saved: press Reset to start again on the CPU.`);
+      return;
+    }
+    await this.restoreRun(record);
+    this.say(`The GPU was lost at step ${lostAt}: training moved to the CPU and goes on from the run's last save, at step ${record.step}.`);
   }
 
   /** Forgets the saved run. */

@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeChoice, describeThreads } from "../../www/devices.js";
+import { describeChoice, describeThreads, isDeviceLoss } from "../../www/devices.js";
 
 const software = { present: true, software: true, name: "google swiftshader" };
 const hardware = { present: true, software: false, name: "nvidia ampere" };
@@ -62,4 +62,15 @@ test("the threads sentence: how many, or why only one", () => {
     "The CPU path is WebAssembly with SIMD on one thread: this browser reports one core.");
   assert.equal(describeThreads({ isolated: true, cpuThreads: 1, threadsError: "no such file" }),
     "The CPU path is WebAssembly with SIMD, training on one thread: its threads did not start (no such file).");
+});
+
+test("a lost GPU is told from other errors", () => {
+  const burn = "reading the images failed: The device is poisoned\nCaused by:\n  Destroyed: Device was destroyed.";
+  assert.equal(isDeviceLoss(new Error(burn)), true);
+  assert.equal(isDeviceLoss("GPUDevice lost: DeviceLost"), true);
+  assert.equal(isDeviceLoss(new Error("reading the losses failed: An error happened during execution\nCaused by:\n  the staging buffer could not be mapped: Error occurred when trying to async map a buffer")), true);
+  assert.equal(isDeviceLoss(new Error("the device was lost")), true);
+  assert.equal(isDeviceLoss(new Error("lr_g must be in (0, 1], got -1")), false);
+  assert.equal(isDeviceLoss(new Error("checkpoint is truncated: 3 bytes, at least 16 needed")), false);
+  assert.equal(isDeviceLoss(undefined), false);
 });

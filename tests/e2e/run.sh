@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs GAN Studio's browser tests against an existing build:
 #   devices.test.mjs     the device sentences (node only)
+#   device-loss.test.mjs a lost GPU: the explorer and the trainer carry on on the CPU
 #   explorer.test.mjs    the explorer
 #   layout.test.mjs      the layout at 390, 1280 and 1920 px
 #   family.test.mjs      the course's GAN family: every preset, ACGAN, InfoGAN, the losses
@@ -43,4 +44,4 @@ fi
 "$here/install.sh"
 cd "$here"
 
-exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs fuzz.test.mjs persist.test.mjs privacy.test.mjs robustness.test.mjs trainer.test.mjs threads.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs device-loss.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs fuzz.test.mjs persist.test.mjs privacy.test.mjs robustness.test.mjs trainer.test.mjs threads.test.mjs
