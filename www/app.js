@@ -212,9 +212,9 @@ class Explorer {
     return this.endpoints[which] ?? this.wasm.sampleZ(this.state[which], 1, this.nz);
   }
 
-  async draw(canvas, z, labels, rows, cols) {
+  async draw(canvas, z, codes, rows, cols) {
     const started = performance.now();
-    paint(canvas, await this.studio.render(z, labels, rows, cols, GRID_GAP));
+    paint(canvas, await this.studio.render(z, codes, rows, cols, GRID_GAP));
     if (canvas === $("grid-canvas")) this.fitGrid();
     this.highlight(canvas);
     const ms = performance.now() - started;
@@ -346,18 +346,18 @@ class Explorer {
         if (codes) codes.set(fixed, i * width);
       }
     });
-    return { z, labels: codes };
+    return { z, codes };
   }
 
   requestInterpolation(withStrip) {
     writeHash(this.state);
     this.interpDraws.request(async () => {
       const one = this.interpolation([this.state.alpha]);
-      await this.draw($("interp-canvas"), one.z, one.labels, 1, 1);
+      await this.draw($("interp-canvas"), one.z, one.codes, 1, 1);
       if (withStrip) {
         const alphas = Array.from({ length: STRIP_STEPS }, (_, i) => i / (STRIP_STEPS - 1));
         const strip = this.interpolation(alphas);
-        await this.draw($("strip-canvas"), strip.z, strip.labels, 1, STRIP_STEPS);
+        await this.draw($("strip-canvas"), strip.z, strip.codes, 1, STRIP_STEPS);
       }
     });
   }
@@ -686,8 +686,8 @@ class Explorer {
    */
   timeRender(studio, repeats = 3, enoughMs = Infinity) {
     const z = this.gridLatents();
-    const labels = this.codesFor(this.rows * this.cols);
-    return medianRenderMs(studio, [z, labels, this.rows, this.cols, GRID_GAP], repeats, enoughMs);
+    const codes = this.codesFor(this.rows * this.cols);
+    return medianRenderMs(studio, [z, codes, this.rows, this.cols, GRID_GAP], repeats, enoughMs);
   }
 
   /**
@@ -702,10 +702,10 @@ class Explorer {
     try {
       const info = JSON.parse(studio.load(bytes));
       const z = this.wasm.sampleZ(0, n, info.nz);
-      const labels = info.codeSize > 0
+      const codes = info.codeSize > 0
         ? this.wasm.codesFor(info.kind, Uint8Array.from({ length: n }, (_, i) => i % 10), new Float32Array(0))
         : undefined;
-      return { backend: studio.backend, ms: await medianRenderMs(studio, [z, labels, 1, n, 0], repeats) };
+      return { backend: studio.backend, ms: await medianRenderMs(studio, [z, codes, 1, n, 0], repeats) };
     } finally {
       studio.load(this.modelBytes);
     }

@@ -289,15 +289,6 @@ pub fn slerp(from: &[f32], to: &[f32], t: f32) -> Vec<f32> {
     latent::slerp(from, to, t)
 }
 
-/// One-hot codes `[n, 10]` of the digits `labels`.
-#[wasm_bindgen(js_name = oneHot)]
-pub fn one_hot(labels: &[u8]) -> Result<Vec<f32>, JsValue> {
-    if let Some(bad) = labels.iter().find(|&&l| l > 9) {
-        return Err(js_error(format!("label {bad} is not a digit")));
-    }
-    Ok(latent::one_hot(labels))
-}
-
 /// The codes a model of kind `kind` (its name) takes for images of `digits` (InfoGAN: its
 /// categorical codes) with InfoGAN's two continuous codes `continuous` (the same pair for
 /// every image; empty: zeros): `[n, code size]` ([`crate::model::sample::codes_for`]),
