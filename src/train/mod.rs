@@ -522,7 +522,16 @@ impl GanTrainer {
         let kind = self.model.kind();
         // The conditional DCGAN's discriminator reads the digit beside the image.
         let fake_labels = kind.is_conditional().then(|| fake_codes.clone()).flatten();
-        let fake = self.generator.forward(z, fake_codes.clone()); // [B, 1, H, W]
+        let fake = if mode == StepMode::DiscriminatorOnly {
+            // G untracked: a graph of its forward pass that no backward pass consumes would
+            // stay in the autodiff graph, and D-only steps would slow down one after another
+            self.generator
+                .clone()
+                .no_grad()
+                .forward(z, fake_codes.clone())
+        } else {
+            self.generator.forward(z, fake_codes.clone())
+        }; // [B, 1, H, W]
 
         // (1) Update D: maximise log D(x) + log(1 - D(G(z))) (or the loss's own form), plus
         // ACGAN's and InfoGAN's terms on their heads
