@@ -10,6 +10,7 @@
 //! - [`image`]: grids of pixels and PNG encoding;
 //! - [`checkpoint`]: model config + weights to and from bytes, versioned and validated;
 //! - [`eval`]: the quality meter: an MNIST classifier that scores generators (Fréchet distance);
+//! - [`lab`]: the 2-D lab: a GAN on points in the plane, and the views that show its game;
 //! - [`rng`]: the portable seeded generator behind every random draw that must reproduce;
 //! - `web` (wasm only): the browser API the page's script calls.
 //!
@@ -19,6 +20,7 @@ pub mod checkpoint;
 pub mod data;
 pub mod eval;
 pub mod image;
+pub mod lab;
 pub mod latent;
 pub mod model;
 pub mod preset;

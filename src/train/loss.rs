@@ -128,12 +128,22 @@ impl GanLoss {
     /// losses, the raw score for the others (LSGAN's targets are 1 for real and 0 for fake;
     /// a critic's mean scores differ by its Wasserstein estimate).
     pub fn mean_output(self, logits: Tensor<2>) -> Tensor<1> {
-        match self {
-            GanLoss::NonSaturating | GanLoss::Saturating => sigmoid(logits).mean(),
-            GanLoss::LeastSquares | GanLoss::Hinge | GanLoss::WganClip | GanLoss::WganSn => {
-                logits.mean()
-            }
+        self.output(logits).mean()
+    }
+
+    /// What the discriminator "says" about each input `[B, 1]`: σ(s) for the BCE losses,
+    /// the raw score for the others (see [`GanLoss::mean_output`]).
+    pub fn output(self, logits: Tensor<2>) -> Tensor<2> {
+        if self.output_is_probability() {
+            sigmoid(logits)
+        } else {
+            logits
         }
+    }
+
+    /// Whether [`GanLoss::output`] is a probability in [0, 1] (the BCE losses).
+    pub fn output_is_probability(self) -> bool {
+        matches!(self, GanLoss::NonSaturating | GanLoss::Saturating)
     }
 }
 

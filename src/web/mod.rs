@@ -2,12 +2,13 @@
 //!
 //! It exports a small API to the page's scripts: a [`Studio`] (the explorer, `www/app.js`)
 //! that owns a compute device and the loaded generator, a [`Trainer`] (the trainer panel,
-//! run in a Web Worker by `www/trainer-worker.js`) on a device of its own, plus the
-//! latent-space helpers of [`crate::latent`]. A device is WebGPU through Burn's wgpu runtime
+//! run in a Web Worker by `www/trainer-worker.js`) on a device of its own, a [`Lab`] (the
+//! 2-D lab, `www/lab.js`) on the CPU, plus the latent-space helpers of [`crate::latent`]. A device is WebGPU through Burn's wgpu runtime
 //! or Burn's flex CPU backend, named by the page ([`device`]): the page measures which is
 //! faster for each job. Tensors are read back only with `into_data_async`.
 
 mod device;
+mod lab;
 #[cfg(target_feature = "atomics")]
 mod threads;
 mod trainer;
@@ -26,6 +27,7 @@ use crate::image::{GrayImage, grid};
 use crate::latent;
 use crate::model::sample::{check_inputs, sample};
 use crate::model::{Generator, ModelConfig, ModelKind};
+pub use lab::{Lab, LabFrame, lab_options};
 pub use trainer::Trainer;
 
 /// Installs the panic hook: panics go to the console and replace the page's status text.

@@ -61,7 +61,7 @@ fn parse_train(json: &str) -> Result<TrainConfig, JsValue> {
     Ok(config)
 }
 
-fn parse_mode(mode: &str) -> Result<StepMode, JsValue> {
+pub(super) fn parse_mode(mode: &str) -> Result<StepMode, JsValue> {
     match mode {
         "both" => Ok(StepMode::Both),
         "d" => Ok(StepMode::DiscriminatorOnly),

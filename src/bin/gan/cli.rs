@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::{bench, eval, export, inspect, interpolate, presets, sample, train, train_classifier};
+use crate::{
+    bench, eval, export, inspect, interpolate, lab, presets, sample, train, train_classifier,
+};
 
 /// The whole command line: one subcommand.
 #[derive(Parser)]
@@ -43,6 +45,9 @@ enum Command {
     Eval(eval::EvalArgs),
     /// List the model presets: names, settings, training defaults and shipped weights.
     Presets(presets::PresetsArgs),
+    /// Train a 2-D lab run (points in the plane) and print its losses, divergences, modes
+    /// covered and speed.
+    Lab(lab::LabArgs),
 }
 
 /// Parses the command line, runs the command and prints its error, if any, as `error: ...`.
@@ -57,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::TrainClassifier(args) => train_classifier::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Presets(args) => presets::run(args),
+        Command::Lab(args) => lab::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

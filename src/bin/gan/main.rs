@@ -17,6 +17,8 @@ mod inspect;
 #[cfg(not(target_arch = "wasm32"))]
 mod interpolate;
 #[cfg(not(target_arch = "wasm32"))]
+mod lab;
+#[cfg(not(target_arch = "wasm32"))]
 mod presets;
 #[cfg(not(target_arch = "wasm32"))]
 mod sample;

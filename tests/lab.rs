@@ -1,0 +1,200 @@
+//! The 2-D lab's runs: seeded runs cover the ring, one-sided steps move one side only,
+//! drawn data trains, D's arrows are its gradient, and the presets show what they claim.
+
+use burn::prelude::Device;
+use gan_studio::lab::presets::find;
+use gan_studio::lab::{LabConfig, LabTrainer, LabView, PlaneData, Shape};
+use gan_studio::train::{GanLoss, StepMode};
+
+fn run(config: LabConfig, drawn: &[f32]) -> LabTrainer {
+    let data = PlaneData::new(config.data, drawn).unwrap();
+    LabTrainer::new(config, data, &Device::flex()).unwrap()
+}
+
+fn train(run: &mut LabTrainer, steps: usize, mode: StepMode) -> LabView {
+    for _ in 0..steps {
+        run.train_step(mode);
+    }
+    run.view().read().unwrap()
+}
+
+fn max_change(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
+}
+
+#[test]
+fn a_seeded_ring_run_covers_the_modes() {
+    let mut lab = run(LabConfig::default(), &[]);
+    let start = train(&mut lab, 0, StepMode::Both);
+    assert_eq!(start.modes, Some((0, 8)));
+    let view = train(&mut lab, 1500, StepMode::Both);
+    let (covered, of) = view.modes.unwrap();
+    assert!(covered >= 6, "{covered} of {of} modes after 1,500 steps");
+    assert!(view.js < start.js * 0.6, "JS {} → {}", start.js, view.js);
+    assert_eq!(view.step, 1500);
+}
+
+#[test]
+fn one_sided_steps_move_one_side_only() {
+    let mut lab = run(LabConfig::default(), &[]);
+    let before = train(&mut lab, 0, StepMode::Both);
+    let after_d = train(&mut lab, 5, StepMode::DiscriminatorOnly);
+    assert_eq!(after_d.fake, before.fake, "a D step moved G's points");
+    assert_eq!(after_d.manifold, before.manifold);
+    assert!(
+        max_change(&after_d.heatmap, &before.heatmap) > 1e-3,
+        "D did not change"
+    );
+    let after_g = train(&mut lab, 5, StepMode::GeneratorOnly);
+    assert_eq!(after_g.heatmap, after_d.heatmap, "a G step changed D");
+    assert!(
+        max_change(&after_g.fake, &after_d.fake) > 1e-3,
+        "G's points did not move"
+    );
+    assert_eq!(after_g.step, 10);
+}
+
+#[test]
+fn drawn_data_trains() {
+    // two clusters of drawn points, upper left and lower right
+    let drawn = [
+        -0.5, 0.5, -0.45, 0.55, -0.55, 0.45, 0.5, -0.5, 0.55, -0.45, 0.45, -0.55,
+    ];
+    let config = LabConfig {
+        data: Shape::Drawn,
+        ..LabConfig::default()
+    };
+    let mut lab = run(config, &drawn);
+    assert!(
+        lab.real_points()
+            .chunks_exact(2)
+            .all(|p| (p[0] * p[1]) < 0.0)
+    );
+    let start = train(&mut lab, 0, StepMode::Both);
+    let view = train(&mut lab, 1000, StepMode::Both);
+    assert!(view.js < start.js * 0.7, "JS {} → {}", start.js, view.js);
+    let near = view
+        .fake
+        .chunks_exact(2)
+        .filter(|p| (p[0].abs() - 0.5).abs() < 0.2 && (p[1].abs() - 0.5).abs() < 0.2)
+        .count();
+    assert!(
+        near > view.fake.len() / 4,
+        "{near} points near the clusters"
+    );
+}
+
+#[test]
+fn arrows_are_ds_push_on_each_point() {
+    // With the non-saturating loss the arrow is ∇x log σ(D(x)): a step along it raises D's
+    // output there. Checked against the heatmap's cells: the arrow points uphill.
+    let mut lab = run(LabConfig::default(), &[]);
+    let view = train(&mut lab, 200, StepMode::Both);
+    assert!(view.arrows.iter().all(|v| v.is_finite()));
+    let side = (view.heatmap.len() as f64).sqrt() as usize;
+    let at = |x: f32, y: f32| {
+        let col = (((x + 1.0) / 2.0 * side as f32) as usize).min(side - 1);
+        let row = (((1.0 - y) / 2.0 * side as f32) as usize).min(side - 1);
+        view.heatmap[row * side + col]
+    };
+    let (mut uphill, mut counted) = (0, 0);
+    for (point, arrow) in view.fake.chunks_exact(2).zip(view.arrows.chunks_exact(2)) {
+        let length = arrow[0].hypot(arrow[1]);
+        if length < 1e-3 || point.iter().any(|v| v.abs() > 0.8) {
+            continue;
+        }
+        let step = 0.1 / length;
+        let (x, y) = (point[0] + arrow[0] * step, point[1] + arrow[1] * step);
+        counted += 1;
+        if at(x, y) >= at(point[0], point[1]) {
+            uphill += 1;
+        }
+    }
+    assert!(counted > 50, "{counted} arrows to check");
+    assert!(
+        uphill * 10 >= counted * 8,
+        "{uphill} of {counted} arrows point uphill"
+    );
+}
+
+#[test]
+fn the_heatmap_is_a_probability_only_for_the_bce_losses() {
+    for loss in gan_studio::lab::losses() {
+        let mut lab = run(
+            LabConfig {
+                loss,
+                ..LabConfig::default()
+            },
+            &[],
+        );
+        let view = train(&mut lab, 20, StepMode::Both);
+        let (lo, hi) = view.heatmap_range;
+        if loss.output_is_probability() {
+            assert_eq!((lo, hi), (0.0, 1.0));
+            assert!(view.heatmap.iter().all(|v| (0.0..=1.0).contains(v)));
+        } else {
+            assert!(
+                view.heatmap.iter().all(|v| (lo..=hi).contains(v)),
+                "{loss:?}"
+            );
+            assert!(hi > lo, "{loss:?}");
+        }
+    }
+}
+
+#[test]
+fn one_dimensional_noise_draws_a_curve() {
+    let config = LabConfig {
+        noise_dim: 1,
+        data: Shape::Line,
+        ..LabConfig::default()
+    };
+    let view = train(&mut run(config, &[]), 10, StepMode::Both);
+    assert_eq!(view.manifold_rows, 1);
+    assert_eq!(view.manifold.len(), 2 * view.manifold_cols);
+    assert_eq!(view.modes, None);
+}
+
+#[test]
+fn wgan_clipping_keeps_the_critic_small() {
+    let config = LabConfig {
+        loss: GanLoss::WganClip,
+        ..LabConfig::default()
+    };
+    let view = train(&mut run(config, &[]), 50, StepMode::Both);
+    // weights within ±0.01 and 64-unit layers: a score of at most a few hundredths
+    let (lo, hi) = view.heatmap_range;
+    assert!(lo.abs() < 0.1 && hi.abs() < 0.1, "critic scores {lo}..{hi}");
+}
+
+#[test]
+fn the_presets_show_what_they_claim() {
+    // saturating vs non-saturating, one seed: the saturating G stalls, the other learns
+    let compare = find("saturating-vs-non-saturating").unwrap();
+    let views: Vec<LabView> = compare
+        .panes
+        .iter()
+        .map(|pane| train(&mut run(pane.clone(), &[]), 800, StepMode::Both))
+        .collect();
+    assert!(views[0].js > 0.55, "saturating JS {}", views[0].js);
+    assert!(
+        views[1].js < views[0].js - 0.1,
+        "non-saturating JS {}",
+        views[1].js
+    );
+    // mode collapse: never more than two of the eight modes at a time
+    let collapse = find("mode-collapse").unwrap();
+    let mut lab = run(collapse.panes[0].clone(), &[]);
+    for _ in 0..4 {
+        let (covered, _) = train(&mut lab, 500, StepMode::Both).modes.unwrap();
+        assert!(
+            covered <= 2,
+            "mode collapse covers {covered} modes at step {}",
+            lab.step()
+        );
+    }
+}
