@@ -12,6 +12,8 @@
 //! - [`eval`]: the quality meter: an MNIST classifier that scores generators (Fréchet distance);
 //! - [`lab`]: the 2-D lab: a GAN on points in the plane, and the views that show its game;
 //! - [`rng`]: the portable seeded generator behind every random draw that must reproduce;
+//! - `interop` (native only): generators from PyTorch state dicts, and to SafeTensors files
+//!   that PyTorch loads;
 //! - `web` (wasm only): the browser API the page's script calls.
 //!
 //! Nothing here touches files, stdout or the DOM: the CLI (`src/bin`) and the web layer own those.
@@ -20,6 +22,8 @@ pub mod checkpoint;
 pub mod data;
 pub mod eval;
 pub mod image;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod interop;
 pub mod lab;
 pub mod latent;
 pub mod model;

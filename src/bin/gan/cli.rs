@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    bench, eval, export, inspect, interpolate, lab, presets, sample, train, train_classifier,
+    bench, compare, eval, export, import, inspect, interpolate, lab, presets, sample, train,
+    train_classifier,
 };
 
 /// The whole command line: one subcommand.
@@ -38,6 +39,12 @@ enum Command {
     /// Copy a checkpoint without its optimiser state (and, optionally, its discriminator):
     /// the smaller files shipped to the page.
     Export(export::ExportArgs),
+    /// A generator from a PyTorch state dict (the course's layers, mapped by order and
+    /// shape), written as a generator-only checkpoint.
+    Import(import::ImportArgs),
+    /// Draw a checkpoint's generator for reference samples' z (and labels), e.g. PyTorch's,
+    /// and print the largest difference to their images.
+    Compare(compare::CompareArgs),
     /// Train the MNIST digit classifier that `gan eval` scores generators with.
     TrainClassifier(train_classifier::TrainClassifierArgs),
     /// Score a generator (or, with --real, real digits) with the classifier: label accuracy,
@@ -59,6 +66,8 @@ pub fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Export(args) => export::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Compare(args) => compare::run(args),
         Command::TrainClassifier(args) => train_classifier::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Presets(args) => presets::run(args),

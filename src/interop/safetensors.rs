@@ -1,0 +1,70 @@
+//! Our generators as SafeTensors files that PyTorch loads into the course's layers.
+//!
+//! Burn's SafeTensors store writes the file: its Burn-to-PyTorch adapter transposes the
+//! Linear weights and names BatchNorm's `gamma`/`beta` `weight`/`bias`, and a key remapping
+//! puts each layer at its index in an `nn.Sequential` of the course's layers
+//! ([`super::layers`]): `0.weight`, `1.weight`, `1.bias`, `1.running_mean`,
+//! `1.running_var`, `3.weight`, ... The conditional DCGAN's keys are those of three
+//! sequentials, `z.*`, `y.*` and `main.*`. BatchNorm's `num_batches_tracked` is not written:
+//! PyTorch's `load_state_dict` fills it in (0) for a state dict without it, strict or not.
+//!
+//! The file's metadata names the model and its settings (`gan_studio.model`,
+//! `gan_studio.nz`, `gan_studio.ngf`, `gan_studio.layout`), so a loader can build the right
+//! module.
+
+use burn_store::{BurnToPyTorchAdapter, ModuleSnapshot, SafetensorsStore};
+use thiserror::Error;
+
+use super::layers::generator_layers;
+use crate::model::{Generator, ModelConfig, ModelKind};
+
+/// Why a generator could not be written as SafeTensors.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("cannot write the SafeTensors file: {0}")]
+pub struct ExportError(String);
+
+/// How the exported keys are laid out, as the metadata's `gan_studio.layout` says.
+pub fn layout(kind: ModelKind) -> &'static str {
+    match kind {
+        ModelKind::Cdcgan => "z, y and main sequentials",
+        _ => "sequential",
+    }
+}
+
+/// `generator` (of `model`) as SafeTensors bytes with the keys of the course's PyTorch layers.
+pub fn export_generator(
+    model: &ModelConfig,
+    generator: &Generator,
+) -> Result<Vec<u8>, ExportError> {
+    let kind = model.kind();
+    let (nz, width) = match model {
+        ModelConfig::Mlp(c) => (c.nz, c.hidden),
+        ModelConfig::Dcgan(c) => (c.nz, c.ngf),
+        ModelConfig::Cdcgan(c) => (c.nz, c.ngf),
+        ModelConfig::Acgan(c) => (c.nz, c.ngf),
+        ModelConfig::Infogan(c) => (c.nz, c.ngf),
+    };
+    let mut store = SafetensorsStore::from_bytes(None)
+        .with_to_adapter(BurnToPyTorchAdapter)
+        .skip_enum_variants(true)
+        .metadata("gan_studio.model", kind.name())
+        .metadata("gan_studio.nz", nz.to_string())
+        .metadata(
+            if kind == ModelKind::Mlp {
+                "gan_studio.hidden"
+            } else {
+                "gan_studio.ngf"
+            },
+            width.to_string(),
+        )
+        .metadata("gan_studio.code_size", kind.code_size().to_string())
+        .metadata("gan_studio.layout", layout(kind));
+    for layer in generator_layers(kind, generator) {
+        let from = format!("^{}\\.", layer.path.replace('.', "\\."));
+        store = store.with_key_remapping(from, format!("{}.", layer.torch_key));
+    }
+    generator
+        .save_into(&mut store)
+        .map_err(|e| ExportError(e.to_string()))?;
+    store.get_bytes().map_err(|e| ExportError(e.to_string()))
+}
