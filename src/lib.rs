@@ -10,6 +10,8 @@
 //! - [`image`]: grids of pixels and PNG encoding;
 //! - [`checkpoint`]: model config + weights to and from bytes, versioned and validated;
 //! - [`eval`]: the quality meter: an MNIST classifier that scores generators (Fréchet distance);
+//! - [`invert`]: "Find z": the latent vector from which a generator draws a given digit;
+//! - [`neighbours`]: the training digits nearest to an image (classifier features, pixels);
 //! - [`lab`]: the 2-D lab: a GAN on points in the plane, and the views that show its game;
 //! - [`rng`]: the portable seeded generator behind every random draw that must reproduce;
 //! - `interop` (native only): generators from PyTorch state dicts, and to SafeTensors files
@@ -24,9 +26,11 @@ pub mod eval;
 pub mod image;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod interop;
+pub mod invert;
 pub mod lab;
 pub mod latent;
 pub mod model;
+pub mod neighbours;
 pub mod preset;
 pub mod rng;
 pub mod train;

@@ -3,11 +3,14 @@
 //! It exports a small API to the page's scripts: a [`Studio`] (the explorer, `www/app.js`)
 //! that owns a compute device and the loaded generator, a [`Trainer`] (the trainer panel,
 //! run in a Web Worker by `www/trainer-worker.js`) on a device of its own, a [`Lab`] (the
-//! 2-D lab, `www/lab.js`) on the CPU, plus the latent-space helpers of [`crate::latent`]. A device is WebGPU through Burn's wgpu runtime
+//! 2-D lab, `www/lab.js`) on the CPU, an [`Inversion`] ("Find z") and a [`DigitSearch`]
+//! (the nearest training digits) on a studio's device, plus the latent-space helpers of
+//! [`crate::latent`]. A device is WebGPU through Burn's wgpu runtime
 //! or Burn's flex CPU backend, named by the page ([`device`]): the page measures which is
 //! faster for each job. Tensors are read back only with `into_data_async`.
 
 mod device;
+mod invert;
 mod lab;
 #[cfg(target_feature = "atomics")]
 mod threads;
@@ -27,6 +30,7 @@ use crate::image::{GrayImage, grid};
 use crate::latent;
 use crate::model::sample::{check_inputs, sample};
 use crate::model::{Generator, ModelConfig, ModelKind};
+pub use invert::{DigitSearch, Inversion, InversionStep, Nearest};
 pub use lab::{Lab, LabFrame, lab_options};
 pub use trainer::Trainer;
 

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    bench, compare, eval, export, import, inspect, interpolate, lab, presets, sample, train,
-    train_classifier,
+    bench, compare, eval, export, import, inspect, interpolate, invert, lab, neighbours, presets,
+    sample, train, train_classifier,
 };
 
 /// The whole command line: one subcommand.
@@ -52,6 +52,11 @@ enum Command {
     Eval(eval::EvalArgs),
     /// List the model presets: names, settings, training defaults and shipped weights.
     Presets(presets::PresetsArgs),
+    /// Find z: the latent vector from which a generator draws a given digit (a PNG or a
+    /// held-out digit); or, with --eval-heldout, measure inversion on held-out digits.
+    Invert(Box<invert::InvertArgs>),
+    /// The training digits nearest to a generated image, by classifier features and by pixels.
+    Neighbours(neighbours::NeighboursArgs),
     /// Train a 2-D lab run (points in the plane) and print its losses, divergences, modes
     /// covered and speed.
     Lab(lab::LabArgs),
@@ -72,6 +77,8 @@ pub fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Presets(args) => presets::run(args),
         Command::Lab(args) => lab::run(args),
+        Command::Invert(args) => invert::run(*args),
+        Command::Neighbours(args) => neighbours::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,7 +21,11 @@ mod inspect;
 #[cfg(not(target_arch = "wasm32"))]
 mod interpolate;
 #[cfg(not(target_arch = "wasm32"))]
+mod invert;
+#[cfg(not(target_arch = "wasm32"))]
 mod lab;
+#[cfg(not(target_arch = "wasm32"))]
+mod neighbours;
 #[cfg(not(target_arch = "wasm32"))]
 mod presets;
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,15 +1,34 @@
 //! `gan sample`: draws a grid of samples from a checkpoint's generator into a PNG.
 
-use anyhow::{Result, anyhow, bail};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
+use gan_studio::invert::LatentPoint;
 use gan_studio::latent::{self, CONTINUOUS_CODES};
+use gan_studio::model::ModelConfig;
 use gan_studio::model::sample::{codes_for, sample};
 
+use crate::files::{named, read};
 use crate::render::{RenderArgs, check_digit};
 
 /// `gan sample`'s flags.
 #[derive(Args)]
 pub struct SampleArgs {
+    /// Which cells the grid shows.
+    #[command(flatten)]
+    layout: GridLayout,
+    /// Draw the one latent point saved in this file (`gan invert --out`) instead of a grid.
+    #[arg(long, conflicts_with_all = ["label", "label_rows", "code_sweep"])]
+    z: Option<PathBuf>,
+    /// The checkpoint, the PNG and the backend.
+    #[command(flatten)]
+    render: RenderArgs,
+}
+
+/// A grid's layout: what `gan sample` draws and `gan neighbours` picks a cell of.
+#[derive(Args)]
+pub struct GridLayout {
     /// Grid size as ROWSxCOLS, e.g. 10x10.
     #[arg(long, default_value = "8x8")]
     grid: String,
@@ -27,16 +46,68 @@ pub struct SampleArgs {
     /// with one z per row.
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
     code_sweep: Option<u8>,
-    /// The checkpoint, the PNG and the backend.
-    #[command(flatten)]
-    render: RenderArgs,
+}
+
+/// The latent vectors and codes of a grid, row-major by cell.
+pub struct GridInputs {
+    /// Rows of the grid.
+    pub rows: usize,
+    /// Columns of the grid.
+    pub cols: usize,
+    /// z `[rows · cols, nz]`.
+    pub z: Vec<f32>,
+    /// Codes `[rows · cols, code size]`, for the models that take them.
+    pub codes: Option<Vec<f32>>,
 }
 
 /// Runs `gan sample`.
 pub fn run(args: SampleArgs) -> Result<()> {
+    // The flags first: a bad grid or digit fails before the checkpoint is read.
+    parse_grid(&args.layout.grid)?;
+    check_digit(args.layout.label)?;
+    let (model, generator, device) = args.render.load()?;
+    if let Some(path) = &args.z {
+        let point = read_point(path)?;
+        let image = point
+            .draw(&generator, &model, &device)
+            .with_context(|| named(path))?;
+        args.render.write(image, 1, 1)?;
+        println!(
+            "wrote {} (the point in {})",
+            args.render.out.display(),
+            path.display()
+        );
+        return Ok(());
+    }
+    let grid = grid_inputs(&args.layout, &model)?;
+    let images = sample(&generator, &model, &grid.z, grid.codes.as_deref(), &device);
+    args.render.write(images, grid.rows, grid.cols)?;
+    println!(
+        "wrote {} ({}x{}, seed {})",
+        args.render.out.display(),
+        grid.rows,
+        grid.cols,
+        args.layout.seed
+    );
+    Ok(())
+}
+
+impl GridLayout {
+    /// The seed of the grid's latent vectors.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+}
+
+/// The latent point saved in `path` (JSON, as `gan invert --out` writes it).
+pub fn read_point(path: &Path) -> Result<LatentPoint> {
+    serde_json::from_slice(&read(path)?).with_context(|| named(path))
+}
+
+/// The z and codes of the grid `args` lays out for `model`, checked against it.
+pub fn grid_inputs(args: &GridLayout, model: &ModelConfig) -> Result<GridInputs> {
     let (rows, cols) = parse_grid(&args.grid)?;
     check_digit(args.label)?;
-    let (model, generator, device) = args.render.load()?;
     let kind = model.kind();
     if kind.code_size() == 0 && (args.label.is_some() || args.label_rows) {
         bail!(
@@ -93,14 +164,12 @@ pub fn run(args: SampleArgs) -> Result<()> {
         }
     };
     let codes = codes_for(kind, &digits, continuous.as_deref());
-    let images = sample(&generator, &model, &z, codes.as_deref(), &device);
-    args.render.write(images, rows, cols)?;
-    println!(
-        "wrote {} ({rows}x{cols}, seed {})",
-        args.render.out.display(),
-        args.seed
-    );
-    Ok(())
+    Ok(GridInputs {
+        rows,
+        cols,
+        z,
+        codes,
+    })
 }
 
 /// `--grid`'s ROWSxCOLS, each 1 to 32.
