@@ -1,8 +1,11 @@
-// GAN Studio's page script: the explorer's controls, drawing and URL state.
+// GAN Studio's page script: the explorer's controls, drawing and URL state, and the switch
+// between the page's two modes (the MNIST explorer and trainer, or the 2-D lab).
 // The model work happens in Rust (window.wasmBindings, see src/web/mod.rs); this file only
 // wires the DOM to it. Every redraw goes through `Coalescer`, so a fast slider drag never
 // queues stale frames: while a draw is running only the newest request is kept. The trainer
 // panel lives in trainer.js; the explorer can draw its generator (`Explorer.adoptModel`).
+// The 2-D lab lives in lab.js; a lab link's hash starts with `lab` (lab-url.js), any other
+// hash is the explorer's.
 
 import { contentWidth, paint, saveCanvas, scaledCopy, showCrisp } from "./canvas.js";
 import { TrainerPanel } from "./trainer.js";
@@ -10,6 +13,8 @@ import { ensureClassifier, topDigit } from "./quality.js";
 import { Coalescer } from "./coalescer.js";
 import { ensureIsolation } from "./isolation.js";
 import { Presets } from "./presets.js";
+import { LabMode } from "./lab.js";
+import { isLabHash } from "./lab-url.js";
 import { MAX_GRID, MAX_SEED, defaultState, hashOf, intIn, stateFromHash } from "./url-state.js";
 import {
   cpuThreadCount, describeAdapter, describeChoice, describeThreads, deviceSetting, isDeviceLoss,
@@ -58,8 +63,40 @@ async function fetchWithProgress(url, onProgress) {
   return bytes.subarray(0, received);
 }
 
+/** Which mode the page shows: "explorer" (MNIST) or "lab" (the 2-D lab). */
+const pageMode = () => (document.body.dataset.mode === "lab" ? "lab" : "explorer");
+
 function writeHash(s) {
+  if (pageMode() === "lab") return; // the hash is the lab's while it shows
   history.replaceState(null, "", `#${hashOf(s, deviceSetting())}`);
+}
+
+/** Shows the page's `mode`: the tabs, the sections (style.css hides the other). */
+function showMode(mode) {
+  document.body.dataset.mode = mode;
+  $("tab-explorer").setAttribute("aria-selected", String(mode === "explorer"));
+  $("tab-lab").setAttribute("aria-selected", String(mode === "lab"));
+}
+
+/**
+ * The mode tabs: the lab opens with its state in the hash; the explorer gets its own hash
+ * back (once it has started: before, only the device setting is kept).
+ */
+function bindModes(lab, explorer) {
+  $("tab-lab").addEventListener("click", () => {
+    if (pageMode() === "lab") return;
+    showMode("lab");
+    lab.open();
+  });
+  $("tab-explorer").addEventListener("click", () => {
+    if (pageMode() === "explorer") return;
+    lab.close();
+    showMode("explorer");
+    const app = explorer();
+    if (app) writeHash(app.state);
+    else history.replaceState(null, "", deviceSetting() === "auto" ? location.pathname + location.search : `#device=${deviceSetting()}`);
+    app?.redrawAll();
+  });
 }
 
 /** Says which settings of the page's link were out of range or unknown (none: no note). */
@@ -95,7 +132,8 @@ class Explorer {
     this.studio = studio;
     this.presets = presets;
     const rejected = [];
-    this.state = stateFromHash(location.hash, presets, rejected);
+    // a lab link leaves the explorer at its defaults
+    this.state = stateFromHash(isLabHash(location.hash) ? "" : location.hash, presets, rejected);
     showRejected(rejected);
     this.info = null; // the loaded model's description
     this.modelBytes = null; // the loaded checkpoint's bytes (to load it on another device)
@@ -793,6 +831,15 @@ async function probeExplorerDevice(explorer, adapter) {
 
 async function main() {
   const wasm = window.wasmBindings;
+  // The lab first: a lab link opens at once, while the explorer starts behind it.
+  const lab = new LabMode(wasm, { deviceSetting });
+  window.ganLab = lab; // for the console and the browser tests
+  let explorerRef = null;
+  bindModes(lab, () => explorerRef);
+  if (isLabHash(location.hash)) {
+    showMode("lab");
+    lab.open(location.hash);
+  }
   const setting = deviceSetting();
   $("device").value = setting;
   const adapter = await describeAdapter();
@@ -840,7 +887,18 @@ async function main() {
   });
   trainer.bind();
   explorer.trainer = trainer; // window.ganStudio.trainer, for the console and the tests
-  addEventListener("hashchange", () => explorer.applyHash(location.hash));
+  explorerRef = explorer;
+  // A hash changed by hand (an edited address, Back or Forward) names the mode too.
+  addEventListener("hashchange", () => {
+    if (isLabHash(location.hash)) {
+      showMode("lab");
+      lab.open(location.hash);
+    } else {
+      lab.close();
+      showMode("explorer");
+      explorer.applyHash(location.hash);
+    }
+  });
   $("device").addEventListener("change", (e) => {
     writeDeviceSetting(e.target.value);
     explorer.deviceSettingChanged(adapter).catch(fail);

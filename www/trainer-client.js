@@ -5,8 +5,11 @@
 
 import { cpuThreadCount, describeChoice, describeThreads } from "./devices.js";
 
-/** The URLs of the wasm module the page loaded (trunk links them in the page's head). */
-function wasmUrls() {
+/**
+ * The URLs of the wasm module the page loaded (trunk links them in the page's head); the 2-D
+ * lab's workers load it too (lab-runner.js).
+ */
+export function wasmUrls() {
   const moduleLink = document.querySelector('link[rel="modulepreload"][href$=".js"]');
   const wasmLink = document.querySelector('link[rel="preload"][href$=".wasm"]');
   if (!moduleLink || !wasmLink) throw new Error("this build of the page does not link its wasm module");

@@ -16,7 +16,7 @@ export default [
   },
   // ... its module workers (new Worker(..., { type: "module" }))
   {
-    files: ["www/trainer-worker.js", "www/pool-worker.js"],
+    files: ["www/trainer-worker.js", "www/pool-worker.js", "www/lab-worker.js"],
     languageOptions: { globals: globals.worker },
   },
   // ... and its service worker, a classic script (isolation.js registers it without a type).

@@ -2,8 +2,10 @@
 // at a phone's, a laptop's and a wide monitor's width: nothing scrolls sideways or overflows a
 // panel, the top bar holds the model, the device and the trainer's Play and Step, and the
 // sample grid is as large as its panel allows with each of its pixels a whole number of
-// screen pixels. Each width's full-page screenshot goes to $GAN_SCREENSHOTS (default: a
-// temporary folder, named in the test's diagnostics) for a person to look at.
+// screen pixels. The 2-D lab too, with one plane and with two side by side: no overflow,
+// square planes inside their panel, sharp (a canvas pixel per screen pixel). Each width's
+// full-page screenshots go to $GAN_SCREENSHOTS (default: a temporary folder, named in the
+// test's diagnostics) for a person to look at.
 //
 // The CPU path (--disable-webgpu): the layout does not depend on the device, and SwiftShader's
 // device probes would only cost time.
@@ -100,6 +102,19 @@ function gridFit(page) {
   });
 }
 
+/** The 2-D lab's planes on screen: each square, inside its panel, the pixels of its box. */
+function labFit(page) {
+  return page.$$eval(".lab-canvas", (canvases) => canvases.filter((c) => c.offsetParent !== null).map((canvas) => {
+    const shown = canvas.getBoundingClientRect();
+    const panel = canvas.closest(".panel").getBoundingClientRect();
+    return {
+      id: canvas.id, width: shown.width, height: shown.height, pixels: canvas.width,
+      inside: shown.left >= panel.left - 0.5 && shown.right <= panel.right + 0.5,
+      perPixel: canvas.width / (shown.width * devicePixelRatio),
+    };
+  }));
+}
+
 describe("GAN Studio layout", { timeout: 30 * 60_000 }, () => {
   for (const screen of SCREENS) {
     test(`(l-${screen.name}) ${screen.width} px: no sideways scroll or overflow, a crisp grid that fills its panel`, { timeout: TEST_TIMEOUT }, async (t) => {
@@ -147,6 +162,46 @@ describe("GAN Studio layout", { timeout: 30 * 60_000 }, () => {
       await page.screenshot({ path: file, fullPage: true });
       t.diagnostic(`screenshot: ${file}`);
       assertNoErrors(errors, `layout at ${screen.width} px`);
+      await page.close();
+    });
+  }
+
+  for (const screen of SCREENS) {
+    test(`(l-lab-${screen.name}) the 2-D lab at ${screen.width} px: no sideways scroll or overflow, square planes, one pane and two`, { timeout: TEST_TIMEOUT }, async (t) => {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(WAIT_TIMEOUT);
+      await page.setViewportSize({ width: screen.width, height: screen.height });
+      const errors = watchErrors(page);
+      const labIdle = () => page.waitForFunction(() => window.ganLab?.restarts > 0 && !window.ganLab.busy, null, { polling: 100 });
+      await page.goto(`${server.url}#lab&device=cpu`, { waitUntil: "domcontentloaded" });
+      await labIdle();
+      await page.evaluate(() => window.ganLab.stepBy(20));
+      await labIdle();
+      for (const id of ["tab-explorer", "tab-lab"]) {
+        const box = await page.$eval(`#${id}`, (el) => ({ right: el.getBoundingClientRect().right, visible: document.documentElement.clientWidth, inBar: !!el.closest(".topbar") }));
+        assert.ok(box.inBar && box.right <= box.visible, `#${id} is in the top bar, on screen`);
+      }
+      assert.equal(await page.isVisible("#app"), false, "the explorer hides while the lab shows");
+      for (const [name, preset] of [["one pane", null], ["two panes", "saturating-vs-non-saturating"]]) {
+        if (preset) {
+          await page.selectOption("#lab-preset", preset);
+          await labIdle();
+        }
+        assert.deepEqual(await overflows(page), [], `${name}: overflow at ${screen.width} px`);
+        const planes = await labFit(page);
+        t.diagnostic(`${name}: ${planes.map((p) => `${p.id} ${p.width.toFixed(0)} x ${p.height.toFixed(0)} CSS px, ${p.pixels} px`).join("; ")}`);
+        assert.equal(planes.length, preset ? 2 : 1);
+        for (const p of planes) {
+          assert.ok(Math.abs(p.width - p.height) < 1, `${p.id} is square`);
+          assert.ok(p.inside, `${p.id} stays inside its panel`);
+          assert.ok(p.width >= Math.min(280, screen.width - 60), `${p.id} is large enough to read: ${p.width} px`);
+          assert.ok(Math.abs(p.perPixel - 1) < 0.01, `${p.id} has a canvas pixel per screen pixel (${p.perPixel})`);
+        }
+        const file = join(SHOTS, `lab-${screen.width}${preset ? "-two" : ""}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        t.diagnostic(`screenshot: ${file}`);
+      }
+      assertNoErrors(errors, `the lab at ${screen.width} px`);
       await page.close();
     });
   }

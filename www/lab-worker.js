@@ -1,0 +1,52 @@
+// The 2-D lab's worker: one wasm `Lab` (src/web/lab.rs) of one pane, off the page's thread,
+// on the page's wasm module (Burn's flex on the CPU). It speaks lab-runner.js's protocol: a
+// request { id, call, args } gets one reply { id, ok: true, value } or { id, ok: false,
+// error }. Calls: "start" (load the module), "make" (a new run: its real points), "frame"
+// (train, then every view, as plain data whose arrays are transferred), "free".
+
+import { frameBuffers, readFrame } from "./lab-runner.js";
+
+let wasm = null;
+let lab = null;
+
+const calls = {
+  /** Loads the page's wasm module (`moduleUrl`, `wasmUrl`). */
+  async start({ moduleUrl, wasmUrl }) {
+    if (!wasm) {
+      const module = await import(moduleUrl);
+      await module.default({ module_or_path: wasmUrl });
+      wasm = module;
+    }
+    return true;
+  },
+
+  /** A new run of `settings` (JSON) on `drawn` (x, y pairs): resolves to its real points. */
+  make(settings, drawn) {
+    calls.free();
+    lab = new wasm.Lab(settings, drawn);
+    return lab.realPoints();
+  },
+
+  /** Trains `steps` steps of `mode`; resolves to the frame. */
+  async frame(steps, mode) {
+    if (!lab) throw new Error("the lab has no run");
+    return readFrame(await lab.frame(steps, mode));
+  },
+
+  free() {
+    lab?.free();
+    lab = null;
+    return true;
+  },
+};
+
+self.onmessage = async ({ data: { id, call, args } }) => {
+  try {
+    if (!calls[call]) throw new Error(`the lab's worker has no call "${call}"`);
+    const value = await calls[call](...args);
+    const transfer = call === "frame" ? frameBuffers(value) : ArrayBuffer.isView(value) ? [value.buffer] : [];
+    self.postMessage({ id, ok: true, value }, transfer);
+  } catch (error) {
+    self.postMessage({ id, ok: false, error: String(error?.message ?? error) });
+  }
+};
