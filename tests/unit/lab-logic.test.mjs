@@ -1,10 +1,10 @@
 // Node tests of the 2-D lab's pure page logic: its settings table and checks
 // (www/lab-config.js), its URL state with the drawn points' encoding (www/lab-url.js), the
 // CSV of generated points (www/lab-export.js) and the view's plane mapping, colour scale and
-// arrow scale (www/lab-view.js). The options are a copy of what the wasm `labOptions()`
-// returns (src/lab/mod.rs's options_json, src/lab/presets.rs); the browser tests
-// (tests/e2e/lab.test.mjs) check the page against the real ones.
+// arrow scale (www/lab-view.js). The options are the ones the wasm `labOptions()` returns,
+// printed by the CLI (`gan lab --options-json`, GAN_BIN; scripts/test.sh builds it first).
 
+import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
@@ -18,29 +18,11 @@ import {
 import { POINTS_HEADER, exportName, pointsCsv } from "../../www/lab-export.js";
 import { arrowScale, heatColor, heatmapPixels, toPixel, toPlane } from "../../www/lab-view.js";
 
-const net = { layers: 2, units: 32, activation: "relu" };
-const ring = {
-  data: "ring", noise: "uniform", noise_dim: 2, generator: net, discriminator: net, loss: "non-saturating",
-  optimizer_g: { kind: "adam", lr: 0.001 }, optimizer_d: { kind: "adam", lr: 0.001 }, d_steps: 1, batch_size: 256, seed: 1,
-};
-const menu = (...names) => names.map((name) => ({ name, title: `the ${name}` }));
-const OPTIONS = {
-  defaults: ring,
-  datasets: menu("ring", "grid", "moons", "line", "spiral", "drawn"),
-  losses: menu("non-saturating", "saturating", "least-squares", "hinge", "wgan-clip"),
-  activations: menu("relu", "leaky-relu", "tanh"),
-  optimizers: menu("adam", "sgd"),
-  noises: menu("uniform", "gaussian"),
-  limits: { layers: [1, 4], units: [1, 128], d_steps: [1, 10], batch_size: [1, 1024], lr: [1e-5, 1], noise_dim: [1, 2] },
-  presets: [
-    { name: "ring", title: "A ring", question: "?", mode: "both", panes: [ring], titles: ["A ring"] },
-    { name: "train-only-d", title: "Train only D", question: "?", mode: "d", panes: [ring], titles: ["Train only D"] },
-    {
-      name: "saturating-vs-non-saturating", title: "Sat vs non-sat", question: "?", mode: "both",
-      panes: [{ ...ring, loss: "saturating" }, ring], titles: ["saturating", "non-saturating"],
-    },
-  ],
-};
+const GAN_BIN = process.env.GAN_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/gan-studio/target`}/release/gan`;
+/** What the wasm `labOptions()` gives the page, from the same Rust (`gan lab --options-json`). */
+const OPTIONS = JSON.parse(execFileSync(GAN_BIN, ["lab", "--options-json"], { encoding: "utf8" }));
+const ring = OPTIONS.defaults;
+const presetNamed = (name) => OPTIONS.presets.find((p) => p.name === name);
 
 /** A tiny seeded generator (mulberry32), so the random hashes are the same every run. */
 function seeded(seed) {
@@ -71,9 +53,9 @@ test("lab settings: parsing each kind of field, and the problems of a config", (
   const bad = withField(withField(ring, fieldOf("du"), 0), fieldOf("loss"), "wgan-sn");
   assert.deepEqual(configProblems(bad, OPTIONS).map((p) => p.split(" must")[0]), ["D's units", "the loss"]);
   assert.equal(getField(bad, fieldOf("du")), 0);
-  assert.equal(getField(ring, fieldOf("du")), 32, "withField copies: the original is unchanged");
+  assert.equal(getField(ring, fieldOf("du")), ring.discriminator.units, "withField copies: the original is unchanged");
   assert.deepEqual(differingKeys(ring, bad), ["du", "loss"]);
-  assert.equal(describeDifferences(ring, withField(ring, fieldOf("loss"), "hinge"), OPTIONS), "the loss: the hinge");
+  assert.equal(describeDifferences(ring, withField(ring, fieldOf("loss"), "hinge"), OPTIONS), "the loss: hinge");
   assert.equal(new Set(FIELDS.map((f) => f.key)).size, FIELDS.length, "one URL key per field");
 });
 
@@ -85,7 +67,7 @@ test("lab URL: defaults, round trips, presets and two panes", () => {
   assert.deepEqual(plain, defaultLabState(OPTIONS));
   assert.deepEqual(plain.views, DEFAULT_VIEWS);
   assert.equal(plain.speed, DEFAULT_SPEED);
-  assert.match(labHashOf(plain), /^lab&data=ring&noise=uniform&nd=2&gl=2&gu=32&ga=relu&/);
+  assert.match(labHashOf(plain), /^lab&data=ring&noise=uniform&nd=2&gl=2&gu=64&ga=leaky-relu&/);
   assert.deepEqual(labStateFromHash(`#${labHashOf(plain)}`, OPTIONS), plain, "the defaults read back");
 
   const rejected = [];
@@ -126,10 +108,10 @@ test("lab URL: defaults, round trips, presets and two panes", () => {
   assert.equal(labStateFromHash("#lab&preset=train-only-d", OPTIONS).play, "d", "a preset brings its play mode");
   assert.equal(labStateFromHash("#lab&preset=train-only-d&play=g", OPTIONS).play, "g", "the link's own play mode wins");
 
-  const chosen = applyPreset(plain, OPTIONS.presets[2]);
+  const chosen = applyPreset(plain, presetNamed("saturating-vs-non-saturating"));
   assert.equal(chosen.panes.length, 2);
   assert.equal(chosen.preset, "saturating-vs-non-saturating");
-  assert.notEqual(chosen.panes[0], OPTIONS.presets[2].panes[0], "the preset's configs are copied");
+  assert.notEqual(chosen.panes[0], presetNamed("saturating-vs-non-saturating").panes[0], "the preset's configs are copied");
 });
 
 test("lab URL: drawn points, 4 characters each, on a 12-bit grid", () => {

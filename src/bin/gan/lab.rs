@@ -37,10 +37,18 @@ pub struct LabArgs {
     /// List the presets and exit.
     #[arg(long)]
     list: bool,
+    /// Print what the page's lab form reads (wasm `labOptions()`: defaults, menus, ranges,
+    /// presets) as JSON and exit.
+    #[arg(long)]
+    options_json: bool,
 }
 
 /// Runs `gan lab`.
 pub fn run(args: LabArgs) -> Result<()> {
+    if args.options_json {
+        println!("{}", gan_studio::lab::options_json());
+        return Ok(());
+    }
     if args.list {
         for preset in all() {
             println!(
