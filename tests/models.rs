@@ -147,15 +147,20 @@ fn largest_singular_value(m: &[f32], rows: usize, cols: usize) -> f64 {
 #[test]
 fn spectral_normalisation_brings_the_largest_singular_value_to_one() {
     let device = device().autodiff();
-    device.seed(5);
-    let conv = gan_studio::model::init::conv(
-        [8, 16],
-        gan_studio::model::init::K4_S2_P1,
-        true,
-        InitScheme::Default,
-        &device,
-    );
-    let layer = SpectralConv2d::new(conv);
+    // Under the seeded-init lock: the device RNG is process-wide, and the other tests in this
+    // file draw from it on their own threads.
+    let layer = gan_studio::model::init::seeded_init(&device, 5, || {
+        let conv = gan_studio::model::init::conv(
+            [8, 16],
+            gan_studio::model::init::K4_S2_P1,
+            true,
+            InitScheme::Default,
+            &device,
+        );
+        let layer = SpectralConv2d::new(conv);
+        gan_studio::model::init::materialize(&layer);
+        layer
+    });
     let raw: Vec<f32> = layer.conv.weight.val().into_data().try_to_vec().unwrap();
     let before = largest_singular_value(&raw, 16, 8 * 16);
     // Each training forward pass takes one power-iteration step; a few converge.
