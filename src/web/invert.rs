@@ -33,7 +33,6 @@ use crate::eval::resize_28_to_32;
 use crate::image::grid;
 use crate::invert::{self, InversionConfig, InversionProgress, LatentPoint};
 use crate::model::ModelKind;
-use crate::model::sample::{check_inputs, sample};
 use crate::neighbours::{DigitIndex, Neighbour, Neighbours};
 
 /// The most steps one [`Inversion::step`] call may take: bounds the work behind one await.
@@ -296,22 +295,10 @@ impl DigitSearch {
         let state = studio.state.clone();
         let index = self.index.clone();
         future_to_promise(async move {
-            let ((model, device), classifier) = {
-                let s = state.borrow();
-                let classifier = s
-                    .classifier
-                    .clone()
-                    .ok_or_else(|| js_error("the classifier is not loaded"))?;
-                (s.loaded()?, classifier)
-            };
-            let (count, codes) =
-                check_inputs(&model.config, &z, codes.as_deref()).map_err(js_error)?;
-            if count != 1 {
-                return Err(js_error(format!(
-                    "nearest takes one image, z holds {count}"
-                )));
-            }
-            let image = sample(&model.generator, &model.config, &z, codes, &device); // [1, 1, H, W]
+            let (image, classifier, device) =
+                state
+                    .borrow()
+                    .one_image_and_classifier(&z, codes.as_deref(), "nearest")?; // [1, 1, H, W]
             let side = image.dims()[3];
             let values: Vec<f32> = image
                 .into_data_async()

@@ -75,6 +75,28 @@ impl State {
             .ok_or_else(|| js_error("no model is loaded"))?;
         Ok((model, self.device.clone()))
     }
+
+    /// The loaded model's image of one `z` (`[nz]`) and `codes` `[1, 1, H, W]`, the
+    /// classifier and the device, for the calls that classify or search for that image
+    /// (`what` names the call in errors).
+    fn one_image_and_classifier(
+        &self,
+        z: &[f32],
+        codes: Option<&[f32]>,
+        what: &str,
+    ) -> Result<(Tensor<4>, Classifier, Device), JsValue> {
+        let classifier = self
+            .classifier
+            .clone()
+            .ok_or_else(|| js_error("the classifier is not loaded"))?;
+        let (model, device) = self.loaded()?;
+        let (count, codes) = check_inputs(&model.config, z, codes).map_err(js_error)?;
+        if count != 1 {
+            return Err(js_error(format!("{what} takes one image, z holds {count}")));
+        }
+        let image = sample(&model.generator, &model.config, z, codes, &device); // [1, 1, H, W]
+        Ok((image, classifier, device))
+    }
 }
 
 /// The compute device, the loaded generator and the last picture drawn.
@@ -178,22 +200,10 @@ impl Studio {
     pub fn classify(&self, z: Vec<f32>, codes: Option<Vec<f32>>) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
-            let ((model, device), classifier) = {
-                let s = state.borrow();
-                let classifier = s
-                    .classifier
-                    .clone()
-                    .ok_or_else(|| js_error("the classifier is not loaded"))?;
-                (s.loaded()?, classifier)
-            };
-            let (count, codes) =
-                check_inputs(&model.config, &z, codes.as_deref()).map_err(js_error)?;
-            if count != 1 {
-                return Err(js_error(format!(
-                    "classify takes one image, z holds {count}"
-                )));
-            }
-            let images = sample(&model.generator, &model.config, &z, codes, &device); // [1, 1, H, W]
+            let (images, classifier, _) =
+                state
+                    .borrow()
+                    .one_image_and_classifier(&z, codes.as_deref(), "classify")?; // [1, 1, H, W]
             let outputs = classify_images(&classifier, images)
                 .await
                 .map_err(js_error)?;
