@@ -2,31 +2,9 @@
 //! list the presets, and clear errors for bad input.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn gan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gan"))
-        .args(args)
-        .output()
-        .expect("the gan binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = gan(args);
-    assert!(
-        out.status.success(),
-        "gan {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn fails(args: &[&str]) -> String {
-    let out = gan(args);
-    assert!(!out.status.success(), "gan {args:?} should fail");
-    assert_eq!(out.status.code(), Some(1));
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::{fails, gan, ok};
 
 /// Runs `gan` with arguments clap rejects (exit status 2, as for any usage error); its stderr.
 fn usage_error(args: &[&str]) -> String {

@@ -3,7 +3,6 @@
 //! its saved point, the held-out table, the neighbours of a sample, and clear errors.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use gan_studio::data::MnistSet;
 use gan_studio::image::GrayImage;
@@ -12,28 +11,8 @@ use gan_studio::latent;
 
 static MNIST: &[u8] = include_bytes!("../www/data/mnist.bin");
 
-fn gan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gan"))
-        .args(args)
-        .output()
-        .expect("the gan binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = gan(args);
-    assert!(
-        out.status.success(),
-        "gan {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn fails(args: &[&str]) -> String {
-    let out = gan(args);
-    assert!(!out.status.success(), "gan {args:?} should fail");
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::{fails, gan, ok};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gan-invert-{}-{name}", std::process::id()));
@@ -330,7 +309,10 @@ fn bad_requests_say_what_is_wrong() {
     assert!(err.contains("--heldout must be 0 to 998"), "{err}");
     let err = fails(&["invert", "--weights", "weights/dcgan.bpk", "--heldout", "3"]);
     assert!(err.contains("--out"), "{err}");
-    let err = fails(&["invert", "--weights", "weights/dcgan.bpk"]);
+    // no target: clap's usage error (exit status 2) names the flags
+    let out = gan(&["invert", "--weights", "weights/dcgan.bpk"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--image"), "{err}");
     let not_png = dir.join("not.png");
     std::fs::write(&not_png, b"hello").unwrap();
