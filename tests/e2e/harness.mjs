@@ -165,14 +165,5 @@ export function explorerSettled(page, { guesses = false } = {}) {
 
 // ------------------------------------------------------------------ numbers
 
-/** A seeded generator of numbers in [0, 1) (mulberry32): the same draws on every run. */
-export function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator of numbers in [0, 1) (mulberry32), from seeded.mjs. */
+export { seeded } from "./seeded.mjs";

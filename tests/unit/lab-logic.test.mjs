@@ -17,24 +17,13 @@ import {
 } from "../../www/lab-url.js";
 import { POINTS_HEADER, exportName, pointsCsv } from "../../www/lab-export.js";
 import { arrowScale, heatColor, heatmapPixels, toPixel, toPlane } from "../../www/lab-view.js";
+import { seeded } from "../e2e/seeded.mjs";
 
 const GAN_BIN = process.env.GAN_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/gan-studio/target`}/release/gan`;
 /** What the wasm `labOptions()` gives the page, from the same Rust (`gan lab --options-json`). */
 const OPTIONS = JSON.parse(execFileSync(GAN_BIN, ["lab", "--options-json"], { encoding: "utf8" }));
 const ring = OPTIONS.defaults;
 const presetNamed = (name) => OPTIONS.presets.find((p) => p.name === name);
-
-/** A tiny seeded generator (mulberry32), so the random hashes are the same every run. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("lab settings: parsing each kind of field, and the problems of a config", () => {
   assert.equal(parseField(fieldOf("data"), "moons", OPTIONS), "moons");

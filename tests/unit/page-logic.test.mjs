@@ -13,21 +13,10 @@ import { Coalescer } from "../../www/coalescer.js";
 import { CSV_HEADER, FIGURES, RunHistory } from "../../www/run-history.js";
 import { chartScale } from "../../www/chart.js";
 import { formatDuration, formatFigure, niceCeil } from "../../www/format.js";
+import { seeded } from "../e2e/seeded.mjs";
 
 const GAN_BIN = process.env.GAN_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/gan-studio/target`}/release/gan`;
 const presets = new Presets(execFileSync(GAN_BIN, ["presets", "--json"], { encoding: "utf8" }));
-
-/** A tiny seeded generator (mulberry32), so the random hashes are the same every run. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("the registry: names, aliases and the old explorer names", () => {
   assert.equal(presets.default.name, "dcgan");
