@@ -157,6 +157,26 @@ function drawPoints(ctx, size, points, color, radius) {
   ctx.fill();
 }
 
+/**
+ * Generated points beyond the plane, each marked where it leaves: a small hollow square of
+ * `color` on the border, at the point clamped into [-1, 1]² (so a run whose points all fled
+ * still shows where they went).
+ */
+function drawOffPlane(ctx, size, points, color, half) {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const [px, py] = [points[i], points[i + 1]];
+    if (!Number.isFinite(px) || !Number.isFinite(py) || (Math.abs(px) <= 1 && Math.abs(py) <= 1)) continue;
+    const [x, y] = toPixel(Math.max(-1, Math.min(1, px)), Math.max(-1, Math.min(1, py)), size);
+    const cx = Math.max(half, Math.min(size - half, x));
+    const cy = Math.max(half, Math.min(size - half, y));
+    ctx.rect(cx - half + 0.5, cy - half + 0.5, 2 * half - 1, 2 * half - 1);
+  }
+  ctx.stroke();
+}
+
 /** The gradient arrow on each of the first generated points (−∇ of G's loss, scaled). */
 function drawArrows(ctx, size, frame) {
   const { arrows, fake } = frame;
@@ -235,7 +255,10 @@ export function drawLabView(canvas, { frame, real, drawn = [], cursor = null, vi
   if (frame && views.heatmap) drawHeatmap(ctx, size, frame);
   if (frame && views.manifold) drawManifold(ctx, size, frame);
   if (real && views.real) drawPoints(ctx, size, real, COLORS.real, dot);
-  if (frame && views.fake) drawPoints(ctx, size, frame.fake, COLORS.fake, dot);
+  if (frame && views.fake) {
+    drawPoints(ctx, size, frame.fake, COLORS.fake, dot);
+    drawOffPlane(ctx, size, frame.fake, COLORS.fake, 3);
+  }
   if (frame && views.arrows) drawArrows(ctx, size, frame);
   if (drawn.length) drawDrawn(ctx, size, drawn);
   if (cursor) drawCursor(ctx, size, cursor);
