@@ -87,7 +87,8 @@ pub fn all() -> Vec<LabPreset> {
             title: "Saturating vs non-saturating",
             question: "Why the non-saturating loss? One seed, two losses for G. Where D is sure \
                        a point is fake, log(1 − D(G(z))) is flat: its arrows vanish and G can \
-                       stall for good (first pane), while −log D(G(z)) pushes hardest exactly \
+                       stall for good (first pane: its points flee \
+                       the plane, marked on its border, and stay there), while −log D(G(z)) pushes hardest exactly \
                        there (second pane). G uses plain SGD here, so the gradient's size is the step's \
                        size; Adam would rescale it.",
             mode: "both",

@@ -97,8 +97,13 @@ pub fn run(args: LabArgs) -> Result<()> {
         let modes = view.modes.map_or(String::new(), |(covered, of)| {
             format!(" modes {covered}/{of}")
         });
+        let off_plane = view
+            .fake
+            .chunks_exact(2)
+            .filter(|p| !p.iter().all(|v| v.abs() <= 1.0))
+            .count();
         println!(
-            "step {:>6} loss_D {:.3} loss_G {:.3} KL {:.3} JS {:.3}{modes}",
+            "step {:>6} loss_D {:.3} loss_G {:.3} KL {:.3} JS {:.3}{modes} off-plane {off_plane}",
             run.step(),
             figures.loss_d,
             figures.loss_g,
