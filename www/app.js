@@ -10,6 +10,7 @@
 import { contentWidth, paint, saveCanvas, scaledCopy, showCrisp } from "./canvas.js";
 import { TrainerPanel } from "./trainer.js";
 import { ensureClassifier, topDigit } from "./quality.js";
+import { FindZ, PYTORCH_MESSAGE, isPyTorchFile } from "./find-z.js";
 import { Coalescer } from "./coalescer.js";
 import { ensureIsolation } from "./isolation.js";
 import { Presets } from "./presets.js";
@@ -303,6 +304,7 @@ class Explorer {
    * classifier's one-time download) and writes its guess and confidence under the heading.
    */
   requestGuess() {
+    this.finder?.cellChanged(); // the nearest training digits, once shown
     this.guesses.request(async () => {
       const out = $("cell-guess");
       try {
@@ -459,6 +461,37 @@ class Explorer {
     $("model-info").textContent =
       `${this.info.kind}: nz = ${this.info.nz}, ${this.info.imageSize}×${this.info.imageSize} images${what}`;
     this.buildSliders();
+    this.finder?.modelChanged();
+  }
+
+  /**
+   * Puts a z found by "Find z" (www/find-z.js) into the selected cell and draws it. With a
+   * model that takes a code the grid then draws the found digit (InfoGAN: its codes) in every
+   * cell. Returns a sentence saying what changed.
+   */
+  useFoundZ(z, label, codes) {
+    const s = this.state;
+    if (this.coded) {
+      const wasStyleGrid = s.styleGrid;
+      s.styleGrid = false;
+      s.label = String(label);
+      if (this.info.latentCodes && codes?.length >= 12) {
+        const range = this.info.codeRange;
+        [s.k1, s.k2] = [codes[10], codes[11]].map((v) => Math.max(-range, Math.min(range, v)));
+      }
+      if (wasStyleGrid) this.resetLatents(); // one z per cell again
+    }
+    this.cellZ(s.cell).set(z);
+    this.syncControls();
+    if (this.coded) {
+      this.requestGrid();
+      this.requestInterpolation(true);
+      const unit = this.info.latentCodes ? "code" : "digit";
+      return `Cell ${s.cell + 1} now draws it; the grid shows ${unit} ${label}.`;
+    }
+    this.requestCell();
+    this.requestGuess();
+    return `Cell ${s.cell + 1} now draws it.`;
   }
 
   buildSliders() {
@@ -667,6 +700,11 @@ class Explorer {
   async loadFile(file) {
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
+      if (isPyTorchFile(file.name, bytes)) {
+        // Burn's PyTorch reader cannot read a dropped file here: the CLI converts it.
+        this.showLoadError(`${file.name}: ${PYTORCH_MESSAGE} The current model is kept.`);
+        return;
+      }
       this.applyCheckpoint(bytes, file.name);
       this.customModel = file.name;
       this.customLabel = null;
@@ -878,6 +916,9 @@ async function main() {
   await explorer.draw($("interp-canvas"), wasm.sampleZ(0, 1, explorer.nz), explorer.codesFor(1), 1, 1);
 
   explorer.bind();
+  explorer.finder = new FindZ(explorer, fetchWithProgress);
+  explorer.finder.bind();
+  explorer.finder.modelChanged();
   const trainer = new TrainerPanel({
     wasm,
     presets,

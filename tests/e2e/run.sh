@@ -6,6 +6,8 @@
 #   layout.test.mjs      the layout at 390, 1280 and 1920 px (the explorer and the lab)
 #   family.test.mjs      the course's GAN family: every preset, ACGAN, InfoGAN, the losses
 #   fuzz.test.mjs        100 malformed checkpoints, through the CLI and the page
+#   invert.test.mjs      Find z (the pad, a held-out digit), the nearest training digits,
+#                        a dropped PyTorch file
 #   lab.test.mjs         the 2-D lab: modes covered, heatmap and arrows, one side at a time,
 #                        drawn data, the CSV and PNG, two panes, bad links and errors
 #   persist.test.mjs     a run survives a reload
@@ -46,4 +48,4 @@ fi
 "$here/install.sh"
 cd "$here"
 
-exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs device-loss.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs fuzz.test.mjs lab.test.mjs persist.test.mjs privacy.test.mjs robustness.test.mjs trainer.test.mjs threads.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs device-loss.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs fuzz.test.mjs invert.test.mjs lab.test.mjs persist.test.mjs privacy.test.mjs robustness.test.mjs trainer.test.mjs threads.test.mjs

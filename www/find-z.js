@@ -1,0 +1,344 @@
+// The explorer's "Find z" and "nearest real digits" panel (issue #15): a 28x28 drawing pad
+// (pointer events for mouse, pen and touch; the keyboard when it has focus: arrows move a
+// cursor, Space or Enter paints, Delete or Backspace clears), or a held-out MNIST digit picked
+// by number, as the target; "Find z" runs the wasm `Inversion` (Adam on z through the frozen
+// generator, src/web/invert.rs) a few steps per await, drawing the reconstruction and its
+// error, then puts the z it found into the explorer's selected cell. Beside it, the training
+// digits nearest to the selected cell (the wasm `DigitSearch`: by the classifier's features
+// and by pixels), built on first use and updated as the cell changes.
+
+import { paint } from "./canvas.js";
+import { Coalescer } from "./coalescer.js";
+import { ensureClassifier } from "./quality.js";
+
+const SIDE = 28; // the pad: MNIST's size
+const STEPS_TOTAL = 300; // Adam steps of one "Find z"
+const STEPS_PER_CALL = 10; // steps behind one await: the page redraws between them
+const NEIGHBOURS = 5;
+const MNIST_URL = "data/mnist.bin";
+
+const $ = (id) => document.getElementById(id);
+
+/** The PyTorch-file message (the page cannot read them: `gan import` converts them). */
+export const PYTORCH_MESSAGE =
+  "PyTorch files are converted on the command line: `gan import --pytorch FILE.pt --model dcgan|cdcgan|cdcgan-half|mlp --out FILE.bpk`, then drop FILE.bpk here.";
+
+/** Whether a dropped file is a PyTorch one: a `.pt`/`.pth` name, or ZIP bytes (`PK\x03\x04`). */
+export function isPyTorchFile(name, bytes) {
+  if (/\.(pt|pth)$/i.test(name ?? "")) return true;
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+export class FindZ {
+  /**
+   * `explorer`: the page's Explorer (its studio, model, selected cell; `useFoundZ` takes the
+   * result). `fetchBytes(url, onProgress)` downloads a file.
+   */
+  constructor(explorer, fetchBytes) {
+    this.explorer = explorer;
+    this.wasm = explorer.wasm;
+    this.fetchBytes = fetchBytes;
+    this.grey = new Uint8Array(SIDE * SIDE); // the pad's grey levels, white ink on black
+    this.cursor = { x: 14, y: 14 };
+    this.drawing = null; // the pointer that paints, and where it was
+    this.run = null; // the "Find z" under way: { cancelled }
+    this.result = null; // the last finished run: { startError, error, steps, label, z, applied }
+    this.target = null; // the last run's target at the model's resolution: { side, values }
+    this.mnist = null; // promise of data/mnist.bin's bytes
+    this.search = null; // { studio, promise of a DigitSearch }
+    this.heldout = null; // the held-out indices
+    this.nearestOn = false; // the neighbours follow the selected cell once asked for
+    this.nearestDraws = new Coalescer((error) => this.nearestFailed(error));
+    this.nearestCount = 0; // neighbour searches shown (for the tests)
+  }
+
+  bind() {
+    const pad = $("pad-canvas");
+    pad.addEventListener("pointerdown", (e) => {
+      e.preventDefault();
+      pad.focus();
+      pad.setPointerCapture?.(e.pointerId);
+      const at = this.padPoint(e);
+      this.drawing = { id: e.pointerId, at };
+      this.brush(at.x, at.y);
+      this.drawPad();
+    });
+    pad.addEventListener("pointermove", (e) => {
+      if (!this.drawing || this.drawing.id !== e.pointerId) return;
+      const at = this.padPoint(e);
+      this.stroke(this.drawing.at, at);
+      this.drawing.at = at;
+      this.drawPad();
+    });
+    const stop = (e) => {
+      if (this.drawing?.id === e.pointerId) this.drawing = null;
+    };
+    pad.addEventListener("pointerup", stop);
+    pad.addEventListener("pointercancel", stop);
+    pad.addEventListener("keydown", (e) => this.padKey(e));
+    pad.addEventListener("focus", () => this.showCursor(true));
+    pad.addEventListener("blur", () => this.showCursor(false));
+    $("pad-clear").addEventListener("click", () => this.clearPad());
+    $("heldout-pick").addEventListener("click", () => this.pickHeldout().catch((e) => this.say(e)));
+    $("find-z").addEventListener("click", () => this.findZ().catch((e) => this.say(e)));
+    $("find-stop").addEventListener("click", () => {
+      if (this.run) this.run.cancelled = true;
+    });
+    $("nearest-show").addEventListener("click", () => {
+      this.nearestOn = true;
+      $("nearest-show").hidden = true;
+      this.cellChanged();
+    });
+    this.drawPad();
+  }
+
+  /** The explorer's model changed: the digit menu follows its labels. */
+  modelChanged() {
+    const coded = this.explorer.coded;
+    $("find-label-row").hidden = !coded;
+    $("find-label-name").textContent = this.explorer.info.latentCodes ? "Categorical code" : "Digit";
+    this.cellChanged();
+  }
+
+  // ------------------------------------------------------------ the pad
+
+  /** Pad coordinates (0..28, fractional) of a pointer event. */
+  padPoint(e) {
+    const rect = $("pad-canvas").getBoundingClientRect();
+    return {
+      x: ((e.clientX - rect.left) * SIDE) / rect.width,
+      y: ((e.clientY - rect.top) * SIDE) / rect.height,
+    };
+  }
+
+  /** Paints a soft round dab centred at (x, y) (pad pixels), about 2.5 pixels wide. */
+  brush(x, y) {
+    for (let py = Math.floor(y - 2); py <= Math.ceil(y + 2); py++) {
+      for (let px = Math.floor(x - 2); px <= Math.ceil(x + 2); px++) {
+        if (px < 0 || py < 0 || px >= SIDE || py >= SIDE) continue;
+        const d = Math.hypot(px + 0.5 - x, py + 0.5 - y);
+        const v = Math.round(255 * Math.min(1, Math.max(0, 1.9 - d)));
+        const i = py * SIDE + px;
+        if (v > this.grey[i]) this.grey[i] = v;
+      }
+    }
+  }
+
+  /** Paints the segment from `a` to `b` (a pointer's move). */
+  stroke(a, b) {
+    const n = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) * 2));
+    for (let i = 1; i <= n; i++) this.brush(a.x + ((b.x - a.x) * i) / n, a.y + ((b.y - a.y) * i) / n);
+  }
+
+  padKey(e) {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    if (moves[e.key]) {
+      const [dx, dy] = moves[e.key];
+      this.cursor.x = Math.max(0, Math.min(SIDE - 1, this.cursor.x + dx));
+      this.cursor.y = Math.max(0, Math.min(SIDE - 1, this.cursor.y + dy));
+      // Shift paints as the cursor moves: a stroke from the keyboard.
+      if (e.shiftKey) this.brush(this.cursor.x + 0.5, this.cursor.y + 0.5);
+    } else if (e.key === " " || e.key === "Enter") {
+      this.brush(this.cursor.x + 0.5, this.cursor.y + 0.5);
+    } else if (e.key === "Delete" || e.key === "Backspace") {
+      this.grey.fill(0);
+    } else {
+      return;
+    }
+    e.preventDefault();
+    this.drawPad();
+    this.showCursor(true);
+  }
+
+  showCursor(on) {
+    const marker = $("pad-cursor");
+    marker.hidden = !on;
+    const pct = (v) => `${(100 * v) / SIDE}%`;
+    Object.assign(marker.style, {
+      left: pct(this.cursor.x), top: pct(this.cursor.y), width: pct(1), height: pct(1),
+    });
+    $("pad-canvas").setAttribute("aria-label",
+      `Drawing pad, 28 by 28: cursor at column ${this.cursor.x + 1}, row ${this.cursor.y + 1}. `
+      + "Arrow keys move it, Space or Enter paints, Shift with an arrow paints a line, Delete clears.");
+  }
+
+  clearPad() {
+    this.grey.fill(0);
+    this.drawPad();
+  }
+
+  drawPad() {
+    const canvas = $("pad-canvas");
+    const rgba = new Uint8ClampedArray(SIDE * SIDE * 4);
+    for (let i = 0; i < SIDE * SIDE; i++) {
+      rgba.fill(this.grey[i], 4 * i, 4 * i + 3);
+      rgba[4 * i + 3] = 255;
+    }
+    canvas.getContext("2d").putImageData(new ImageData(rgba, SIDE, SIDE), 0, 0);
+    canvas.dataset.ink = String(this.grey.reduce((n, v) => n + (v > 0 ? 1 : 0), 0));
+  }
+
+  // ------------------------------------------------------------ the digit search
+
+  /**
+   * The DigitSearch of the explorer's current studio: the dataset downloaded and its training
+   * digits classified once per studio (a device move builds it again).
+   */
+  digitSearch() {
+    const studio = this.explorer.studio;
+    if (this.search?.studio !== studio) {
+      const note = $("nearest-status");
+      const promise = (async () => {
+        note.textContent = "Finding… downloading the MNIST digits (1.6 MB, once).";
+        this.mnist ??= this.fetchBytes(MNIST_URL, () => {});
+        const bytes = await this.mnist.catch((error) => {
+          this.mnist = null;
+          throw error;
+        });
+        await ensureClassifier(studio, this.fetchBytes);
+        note.textContent = "Finding… the classifier reads the 9,001 training digits (once; seconds on the CPU).";
+        return this.wasm.DigitSearch.create(studio, bytes);
+      })();
+      this.search = { studio, promise };
+      promise.then(() => {
+        if (!this.nearestOn) note.textContent = "The training digits are indexed: show the nearest ones to the selected cell.";
+      }, () => {});
+      promise.catch(() => {
+        if (this.search?.promise === promise) this.search = null;
+      });
+    }
+    return this.search.promise;
+  }
+
+  /** Fills the pad with held-out digit `#heldout-index` (never trained on). */
+  async pickHeldout() {
+    const input = $("heldout-index");
+    $("find-status").textContent = "Fetching the held-out digits…";
+    const search = await this.digitSearch();
+    this.heldout ??= search.heldoutIndices();
+    const i = Math.max(0, Math.min(this.heldout.length - 1, Math.floor(Number(input.value) || 0)));
+    input.value = String(i);
+    input.max = String(this.heldout.length - 1);
+    const index = this.heldout[i];
+    this.grey.set(search.digit(index));
+    this.drawPad();
+    const digit = search.digitLabel(index);
+    if (this.explorer.coded) $("find-label").value = String(digit);
+    $("find-status").textContent = `Held-out digit ${i} (dataset #${index}): a ${digit}. Press Find z.`;
+    this.updateNearestNote();
+  }
+
+  // ------------------------------------------------------------ Find z
+
+  async findZ() {
+    if (this.run) return;
+    const explorer = this.explorer;
+    const status = $("find-status");
+    if (!this.grey.some((v) => v > 0)) {
+      status.textContent = "The pad is empty: draw a digit or pick a held-out one first.";
+      return;
+    }
+    for (const key of ["state", "steps", "error", "startError"]) delete status.dataset[key];
+    const run = { cancelled: false, model: explorer.state.model, info: explorer.info };
+    this.run = run;
+    this.result = null;
+    $("find-z").disabled = true;
+    $("find-stop").disabled = false;
+    const progress = $("find-progress");
+    progress.value = 0;
+    let inversion = null;
+    try {
+      const chosen = $("find-label").value;
+      const label = explorer.coded && chosen !== "auto" ? Number(chosen) : undefined;
+      status.textContent = "Trying 64 random starts…";
+      inversion = await this.wasm.Inversion.start(explorer.studio, this.grey, SIDE, SIDE, label, null);
+      const startError = inversion.startError;
+      // the target as the model sees it, [-1, 1] (for the console and the tests)
+      this.target = { side: explorer.info.imageSize, values: inversion.targetValues };
+      status.dataset.startError = String(startError);
+      let last = null;
+      while (inversion.steps < STEPS_TOTAL && !run.cancelled) {
+        const step = await inversion.step(Math.min(STEPS_PER_CALL, STEPS_TOTAL - inversion.steps));
+        last?.free();
+        last = step;
+        paint($("recon-canvas"), step.image);
+        progress.value = step.steps;
+        status.dataset.error = String(step.error);
+        status.dataset.steps = String(step.steps);
+        status.textContent = `Step ${step.steps} of ${STEPS_TOTAL}: pixel error ${step.error.toFixed(4)} (from ${startError.toFixed(4)} at the best random start).`;
+      }
+      if (!last) return;
+      const changed = explorer.state.model !== run.model || explorer.info !== run.info;
+      const { z, codes, error, steps } = { z: last.z, codes: last.codes, error: last.error, steps: last.steps };
+      last.free();
+      this.result = { startError, error, steps, label: inversion.label, z, applied: !changed };
+      const stopped = run.cancelled ? `Stopped at step ${steps}` : `Done, ${steps} steps`;
+      if (changed) {
+        status.textContent = `${stopped}: pixel error ${error.toFixed(4)}; the model changed meanwhile, so the z is not shown.`;
+        return;
+      }
+      const where = explorer.useFoundZ(z, inversion.label, codes);
+      status.textContent = `${stopped}: pixel error ${error.toFixed(4)} (from ${startError.toFixed(4)}). ${where}`;
+    } finally {
+      inversion?.free();
+      this.run = null;
+      $("find-z").disabled = false;
+      $("find-stop").disabled = true;
+      status.dataset.state = this.result ? "done" : "failed";
+    }
+  }
+
+  // ------------------------------------------------------------ nearest digits
+
+  /** The selected cell (or its z, or the model) changed: the neighbours follow, once shown. */
+  cellChanged() {
+    if (!this.nearestOn) return;
+    this.nearestDraws.request(async () => {
+      const search = await this.digitSearch();
+      const explorer = this.explorer;
+      const cell = explorer.state.cell;
+      $("nearest-status").textContent = "Finding the nearest training digits…";
+      const found = await search.nearest(
+        explorer.studio, Float32Array.from(explorer.cellZ(cell)), explorer.codesFor(1, cell), NEIGHBOURS);
+      try {
+        this.showList("features", found.featureStrip, found.featureDistances, found.featureLabels);
+        this.showList("pixels", found.pixelStrip, found.pixelDistances, found.pixelLabels);
+      } finally {
+        found.free();
+      }
+      $("nearest-results").hidden = false;
+      $("nearest-results").dataset.cell = String(cell);
+      this.updateNearestNote(cell);
+      this.nearestCount++;
+    });
+  }
+
+  showList(which, strip, distances, labels) {
+    paint($(`nearest-${which}-canvas`), strip);
+    const list = $(`nearest-${which}-list`);
+    list.replaceChildren(...Array.from(distances, (d, i) => {
+      const item = document.createElement("li");
+      item.textContent = which === "pixels"
+        ? `${labels[i]}: ${d.toFixed(2)} (rms ${(d / 32).toFixed(3)})`
+        : `${labels[i]}: ${d.toFixed(2)}`;
+      return item;
+    }));
+    list.dataset.distances = JSON.stringify(Array.from(distances));
+    list.dataset.labels = JSON.stringify(Array.from(labels));
+  }
+
+  updateNearestNote(cell = this.explorer.state.cell) {
+    if (!this.nearestOn || $("nearest-results").hidden) return;
+    $("nearest-status").textContent = `Cell ${cell + 1}: its image first, then the ${NEIGHBOURS} nearest of the 9,001 training digits, nearest first, with their digits and distances.`;
+  }
+
+  nearestFailed(error) {
+    console.warn(error);
+    $("nearest-status").textContent = `The nearest digits could not be found: ${error.message ?? error}`;
+  }
+
+  say(error) {
+    console.warn(error);
+    $("find-status").textContent = `Error: ${error.message ?? error}`;
+  }
+}
