@@ -15,6 +15,7 @@ const SIDE = 28; // the pad: MNIST's size
 const STEPS_TOTAL = 300; // Adam steps of one "Find z"
 const STEPS_PER_CALL = 10; // steps behind one await: the page redraws between them
 const NEIGHBOURS = 5;
+const REFERENCE_DIGITS = 25; // held-out digits whose nearest training digit says what "near" is
 const MNIST_URL = "data/mnist.bin";
 
 const $ = (id) => document.getElementById(id);
@@ -50,6 +51,7 @@ export class FindZ {
     this.nearestOn = false; // the neighbours follow the selected cell once asked for
     this.nearestDraws = new Coalescer((error) => this.nearestFailed(error));
     this.nearestCount = 0; // neighbour searches shown (for the tests)
+    this.reference = null; // { search, promise of the held-out digits' median distances }
   }
 
   bind() {
@@ -306,11 +308,49 @@ export class FindZ {
       } finally {
         found.free();
       }
-      $("nearest-results").hidden = false;
-      $("nearest-results").dataset.cell = String(cell);
+      const results = $("nearest-results");
+      results.hidden = false;
+      results.dataset.cell = String(cell);
       this.updateNearestNote(cell);
       this.nearestCount++;
+      const reference = await this.referenceDistances(search);
+      results.dataset.referenceFeatures = String(reference.features);
+      results.dataset.referencePixels = String(reference.pixels);
+      $("nearest-reference").textContent = `For scale: a real digit the models never trained on is at a median `
+        + `${reference.features.toFixed(2)} (features) and ${reference.pixels.toFixed(2)} (pixels) from its nearest `
+        + `training digit (${REFERENCE_DIGITS} held-out digits). Much nearer than that looks like a copy; `
+        + "about as near, a new digit in the training set's style.";
     });
+  }
+
+  /**
+   * The median distance from a held-out real digit to its nearest training digit, by features
+   * and by pixels, over `REFERENCE_DIGITS` of them spread over the held-out set: what "near"
+   * means for a generated digit. Found once per search.
+   */
+  referenceDistances(search) {
+    if (this.reference?.search !== search) {
+      const promise = (async () => {
+        const heldout = search.heldoutIndices();
+        const features = [];
+        const pixels = [];
+        for (let j = 0; j < REFERENCE_DIGITS; j++) {
+          const index = heldout[Math.floor((j * heldout.length) / REFERENCE_DIGITS)];
+          const values = Float32Array.from(search.digit(index), (v) => v / 127.5 - 1);
+          const found = await search.nearestToImage(this.explorer.studio, values, SIDE, 1);
+          features.push(found.featureDistances[0]);
+          pixels.push(found.pixelDistances[0]);
+          found.free();
+        }
+        const median = (list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)];
+        return { features: median(features), pixels: median(pixels) };
+      })();
+      this.reference = { search, promise };
+      promise.catch(() => {
+        if (this.reference?.promise === promise) this.reference = null;
+      });
+    }
+    return this.reference.promise;
   }
 
   showList(which, strip, distances, labels) {

@@ -204,7 +204,7 @@ describe("Find z and the nearest training digits", { timeout: 15 * 60_000 }, () 
     assertNoErrors(errors, "Find z");
   });
 
-  test("(d) the nearest training digits: k of them, finite increasing distances, following the cell", { timeout: TIMEOUT }, async () => {
+  test("(d) the nearest training digits: k of them, finite increasing distances, following the cell", { timeout: TIMEOUT }, async (t) => {
     const count = () => page.evaluate(() => window.ganStudio.finder.nearestCount);
     const shown = await count();
     await page.click("#nearest-show");
@@ -233,6 +233,12 @@ describe("Find z and the nearest training digits", { timeout: 15 * 60_000 }, () 
     };
     const first = await read();
     check(first, "cell 1");
+    // The line that says what "near" means: held-out real digits' median distance.
+    await page.waitForFunction(() => document.querySelector("#nearest-results").dataset.referencePixels, null, { polling: 100 });
+    const reference = await page.$eval("#nearest-results", (el) => [Number(el.dataset.referenceFeatures), Number(el.dataset.referencePixels)]);
+    t.diagnostic(await page.$eval("#nearest-reference", (el) => el.textContent));
+    assert.ok(reference.every((d) => Number.isFinite(d) && d > 0), `reference distances ${reference}`);
+    assert.match(await page.$eval("#nearest-reference", (el) => el.textContent), /median .* held-out digits/);
     assert.equal(await page.$eval("#nearest-results", (el) => el.dataset.cell), "0");
     assert.equal(await page.isVisible("#nearest-results"), true);
     // Another cell: the neighbours follow.
@@ -293,6 +299,25 @@ describe("Find z and the nearest training digits", { timeout: 15 * 60_000 }, () 
     assert.equal(String(state.result.label), digit, "the inversion kept the label it was given");
     assert.deepEqual(await page.evaluate(() => Array.from(window.ganStudio.cellZ(window.ganStudio.state.cell))),
       Array.from(state.result.z), "the selected cell (4, since (d)) holds the z found");
+
+    // A digit drawn with the mouse (a 1), the label left to the search: Find z takes it too.
+    await page.click("#pad-clear");
+    await page.selectOption("#find-label", "auto");
+    const box = await page.locator("#pad-canvas").boundingBox();
+    const at = (px, py) => [box.x + (px * box.width) / SIDE, box.y + (py * box.height) / SIDE];
+    await page.mouse.move(...at(15, 5));
+    await page.mouse.down();
+    for (let y = 6; y <= 23; y++) await page.mouse.move(...at(15 - (y - 5) / 6, y));
+    await page.mouse.up();
+    await page.click("#find-z");
+    await page.waitForFunction(() => !document.querySelector("#find-z").disabled
+      && document.querySelector("#find-status").dataset.state, null, { polling: 100 });
+    const drawn = await page.$eval("#find-status", (el) => ({ ...el.dataset, text: el.textContent }));
+    t.diagnostic(`drawn 1: ${drawn.text}`);
+    assert.equal(drawn.state, "done", drawn.text);
+    assert.ok(Number(drawn.error) < Number(drawn.startError) / 2, drawn.text);
+    assert.match(drawn.text, /the grid shows digit 1\./, "the random starts chose a 1 for a drawn 1");
+    await explorerSettled(page, { guesses: true });
     assertNoErrors(errors, "the conditional model");
   });
 
