@@ -78,7 +78,8 @@ export class FindZ {
     pad.addEventListener("pointerup", stop);
     pad.addEventListener("pointercancel", stop);
     pad.addEventListener("keydown", (e) => this.padKey(e));
-    pad.addEventListener("focus", () => this.showCursor(true));
+    // The cursor shows for the keyboard (a pointer paints where it is).
+    pad.addEventListener("focus", () => this.showCursor(pad.matches(":focus-visible")));
     pad.addEventListener("blur", () => this.showCursor(false));
     $("pad-clear").addEventListener("click", () => this.clearPad());
     $("heldout-pick").addEventListener("click", () => this.pickHeldout().catch((e) => this.say(e)));
@@ -269,7 +270,10 @@ export class FindZ {
         status.dataset.steps = String(step.steps);
         status.textContent = `Step ${step.steps} of ${STEPS_TOTAL}: pixel error ${step.error.toFixed(4)} (from ${startError.toFixed(4)} at the best random start).`;
       }
-      if (!last) return;
+      if (!last) {
+        status.textContent = "Stopped before the first step: the explorer is unchanged.";
+        return;
+      }
       const changed = explorer.state.model !== run.model || explorer.info !== run.info;
       const { z, codes, error, steps } = { z: last.z, codes: last.codes, error: last.error, steps: last.steps };
       last.free();
@@ -286,7 +290,7 @@ export class FindZ {
       this.run = null;
       $("find-z").disabled = false;
       $("find-stop").disabled = true;
-      status.dataset.state = this.result ? "done" : "failed";
+      status.dataset.state = this.result ? "done" : run.cancelled ? "stopped" : "failed";
     }
   }
 

@@ -122,6 +122,12 @@ describe("Find z and the nearest training digits", { timeout: 15 * 60_000 }, () 
     keyed = await canvasGrey("#pad-canvas");
     for (let y = 10; y <= 16; y++) assert.equal(keyed.grey[y * SIDE + 9], 255, `Shift+ArrowDown painted (9, ${y})`);
     assert.equal(keyed.grey[16 * SIDE + 11], 255, "Enter painted (11, 16)");
+    // An empty pad: Find z says so and starts nothing.
+    await page.keyboard.press("Backspace");
+    assert.equal(await padInk(), 0, "Backspace clears the pad too");
+    await page.click("#find-z");
+    assert.match(await page.$eval("#find-status", (el) => el.textContent), /^The pad is empty/);
+    assert.equal(await page.$eval("#find-status", (el) => el.dataset.state ?? ""), "", "no run started");
     assertNoErrors(errors, "the pad");
   });
 
