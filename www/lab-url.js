@@ -14,6 +14,7 @@
 import {
   FIELDS, copyConfig, fieldOf, getField, parseField, withDifferences, withField, differingKeys,
 } from "./lab-config.js";
+import { hashReader } from "./url-state.js";
 
 /**
  * Steps trained per animation frame while the lab plays: "auto" (as many as keep the page at
@@ -120,14 +121,7 @@ export const roundPoints = (points) => decodePoints(encodePoints(points));
  */
 export function labStateFromHash(hash, options, rejected = []) {
   const state = defaultLabState(options);
-  const params = new URLSearchParams(String(hash).replace(/^#/, ""));
-  /** Takes `key`'s value where `parse` accepts it (returns it, else null). */
-  const take = (key, parse) => {
-    if (!params.has(key)) return null;
-    const value = parse(params.get(key));
-    if (value === null) rejected.push(`${key}=${params.get(key)}`);
-    return value;
-  };
+  const { take } = hashReader(hash, rejected);
   const preset = take("preset", (name) => presetNamed(options, name));
   let panes = preset ? preset.panes.slice(0, 2).map(copyConfig) : [copyConfig(options.defaults)];
   if (preset) {

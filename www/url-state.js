@@ -41,20 +41,29 @@ export function intIn(text, lo, hi) {
 }
 
 /**
- * The view in `hash` ("#model=dcgan&s=3…"); anything malformed falls back to its default.
- * Each key given a value it could not use is pushed to `rejected` as "key=value" (the page
- * says which settings of a link it replaced).
+ * Reads the keys of `hash` ("#a=1&b=2"): `params` (its URLSearchParams) and `take(key,
+ * parse)`, which returns `parse`'s value of the key (null when absent or refused) and pushes
+ * each refused one to `rejected` as "key=value". The explorer's and the lab's links use it.
  */
-export function stateFromHash(hash, presets, rejected = []) {
-  const s = defaultState(presets);
+export function hashReader(hash, rejected) {
   const params = new URLSearchParams(String(hash).replace(/^#/, ""));
-  /** Takes `key`'s value where `parse` accepts it (returns it, else null). */
   const take = (key, parse) => {
     if (!params.has(key)) return null;
     const value = parse(params.get(key));
     if (value === null) rejected.push(`${key}=${params.get(key)}`);
     return value;
   };
+  return { params, take };
+}
+
+/**
+ * The view in `hash` ("#model=dcgan&s=3…"); anything malformed falls back to its default.
+ * Each key given a value it could not use is pushed to `rejected` as "key=value" (the page
+ * says which settings of a link it replaced).
+ */
+export function stateFromHash(hash, presets, rejected = []) {
+  const s = defaultState(presets);
+  const { params, take } = hashReader(hash, rejected);
   const preset = params.has("model")
     ? take("model", (name) => presets.named(name))
     : take("m", (name) => presets.legacy(name));
