@@ -41,6 +41,12 @@ fn stream(seed: u64, stream: u64) -> SplitMix64 {
     SplitMix64::new(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
+/// `values` as rows of `columns` numbers on `device`.
+fn rows_tensor(values: Vec<f32>, columns: usize, device: &Device) -> Tensor<2> {
+    let rows = values.len() / columns;
+    Tensor::from_data(TensorData::new(values, [rows, columns]), device)
+}
+
 fn optimizer(settings: OptimizerSettings) -> ModuleOptimizer {
     match settings.kind {
         OptimizerKind::Adam => AdamConfig::new()
@@ -62,8 +68,8 @@ pub struct LabTrainer {
     optim_d: ModuleOptimizer,
     step: u64,
     batches: SplitMix64,
-    /// The displayed points' z `[DISPLAY_POINTS, noise_dim]`.
-    display_z: Vec<f32>,
+    /// The fixed inputs of every view.
+    view_inputs: ViewInputs,
     /// The real points the page draws `[REAL_DISPLAY_POINTS, 2]`.
     real_points: Vec<f32>,
     real_density: Density,
@@ -85,11 +91,7 @@ impl LabTrainer {
             (generator, discriminator)
         });
         let seed = config.seed;
-        let display_z = config.noise.sample(
-            &mut stream(seed, STREAM_DISPLAY_Z),
-            DISPLAY_POINTS,
-            config.noise_dim,
-        );
+        let view_inputs = ViewInputs::new(&config, &device.clone().inner());
         let real_points = data.sample(&mut stream(seed, STREAM_REAL_DISPLAY), REAL_DISPLAY_POINTS);
         let real_density =
             Density::of(&data.sample(&mut stream(seed, STREAM_REAL_DENSITY), REAL_DENSITY_POINTS));
@@ -102,7 +104,7 @@ impl LabTrainer {
             generator,
             discriminator,
             step: 0,
-            display_z,
+            view_inputs,
             real_points,
             real_density,
             device,
@@ -124,15 +126,10 @@ impl LabTrainer {
         &self.real_points
     }
 
-    fn tensor(&self, values: Vec<f32>, columns: usize, device: &Device) -> Tensor<2> {
-        let rows = values.len() / columns;
-        Tensor::from_data(TensorData::new(values, [rows, columns]), device)
-    }
-
     fn noise(&mut self) -> Tensor<2> {
         let (batch, dim) = (self.config.batch_size, self.config.noise_dim);
         let z = self.config.noise.sample(&mut self.batches, batch, dim);
-        self.tensor(z, dim, &self.device.clone())
+        rows_tensor(z, dim, &self.device)
     }
 
     fn generate(&self, z: Tensor<2>) -> Tensor<2> {
@@ -156,7 +153,7 @@ impl LabTrainer {
         // (1) Update D: maximise log D(x) + log(1 − D(G(z))) (or the loss's own form)
         for _ in 0..d_updates {
             let real = self.data.sample(&mut self.batches, self.config.batch_size);
-            let real = self.tensor(real, 2, &self.device.clone()); // [B, 2]
+            let real = rows_tensor(real, 2, &self.device); // [B, 2]
             let z = self.noise(); // [B, noise_dim]
             // G untracked: a graph of its forward pass that no backward pass consumes would
             // stay in the autodiff graph, and D-only runs would slow down step after step
@@ -216,38 +213,20 @@ impl LabTrainer {
         );
         let generator = self.generator.valid();
         let discriminator = self.discriminator.valid();
-        let dim = self.config.noise_dim;
+        let inputs = &self.view_inputs;
 
-        let z = self.tensor(self.display_z.clone(), dim, &device);
-        let fake = generator.forward(z, g_act); // [DISPLAY_POINTS, 2]
-
-        let side = HEATMAP_SIDE;
-        let cell = |i: usize| (i as f32 + 0.5) * 2.0 / side as f32;
-        let plane: Vec<f32> = (0..side * side)
-            .flat_map(|k| [-1.0 + cell(k % side), 1.0 - cell(k / side)])
-            .collect();
-        let plane = self.tensor(plane, 2, &device);
-        let heatmap = self.config.loss.output(discriminator.forward(plane, d_act)); // [side², 1]
-
-        let (rows, cols) = match dim {
-            1 => (1, MANIFOLD_SIDE_1D),
-            _ => (MANIFOLD_SIDE_2D, MANIFOLD_SIDE_2D),
-        };
-        let grid_z = self.config.noise.grid(cols, dim);
-        let manifold = generator.forward(self.tensor(grid_z, dim, &device), g_act); // [rows·cols, 2]
+        let fake = generator.forward(inputs.display_z.clone(), g_act); // [DISPLAY_POINTS, 2]
+        let heatmap = self
+            .config
+            .loss
+            .output(discriminator.forward(inputs.plane.clone(), d_act)); // [side², 1]
+        let manifold = generator.forward(inputs.manifold_z.clone(), g_act); // [rows·cols, 2]
 
         // D's push on each point: −∇x of G's loss, summed so each point gets its own gradient
-        let z = self.tensor(
-            self.display_z[..ARROW_POINTS * dim].to_vec(),
-            dim,
-            &self.device,
-        );
-        let points = self
-            .generator
+        let points = fake
             .clone()
-            .no_grad()
-            .forward(z, g_act)
-            .detach()
+            .narrow(0, 0, ARROW_POINTS)
+            .autodiff()
             .require_grad(); // [ARROW_POINTS, 2]
         let scores = self.score(&self.discriminator.clone().no_grad(), points.clone()); // [m, 1]
         let total = self.config.loss.generator(scores) * ARROW_POINTS as f32;
@@ -267,11 +246,52 @@ impl LabTrainer {
                 ],
                 0,
             ),
-            manifold_rows: rows,
-            manifold_cols: cols,
+            manifold_rows: inputs.manifold_rows,
+            manifold_cols: inputs.manifold_cols,
             bounded: self.config.loss.output_is_probability(),
             real_density: self.real_density.clone(),
             modes: self.data.shape().modes(),
+        }
+    }
+}
+
+/// What every view of a run feeds its networks, made once on the device the views run on
+/// (the networks' inference copies): the same z every frame, so the points move smoothly.
+struct ViewInputs {
+    /// The displayed points' z `[DISPLAY_POINTS, noise_dim]` (the first [`ARROW_POINTS`]
+    /// also get arrows).
+    display_z: Tensor<2>,
+    /// The centres of the heatmap's cells, row 0 at the top `[HEATMAP_SIDE², 2]`.
+    plane: Tensor<2>,
+    /// A regular grid of z `[rows·cols, noise_dim]`: G's image of it is the manifold.
+    manifold_z: Tensor<2>,
+    manifold_rows: usize,
+    manifold_cols: usize,
+}
+
+impl ViewInputs {
+    fn new(config: &LabConfig, device: &Device) -> Self {
+        let dim = config.noise_dim;
+        let display_z = config.noise.sample(
+            &mut stream(config.seed, STREAM_DISPLAY_Z),
+            DISPLAY_POINTS,
+            dim,
+        );
+        let side = HEATMAP_SIDE;
+        let cell = |i: usize| (i as f32 + 0.5) * 2.0 / side as f32;
+        let plane = (0..side * side)
+            .flat_map(|k| [-1.0 + cell(k % side), 1.0 - cell(k / side)])
+            .collect();
+        let (manifold_rows, manifold_cols) = match dim {
+            1 => (1, MANIFOLD_SIDE_1D),
+            _ => (MANIFOLD_SIDE_2D, MANIFOLD_SIDE_2D),
+        };
+        Self {
+            display_z: rows_tensor(display_z, dim, device),
+            plane: rows_tensor(plane, 2, device),
+            manifold_z: rows_tensor(config.noise.grid(manifold_cols, dim), dim, device),
+            manifold_rows,
+            manifold_cols,
         }
     }
 }
