@@ -9,10 +9,13 @@
 // - training alone: steps per second of frame(200) calls (each trains 200 steps and computes
 //   the views once), the median of 5 after a warm-up;
 // - one frame's cost: ms of a frame(0) call (the views only) and of the page's redraw;
+// - side by side, the same minute: the native CLI on the same settings (`gan lab --batch B`,
+//   GAN_BIN), its steps per second and ms per view, and the page's as ratios to them;
 // - playing for --seconds at --speed (default: the lab's own, auto): the steps per second it
 //   trains, how often the planes got a new frame, and the page's frame rate from
 //   requestAnimationFrame intervals (median, 95th percentile and worst, and frames per second).
 
+import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { DIST, NO_WEBGPU_ARGS, launch, closeAll, watchErrors } from "./harness.mjs";
 import { startServer } from "./server.mjs";
@@ -26,6 +29,16 @@ const { values: args } = parseArgs({
   },
 });
 const SECONDS = Number(args.seconds);
+
+const GAN_BIN = process.env.GAN_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/gan-studio/target`}/release/gan`;
+
+/** The native CLI's speed on the lab's default run at `batch`: steps per second and ms per view. */
+function nativeSpeed(batch) {
+  const out = execFileSync(GAN_BIN, ["lab", "--batch", String(batch), "--steps", "1000", "--every", "200"], { encoding: "utf8" });
+  const match = out.match(/speed: ([\d.]+) steps\/s .*, ([\d.]+) ms per view/);
+  if (!match) throw new Error(`no speed line in gan lab's output:\n${out}`);
+  return { stepsPerSecond: Number(match[1]), viewMs: Number(match[2]) };
+}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
@@ -71,6 +84,7 @@ try {
       return { train, views, draws, batch: lab.panes[0].config.batch_size, runner: run.kind };
     });
   });
+  const native = nativeSpeed(raw.batch);
   await page.evaluate(() => window.ganLab.restart());
   await page.waitForFunction(() => window.ganLab.canTrain && !window.ganLab.busy);
 
@@ -108,6 +122,8 @@ try {
   console.log(`2-D lab, CPU path (Burn's flex in WebAssembly with SIMD, one thread, ${where}), the ring`);
   console.log(`training alone        ${median(raw.train).toFixed(0)} steps/s at batch ${raw.batch} (median of 5 frame(200) calls; ${raw.train.map((v) => v.toFixed(0)).join(", ")})`);
   console.log(`a frame's views       ${ms(median(raw.views))} (frame(0), median of 10); the page's redraw ${ms(median(raw.draws))}`);
+  console.log(`native, same minute   gan lab --batch ${raw.batch}: ${native.stepsPerSecond.toFixed(0)} steps/s, ${ms(native.viewMs)} per view; `
+    + `the page's step takes ${(native.stepsPerSecond / median(raw.train)).toFixed(1)}x native's, its views ${(median(raw.views) / native.viewMs).toFixed(1)}x`);
   const pace = played.speed === "auto" ? `auto speed (${played.stepsPerFrame} step${played.stepsPerFrame > 1 ? "s" : ""} a frame at the end)` : `${played.speed} steps a frame`;
   console.log(`playing ${SECONDS} s at ${pace}: ${((played.steps * 1000) / played.elapsed).toFixed(0)} steps/s (${played.steps} steps), `
     + `${((played.frames * 1000) / played.elapsed).toFixed(0)} new views a second`);
