@@ -18,6 +18,7 @@
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { DIST, NO_WEBGPU_ARGS, launch, closeAll, watchErrors } from "./harness.mjs";
+import { GAN_BIN } from "./gan-bin.mjs";
 import { startServer } from "./server.mjs";
 
 const { values: args } = parseArgs({
@@ -29,8 +30,6 @@ const { values: args } = parseArgs({
   },
 });
 const SECONDS = Number(args.seconds);
-
-const GAN_BIN = process.env.GAN_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/gan-studio/target`}/release/gan`;
 
 /** The native CLI's speed on the lab's default run at `batch`: steps per second and ms per view. */
 function nativeSpeed(batch) {

@@ -12,7 +12,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
@@ -20,10 +20,9 @@ import {
   DIST, WAIT_TIMEOUT, NO_WEBGPU_ARGS, launch, closeAll, watchErrors, assertNoErrors,
   explorerSettled, seeded,
 } from "./harness.mjs";
+import { GAN_BIN } from "./gan-bin.mjs";
 import { startServer } from "./server.mjs";
 
-const TARGET = process.env.CARGO_TARGET_DIR ?? join(homedir(), ".cache", "gan-studio", "target");
-const GAN_BIN = process.env.GAN_BIN ?? join(TARGET, "release", "gan");
 const run = promisify(execFile);
 
 let server;

@@ -20,7 +20,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import {
@@ -28,10 +28,9 @@ import {
   launch, closeContext, closeAll, watchErrors, assertNoErrors, decodePng, downloadFile,
   maxAbsDiff, countDiff, setValue, trainerIdle,
 } from "./harness.mjs";
+import { GAN_BIN } from "./gan-bin.mjs";
 import { startServer } from "./server.mjs";
 
-const TARGET = process.env.CARGO_TARGET_DIR ?? join(homedir(), ".cache", "gan-studio", "target");
-const GAN_BIN = process.env.GAN_BIN ?? join(TARGET, "release", "gan");
 
 const MLP_IMAGE = 28;
 const GAP = 1;

@@ -17,9 +17,9 @@ import {
 } from "../../www/lab-url.js";
 import { POINTS_HEADER, exportName, pointsCsv } from "../../www/lab-export.js";
 import { arrowScale, heatColor, heatmapPixels, toPixel, toPlane } from "../../www/lab-view.js";
+import { GAN_BIN } from "../e2e/gan-bin.mjs";
 import { seeded } from "../e2e/seeded.mjs";
 
-const GAN_BIN = process.env.GAN_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/gan-studio/target`}/release/gan`;
 /** What the wasm `labOptions()` gives the page, from the same Rust (`gan lab --options-json`). */
 const OPTIONS = JSON.parse(execFileSync(GAN_BIN, ["lab", "--options-json"], { encoding: "utf8" }));
 const ring = OPTIONS.defaults;

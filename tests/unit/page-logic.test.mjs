@@ -13,9 +13,9 @@ import { Coalescer } from "../../www/coalescer.js";
 import { CSV_HEADER, FIGURES, RunHistory } from "../../www/run-history.js";
 import { chartScale } from "../../www/chart.js";
 import { formatDuration, formatFigure, niceCeil } from "../../www/format.js";
+import { GAN_BIN } from "../e2e/gan-bin.mjs";
 import { seeded } from "../e2e/seeded.mjs";
 
-const GAN_BIN = process.env.GAN_BIN ?? `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/gan-studio/target`}/release/gan`;
 const presets = new Presets(execFileSync(GAN_BIN, ["presets", "--json"], { encoding: "utf8" }));
 
 test("the registry: names, aliases and the old explorer names", () => {
