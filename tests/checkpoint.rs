@@ -6,6 +6,7 @@ use gan_studio::checkpoint::{
     Checkpoint, CheckpointError, Precision, record_bytes_async, record_bytes_async_as,
 };
 use gan_studio::latent;
+use gan_studio::model::init::{materialize, seeded_init};
 use gan_studio::model::sample::{codes_for, sample};
 use gan_studio::model::{
     AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, MlpGanConfig,
@@ -20,9 +21,15 @@ fn device() -> Device {
 
 fn checkpoint_of(config: &ModelConfig, seed: u64) -> (Checkpoint, Vec<f32>) {
     let device = device();
-    device.seed(seed);
-    let generator = config.init_generator(&device);
-    let discriminator = config.init_discriminator(&device);
+    // Under the seeded-init lock: the device RNG is process-wide, and the other tests in this
+    // file draw from it on their own threads.
+    let (generator, discriminator) = seeded_init(&device, seed, || {
+        let generator = config.init_generator(&device);
+        let discriminator = config.init_discriminator(&device);
+        materialize(&generator);
+        materialize(&discriminator);
+        (generator, discriminator)
+    });
     let output = outputs(&generator, config);
     let checkpoint = Checkpoint {
         model: config.clone(),
@@ -118,7 +125,11 @@ fn async_export_matches_burns_own_record_bytes() {
     // The async path (used in the browser) must load exactly like Burn's synchronous record.
     let config = ModelConfig::Dcgan(DcganConfig::default());
     let device = device();
-    let generator = config.init_generator(&device);
+    let generator = seeded_init(&device, 4, || {
+        let generator = config.init_generator(&device);
+        materialize(&generator);
+        generator
+    });
     let expected = outputs(&generator, &config);
     let sync_bytes = burn::module::Module::into_record(generator.valid())
         .into_bytes()

@@ -327,14 +327,19 @@ fn cross_entropy_matches_hand_values_and_survives_huge_logits() {
 #[test]
 fn the_classifier_has_the_documented_shapes_and_round_trips_through_its_file() {
     let device = device();
-    device.seed(3);
     let config = ClassifierConfig::default();
-    let classifier = config.init(&device);
-    let images = Tensor::<4>::random(
-        [3, 1, 32, 32],
-        burn::tensor::Distribution::Uniform(-1.0, 1.0),
-        &device,
-    );
+    // Under the seeded-init lock: the device RNG is process-wide, and the other tests in this
+    // file draw from it on their own threads.
+    let (classifier, images) = gan_studio::model::init::seeded_init(&device, 3, || {
+        let classifier = config.init(&device);
+        gan_studio::model::init::materialize(&classifier);
+        let images = Tensor::<4>::random(
+            [3, 1, 32, 32],
+            burn::tensor::Distribution::Uniform(-1.0, 1.0),
+            &device,
+        );
+        (classifier, images)
+    });
     let (logits, features) = classifier.forward_with_features(images.clone());
     assert_eq!(logits.dims(), [3, 10]);
     assert_eq!(features.dims(), [3, 128]);

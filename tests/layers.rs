@@ -6,6 +6,7 @@ use burn::nn::BatchNormConfig;
 use burn::prelude::*;
 use burn::tensor::Distribution;
 use burn::tensor::activation;
+use gan_studio::model::init::{materialize, seeded_init};
 use gan_studio::model::{activation::leaky_relu, norm};
 
 fn device() -> Device {
@@ -17,10 +18,21 @@ fn max_diff<const D: usize>(a: Tensor<D>, b: Tensor<D>) -> f32 {
     a.sub(b).abs().max().into_scalar::<f32>()
 }
 
+/// `shape` drawn from `distribution` with the device's RNG seeded with `seed`, under the
+/// seeded-init lock: the RNG is process-wide and the tests run on threads of their own, so
+/// every draw in this file takes the lock.
+fn random<const D: usize>(
+    shape: [usize; D],
+    distribution: Distribution,
+    seed: u64,
+    device: &Device,
+) -> Tensor<D> {
+    seeded_init(device, seed, || Tensor::random(shape, distribution, device))
+}
+
 /// A fixed input with negative, zero and positive values.
 fn input(device: &Device) -> Tensor<4> {
-    device.seed(7);
-    Tensor::<4>::random([4, 3, 5, 5], Distribution::Normal(0.5, 2.0), device)
+    random([4, 3, 5, 5], Distribution::Normal(0.5, 2.0), 7, device)
 }
 
 #[test]
@@ -28,7 +40,7 @@ fn leaky_relu_matches_burns_values_and_gradients() {
     let device = device();
     let x = input(&device).require_grad();
     // A weighting that makes each output's gradient different.
-    let weights = Tensor::<4>::random([4, 3, 5, 5], Distribution::Uniform(-1.0, 1.0), &device);
+    let weights = random([4, 3, 5, 5], Distribution::Uniform(-1.0, 1.0), 8, &device);
 
     let ours = leaky_relu(x.clone(), 0.2);
     let burns = activation::leaky_relu(x.clone(), 0.2);
@@ -53,7 +65,7 @@ fn leaky_relu_matches_burns_values_and_gradients() {
 fn batch_norm_training_pass_matches_burns() {
     let device = device();
     let x = input(&device).require_grad();
-    let weights = Tensor::<4>::random([4, 3, 5, 5], Distribution::Uniform(-1.0, 1.0), &device);
+    let weights = random([4, 3, 5, 5], Distribution::Uniform(-1.0, 1.0), 8, &device);
     let make = || {
         let mut bn = BatchNormConfig::new(3).init(&device);
         // non-trivial gamma and beta
@@ -112,11 +124,6 @@ fn batch_norm_training_pass_matches_burns() {
     assert!(max_diff(norm::batch_norm(&bn, x.clone()), bn.forward(x)) == 0.0);
 }
 
-/// Random layer weights and input, seeded.
-fn seeded(device: &Device, seed: u64) {
-    device.seed(seed);
-}
-
 #[test]
 fn the_outer_convolutions_as_matrix_products_match_burns_layers() {
     use burn::nn::conv::{Conv2dConfig, ConvTranspose2dConfig};
@@ -124,13 +131,15 @@ fn the_outer_convolutions_as_matrix_products_match_burns_layers() {
 
     let device = device();
     for bias in [false, true] {
-        seeded(&device, 11);
         // ConvTranspose2d(k4, s1, p0) from 1x1: [3, 5, 1, 1] -> [3, 6, 4, 4]
-        let layer = ConvTranspose2dConfig::new([5, 6], [4, 4])
-            .with_bias(bias)
-            .init(&device);
-        let x = Tensor::<4>::random([3, 5, 1, 1], Distribution::Normal(0.0, 1.0), &device)
-            .require_grad();
+        let layer = seeded_init(&device, 11, || {
+            let layer = ConvTranspose2dConfig::new([5, 6], [4, 4])
+                .with_bias(bias)
+                .init(&device);
+            materialize(&layer);
+            layer
+        });
+        let x = random([3, 5, 1, 1], Distribution::Normal(0.0, 1.0), 12, &device).require_grad();
         check_same(
             "conv_transpose_1x1_to_4x4",
             &x,
@@ -140,11 +149,14 @@ fn the_outer_convolutions_as_matrix_products_match_burns_layers() {
         );
 
         // Conv2d(k4, s1, p0) to 1x1: [3, 5, 4, 4] -> [3, 6, 1, 1]
-        let layer = Conv2dConfig::new([5, 6], [4, 4])
-            .with_bias(bias)
-            .init(&device);
-        let x = Tensor::<4>::random([3, 5, 4, 4], Distribution::Normal(0.0, 1.0), &device)
-            .require_grad();
+        let layer = seeded_init(&device, 13, || {
+            let layer = Conv2dConfig::new([5, 6], [4, 4])
+                .with_bias(bias)
+                .init(&device);
+            materialize(&layer);
+            layer
+        });
+        let x = random([3, 5, 4, 4], Distribution::Normal(0.0, 1.0), 14, &device).require_grad();
         check_same(
             "conv_4x4_to_1x1",
             &x,
@@ -160,7 +172,7 @@ fn the_outer_convolutions_as_matrix_products_match_burns_layers() {
 fn check_same(name: &str, x: &Tensor<4>, ours: Tensor<4>, burns: Tensor<4>, weight: &Tensor<4>) {
     assert_eq!(ours.dims(), burns.dims(), "{name}: shapes");
     let device = x.device();
-    let weights = Tensor::<4>::random(burns.dims(), Distribution::Uniform(-1.0, 1.0), &device);
+    let weights = random(burns.dims(), Distribution::Uniform(-1.0, 1.0), 15, &device);
     assert!(
         max_diff(ours.clone(), burns.clone()) < 1e-4,
         "{name}: values differ"

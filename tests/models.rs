@@ -4,6 +4,7 @@
 
 use burn::prelude::*;
 use gan_studio::latent;
+use gan_studio::model::init::{materialize, seeded_init as seeded};
 use gan_studio::model::sample::{codes_for, codes_tensor, z_tensor};
 use gan_studio::model::spectral::SpectralConv2d;
 use gan_studio::model::{
@@ -15,6 +16,10 @@ use gan_studio::train::GanLoss;
 fn device() -> Device {
     Device::flex()
 }
+
+// Every draw from the device's RNG in this file happens under the seeded-init lock: the RNG
+// is process-wide, and the tests run on threads of their own, so an unlocked draw could fall
+// between another test's seeding and its draws. (Counting parameters draws nothing.)
 
 #[test]
 fn parameter_counts_match_the_hand_computed_layer_lists() {
@@ -52,8 +57,13 @@ fn shapes_and_range(config: ModelConfig) {
     let device = device();
     let kind = config.kind();
     let batch = 3;
-    let generator = config.init_generator(&device);
-    let discriminator = config.init_discriminator(&device);
+    let (generator, discriminator) = seeded(&device, 1, || {
+        let generator = config.init_generator(&device);
+        let discriminator = config.init_discriminator(&device);
+        materialize(&generator);
+        materialize(&discriminator);
+        (generator, discriminator)
+    });
     let z = z_tensor(
         &latent::sample_z(1, batch, config.nz()),
         config.nz(),
@@ -126,62 +136,119 @@ fn the_spectral_critic_scores_without_batchnorm() {
     assert_eq!(d, 166_848 - 2 * (32 + 64 + 128) + (32 + 64 + 128 + 1));
 }
 
-/// The largest singular value of `rows` x `cols` matrix `m`, by many power iterations.
-fn largest_singular_value(m: &[f32], rows: usize, cols: usize) -> f64 {
-    let mut v = vec![1.0f64; cols];
-    let mut sigma = 0.0;
-    for _ in 0..500 {
-        let u: Vec<f64> = (0..rows)
-            .map(|r| (0..cols).map(|c| f64::from(m[r * cols + c]) * v[c]).sum())
-            .collect();
-        let w: Vec<f64> = (0..cols)
-            .map(|c| (0..rows).map(|r| f64::from(m[r * cols + c]) * u[r]).sum())
-            .collect();
-        let norm = w.iter().map(|x| x * x).sum::<f64>().sqrt();
-        sigma = norm.sqrt();
-        v = w.iter().map(|x| x / norm).collect();
-    }
-    sigma
+/// The two largest singular values of `rows` x `cols` matrix `m` and its first left singular
+/// vector, from the eigenvalues of `m mᵀ` (`rows` x `rows`) by power iteration and deflation
+/// in f64.
+fn top_singular_values(m: &[f32], rows: usize, cols: usize) -> (f64, f64, Vec<f64>) {
+    let gram: Vec<f64> = (0..rows * rows)
+        .map(|k| {
+            let (i, j) = (k / rows, k % rows);
+            (0..cols)
+                .map(|c| f64::from(m[i * cols + c]) * f64::from(m[j * cols + c]))
+                .sum()
+        })
+        .collect();
+    let top_eigen = |a: &[f64]| {
+        let mut x = vec![1.0f64; rows];
+        let mut lambda = 0.0;
+        for _ in 0..5000 {
+            let y: Vec<f64> = (0..rows)
+                .map(|i| (0..rows).map(|j| a[i * rows + j] * x[j]).sum())
+                .collect();
+            lambda = y.iter().map(|v| v * v).sum::<f64>().sqrt();
+            x = y.iter().map(|v| v / lambda).collect();
+        }
+        (lambda, x)
+    };
+    let (lambda1, u1) = top_eigen(&gram);
+    let deflated: Vec<f64> = (0..rows * rows)
+        .map(|k| gram[k] - lambda1 * u1[k / rows] * u1[k % rows])
+        .collect();
+    let (lambda2, _) = top_eigen(&deflated);
+    (lambda1.sqrt(), lambda2.sqrt(), u1)
 }
 
 #[test]
 fn spectral_normalisation_brings_the_largest_singular_value_to_one() {
+    // Weights and the starting u come from the test's own seeded generator, not from the
+    // device's RNG, which is process-wide: other tests in this binary draw from it on their
+    // own threads, so draws from it differ from run to run.
+    let (out_channels, in_channels) = (16, 8);
+    let cols = in_channels * 16;
+    let mut rng = gan_studio::rng::SplitMix64::new(5);
+    let raw: Vec<f32> = (0..out_channels * cols)
+        .map(|_| (rng.next_f64() * 2.0 - 1.0) as f32)
+        .collect();
+    let u0: Vec<f32> = (0..out_channels)
+        .map(|_| rng.next_normal() as f32)
+        .collect();
     let device = device().autodiff();
-    // Under the seeded-init lock: the device RNG is process-wide, and the other tests in this
-    // file draw from it on their own threads.
-    let layer = gan_studio::model::init::seeded_init(&device, 5, || {
-        let conv = gan_studio::model::init::conv(
-            [8, 16],
-            gan_studio::model::init::K4_S2_P1,
-            true,
-            InitScheme::Default,
-            &device,
-        );
-        let layer = SpectralConv2d::new(conv);
-        gan_studio::model::init::materialize(&layer);
-        layer
-    });
-    let raw: Vec<f32> = layer.conv.weight.val().into_data().try_to_vec().unwrap();
-    let before = largest_singular_value(&raw, 16, 8 * 16);
-    // Each training forward pass takes one power-iteration step; a few converge.
+    let mut conv = gan_studio::model::init::conv(
+        [in_channels, out_channels],
+        gan_studio::model::init::K4_S2_P1,
+        true,
+        InitScheme::Default,
+        &device,
+    );
+    conv.weight = burn::module::Param::from_tensor(Tensor::from_data(
+        TensorData::new(raw.clone(), [out_channels, in_channels, 4, 4]),
+        &device,
+    ));
+    let mut layer = SpectralConv2d::new(conv);
+    layer.running_u = burn::module::RunningState::new(Tensor::from_data(
+        TensorData::new(u0.clone(), [out_channels]),
+        &device,
+    ));
+
+    // Power iteration converges at the rate of the gap between the two largest singular
+    // values: after k steps from u0, σ's relative error is at most about
+    // tan²θ₀·(σ₂/σ₁)^(4k−2), θ₀ the angle between u0 and the first singular vector. A random
+    // 16x128 matrix can have σ₂/σ₁ near 0.9, and then 30 steps leave an error of 1e-2
+    // (measured: 31% of random draws stay above 1e-3 after 30 steps). So the steps are
+    // taken from this matrix's own gap, enough for an error under 1e-6.
+    let (sigma1, sigma2, top) = top_singular_values(&raw, out_channels, cols);
+    let norm = u0.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>().sqrt();
+    let cos = u0
+        .iter()
+        .zip(&top)
+        .map(|(&x, t)| f64::from(x) * t)
+        .sum::<f64>()
+        / norm;
+    let tan_squared = (1.0 - cos * cos) / (cos * cos);
+    let ratio = sigma2 / sigma1;
+    let steps = ((1e-6 / tan_squared).ln() / ratio.ln() + 2.0) / 4.0;
+    let steps = steps.ceil().max(1.0) as usize;
+    assert!(
+        steps <= 200,
+        "σ₂/σ₁ = {ratio}: {steps} steps is not a matrix to test convergence on"
+    );
+    assert!((sigma1 - 1.0).abs() > 0.1, "the raw weight's σ is {sigma1}");
+
+    // Each training forward pass (on an autodiff device) takes one power-iteration step.
     let mut weight = layer.weight();
-    for _ in 0..30 {
+    for _ in 1..steps {
         weight = layer.weight();
     }
     let normalised: Vec<f32> = weight.into_data().try_to_vec().unwrap();
-    let after = largest_singular_value(&normalised, 16, 8 * 16);
-    assert!((before - 1.0).abs() > 0.1, "the raw weight's σ is {before}");
-    assert!((after - 1.0).abs() < 1e-3, "σ after normalisation: {after}");
+    let (after, _, _) = top_singular_values(&normalised, out_channels, cols);
+    assert!(
+        (after - 1.0).abs() < 1e-4,
+        "σ after {steps} steps (σ₂/σ₁ = {ratio:.3}): {after}"
+    );
     // The output goes through the normalised weight.
-    let x = Tensor::<4>::ones([1, 8, 4, 4], &device);
-    assert_eq!(layer.forward(x).dims(), [1, 16, 2, 2]);
+    let x = Tensor::<4>::ones([1, in_channels, 4, 4], &device);
+    assert_eq!(layer.forward(x).dims(), [1, out_channels, 2, 2]);
 }
 
 #[test]
 fn mlp_gan_makes_28x28_images_from_784_vectors() {
     let config = MlpGanConfig::default();
     let device = device();
-    let g = config.init_generator(&device);
+    let g = seeded(&device, 2, || {
+        let g = config.init_generator(&device);
+        materialize(&g);
+        g
+    });
     let flat = g.forward(z_tensor(&latent::sample_z(2, 4, 100), 100, &device));
     assert_eq!(flat.dims(), [4, 784]);
     shapes_and_range(ModelConfig::Mlp(config));
@@ -190,12 +257,15 @@ fn mlp_gan_makes_28x28_images_from_784_vectors() {
 #[test]
 fn dcgan_init_draws_weights_with_std_002_and_batchnorm_gamma_near_one() {
     let device = device();
-    device.seed(3);
     let config = DcganConfig {
         init: InitScheme::Dcgan,
         ..DcganConfig::default()
     };
-    let g = config.init_generator(&device);
+    let g = seeded(&device, 3, || {
+        let g = config.init_generator(&device);
+        materialize(&g);
+        g
+    });
     let mut weights = Vec::new();
     let mut gammas = Vec::new();
     struct Collect<'a>(&'a mut Vec<f32>, &'a mut Vec<f32>, Vec<String>);
