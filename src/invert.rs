@@ -394,7 +394,7 @@ pub async fn best_random(
     }
     let (nz, pixels) = (model.nz(), pixels_per_image(kind));
     let takes_codes = kind.code_size() > 0;
-    let z_all = latent::sample_z(seed, count, nz);
+    let z_all = model.prior().sample(seed, count, nz);
     let continuous_all = if kind.has_latent_codes() {
         latent::random_continuous(&mut SplitMix64::new(seed ^ CODE_STREAM), count)
     } else {

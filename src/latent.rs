@@ -3,12 +3,75 @@
 //! Everything here is plain `f32` data computed on the CPU with [`SplitMix64`], so a seed
 //! names the same vectors natively and in the browser, on every backend.
 
+use serde::{Deserialize, Serialize};
+
 use crate::rng::SplitMix64;
 
 /// Number of digit classes.
 pub const DIGITS: usize = 10;
 /// Continuous codes an InfoGAN sample takes beside its categorical one.
 pub const CONTINUOUS_CODES: usize = 2;
+
+/// The distribution a model's z is drawn from: a setting of every model, since the course
+/// material uses both (the DCGAN papers a Gaussian, CS231N's assignment a uniform cube).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Prior {
+    /// N(0, I): the DCGAN paper's and the course's default.
+    #[default]
+    Gaussian,
+    /// Uniform in [−1, 1] in every dimension, as CS231N's GANs draw their noise.
+    Uniform,
+}
+
+impl Prior {
+    /// Every prior, in the order menus and `--help` list them.
+    pub const ALL: &'static [Prior] = &[Prior::Gaussian, Prior::Uniform];
+
+    /// The name used on the command line, in checkpoints and in the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Prior::Gaussian => "gaussian",
+            Prior::Uniform => "uniform",
+        }
+    }
+
+    /// How menus show the prior.
+    pub fn title(self) -> &'static str {
+        match self {
+            Prior::Gaussian => "Gaussian N(0, 1)",
+            Prior::Uniform => "uniform in [−1, 1]",
+        }
+    }
+
+    /// Parses a name from [`Prior::name`].
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|p| p.name() == name)
+    }
+
+    /// Where a slider over one dimension of z should reach on each side of 0: ±3 standard
+    /// deviations for the Gaussian, the cube's ±1 for the uniform prior.
+    pub fn slider_range(self) -> f32 {
+        match self {
+            Prior::Gaussian => 3.0,
+            Prior::Uniform => 1.0,
+        }
+    }
+
+    /// `count` latent vectors of size `nz` drawn from this prior with `seed`, row-major
+    /// `[count, nz]`; cell `i` of a grid drawn with `seed` is vector `i`.
+    pub fn sample(self, seed: u64, count: usize, nz: usize) -> Vec<f32> {
+        match self {
+            Prior::Gaussian => sample_z(seed, count, nz),
+            Prior::Uniform => {
+                let mut rng = SplitMix64::new(seed);
+                (0..count * nz)
+                    .map(|_| (2.0 * rng.next_f64() - 1.0) as f32)
+                    .collect()
+            }
+        }
+    }
+}
 
 /// `count` latent vectors of size `nz` drawn from N(0, I), row-major `[count, nz]`.
 ///
@@ -134,9 +197,10 @@ pub fn random_labels(rng: &mut SplitMix64, count: usize) -> Vec<u8> {
 }
 
 /// The "style grid" of the conditional model: 10 rows (row r is digit r) by `cols` columns,
-/// each column one z (the handwriting style). Returns `(z [10·cols, nz], labels [10·cols])`.
-pub fn style_grid(seed: u64, cols: usize, nz: usize) -> (Vec<f32>, Vec<u8>) {
-    let styles = sample_z(seed, cols, nz);
+/// each column one z from `prior` (the handwriting style). Returns `(z [10·cols, nz], labels
+/// [10·cols])`.
+pub fn style_grid(prior: Prior, seed: u64, cols: usize, nz: usize) -> (Vec<f32>, Vec<u8>) {
+    let styles = prior.sample(seed, cols, nz);
     let mut z = Vec::with_capacity(DIGITS * cols * nz);
     let mut labels = Vec::with_capacity(DIGITS * cols);
     for digit in 0..DIGITS {
@@ -174,6 +238,20 @@ mod tests {
         assert_eq!(sample_z(5, 3, 4), sample_z(5, 3, 4));
         assert_ne!(sample_z(5, 1, 4), sample_z(6, 1, 4));
         assert_eq!(latent_vector(9, 8), sample_z(9, 4, 8)[..8].to_vec());
+    }
+
+    #[test]
+    fn the_uniform_prior_fills_the_cube_and_the_gaussian_is_sample_z() {
+        let z = Prior::Uniform.sample(4, 1000, 3);
+        assert!(z.iter().all(|v| (-1.0..1.0).contains(v)));
+        let mean = z.iter().sum::<f32>() / z.len() as f32;
+        let below = z.iter().filter(|v| **v < -0.5).count() as f32 / z.len() as f32;
+        assert!(
+            mean.abs() < 0.05 && (below - 0.25).abs() < 0.03,
+            "{mean} {below}"
+        );
+        assert_eq!(Prior::Gaussian.sample(4, 2, 3), sample_z(4, 2, 3));
+        assert_eq!(Prior::parse("uniform"), Some(Prior::Uniform));
     }
 
     #[test]
@@ -216,7 +294,7 @@ mod tests {
 
     #[test]
     fn style_grid_shares_z_down_each_column() {
-        let (z, labels) = style_grid(3, 4, 5);
+        let (z, labels) = style_grid(Prior::Gaussian, 3, 4, 5);
         assert_eq!(z.len(), 10 * 4 * 5);
         assert_eq!(labels[..4], [0, 0, 0, 0]);
         assert_eq!(labels[36..], [9, 9, 9, 9]);

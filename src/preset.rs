@@ -1,20 +1,24 @@
 //! The preset registry: every model GAN Studio offers, in one place.
 //!
-//! A preset names a model (kind and widths), its default training settings, its shipped
-//! checkpoint and how its progress grid is laid out. The CLI takes its `--model` names and
-//! defaults from here, and the page reads the same list through the wasm API (`presets()`),
-//! so neither holds numbers of its own. A new GAN variant is one model file plus one entry
-//! in [`presets`].
+//! A preset names a model (architecture and settings), its default training settings, its
+//! shipped checkpoint and how its progress grid is laid out. The CLI takes its `--model`
+//! names and defaults from here, and the page reads the same list, with every architecture's
+//! description and every limit, through the wasm API ([`registry_json`]), so neither holds
+//! numbers of its own. A new GAN variant is one model file (its [`Architecture`], listed in
+//! the table of `src/model/registry.rs`) plus its entry in [`presets`].
+//!
+//! [`Architecture`]: crate::model::Architecture
 
 use serde::Serialize;
 
-use crate::latent;
+use crate::latent::{self, Prior};
 use crate::model::sample::codes_for;
+use crate::model::variant::NZ;
 use crate::model::{
-    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, MlpGanConfig,
-    ModelConfig,
+    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, InitScheme,
+    MlpGanConfig, ModelConfig, ModelKind,
 };
-use crate::train::{GanLoss, OptimizerKind, TrainConfig};
+use crate::train::{GanLoss, OptimizerKind, TRAIN_LIMITS, TrainConfig};
 
 /// The preset the page and the CLI start with.
 pub const DEFAULT_PRESET: &str = "dcgan";
@@ -146,10 +150,13 @@ pub fn presets() -> Vec<Preset> {
 }
 
 /// The registry as the page reads it (the wasm `presets()`) and `gan presets --json` prints
-/// it: `{"default": DEFAULT_PRESET, "presets": [...], "losses": [...], "optimizers": [...]}`.
-/// Each loss has its `name`, `title`, whether it is `wasserstein` (its critic's mean scores
-/// differ by a distance estimate) and, for the losses published with their own optimiser
-/// settings (the WGANs), those `settings` ([`TrainConfig::with_loss`]).
+/// it: `{"default": DEFAULT_PRESET, "presets": [...], "variants": [...], "losses": [...],
+/// "optimizers": [...], "inits": [...], "priors": [...], "nz": {...}, "limits": {...}}`.
+/// Each variant is an architecture's [`crate::model::VariantInfo`]: its image size, codes,
+/// heads, settings with their ranges and PyTorch layout. Each loss has its `name`, `title`,
+/// whether it is `wasserstein` (its critic's mean scores differ by a distance estimate) and,
+/// for the losses published with their own optimiser settings (the WGANs), those `settings`
+/// ([`TrainConfig::with_loss`]). `limits` are the training settings' ranges.
 pub fn registry_json() -> String {
     let losses: Vec<_> = GanLoss::ALL
         .iter()
@@ -166,11 +173,31 @@ pub fn registry_json() -> String {
         })
         .collect();
     let optimizers: Vec<_> = OptimizerKind::ALL.iter().map(|o| o.name()).collect();
+    let variants: Vec<_> = ModelKind::ALL.iter().map(|kind| kind.info()).collect();
+    let inits: Vec<_> = InitScheme::ALL
+        .iter()
+        .map(|init| serde_json::json!({ "name": init.name(), "title": init.title() }))
+        .collect();
+    let priors: Vec<_> = Prior::ALL
+        .iter()
+        .map(|prior| {
+            serde_json::json!({
+                "name": prior.name(),
+                "title": prior.title(),
+                "range": prior.slider_range(),
+            })
+        })
+        .collect();
     serde_json::json!({
         "default": DEFAULT_PRESET,
         "presets": presets(),
+        "variants": variants,
         "losses": losses,
         "optimizers": optimizers,
+        "inits": inits,
+        "priors": priors,
+        "nz": NZ,
+        "limits": TRAIN_LIMITS,
     })
     .to_string()
 }
@@ -228,7 +255,7 @@ pub fn progress_grid(model: &ModelConfig, run_seed: u64, cols: usize) -> Progres
     let nz = model.nz();
     let kind = model.kind();
     if kind.code_size() > 0 {
-        let (z, digits) = latent::style_grid(seed, cols, nz);
+        let (z, digits) = latent::style_grid(model.prior(), seed, cols, nz);
         ProgressGrid {
             rows: latent::DIGITS,
             cols,
@@ -239,7 +266,7 @@ pub fn progress_grid(model: &ModelConfig, run_seed: u64, cols: usize) -> Progres
         ProgressGrid {
             rows: cols,
             cols,
-            z: latent::sample_z(seed, cols * cols, nz),
+            z: model.prior().sample(seed, cols * cols, nz),
             codes: None,
         }
     }
@@ -248,10 +275,15 @@ pub fn progress_grid(model: &ModelConfig, run_seed: u64, cols: usize) -> Progres
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ModelKind;
 
     #[test]
     fn names_and_aliases_are_unique_and_every_kind_has_a_preset() {
+        for &kind in ModelKind::ALL {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json, kind.name(), "serde's name is the registry's");
+            assert_eq!(ModelKind::parse(kind.name()), Some(kind));
+            assert_eq!(ModelConfig::default_for(kind).kind(), kind);
+        }
         let all = presets();
         let mut names: Vec<&str> = all
             .iter()
@@ -261,13 +293,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), count, "a name or alias is used twice");
-        for kind in [
-            ModelKind::Mlp,
-            ModelKind::Dcgan,
-            ModelKind::Cdcgan,
-            ModelKind::Acgan,
-            ModelKind::Infogan,
-        ] {
+        for &kind in ModelKind::ALL {
             assert!(all.iter().any(|p| p.model.kind() == kind), "{kind:?}");
         }
         assert!(preset(DEFAULT_PRESET).is_some());

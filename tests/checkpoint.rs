@@ -120,6 +120,58 @@ fn every_model_round_trips_with_identical_output() {
     }
 }
 
+/// `bytes` (a burnpack record) with every tensor's first path component replaced by `case`.
+fn renamed_case(bytes: &[u8], case: &str) -> Vec<u8> {
+    let reader =
+        burn_pack::Reader::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.to_vec())).unwrap();
+    let tensors = reader
+        .into_tensors()
+        .unwrap()
+        .into_iter()
+        .map(|tensor| {
+            let (name, dtype, shape, id, data) = tensor.into_parts().unwrap();
+            let (_, rest) = name.split_once('.').unwrap();
+            burn_pack::Tensor::new(format!("{case}.{rest}"), dtype, shape, id, data)
+        })
+        .collect();
+    burn_pack::Writer::new(tensors)
+        .into_bytes()
+        .unwrap()
+        .to_vec()
+}
+
+#[test]
+fn weights_written_under_an_older_enum_case_load_into_the_same_fields() {
+    // Before the registry, the ACGAN's discriminator was the `Dcgan` case of the
+    // discriminator enum (`Dcgan.conv1.weight`); it is the `Acgan` case now. The fields
+    // decide which parameter a tensor is.
+    let device = device();
+    let config = ModelConfig::Acgan(AcganConfig::default());
+    let (mut checkpoint, _) = checkpoint_of(&config, 9);
+    let images = Tensor::<4>::from_data(
+        TensorData::new(latent::sample_z(3, 2 * 32 * 32, 1), [2, 1, 32, 32]),
+        &device,
+    );
+    let expected: Vec<f32> = checkpoint
+        .load_discriminator(&device)
+        .unwrap()
+        .forward(images.clone(), None)
+        .into_data()
+        .try_to_vec()
+        .unwrap();
+    let old = renamed_case(checkpoint.discriminator.as_ref().unwrap(), "Dcgan");
+    assert_ne!(&old, checkpoint.discriminator.as_ref().unwrap());
+    checkpoint.discriminator = Some(old);
+    let scores: Vec<f32> = checkpoint
+        .load_discriminator(&device)
+        .unwrap()
+        .forward(images, None)
+        .into_data()
+        .try_to_vec()
+        .unwrap();
+    assert_eq!(scores, expected);
+}
+
 #[test]
 fn async_export_matches_burns_own_record_bytes() {
     // The async path (used in the browser) must load exactly like Burn's synchronous record.

@@ -497,7 +497,10 @@ fn the_gan_family_trains_and_samples_from_the_command_line() {
         "--out",
         s(&sn),
     ]);
-    assert!(err.contains("wgan-sn is for the DCGAN"), "{err}");
+    assert!(
+        err.contains("which the acgan does not offer (the dcgan does)"),
+        "{err}"
+    );
 
     // ACGAN and InfoGAN draw a row per digit (code); InfoGAN sweeps a continuous code.
     for model in ["acgan", "infogan"] {

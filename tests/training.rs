@@ -67,7 +67,7 @@ fn every_preset_and_loss_trains_with_finite_losses_and_changing_output() {
     ];
     for model in presets {
         for &loss in GanLoss::ALL {
-            if model.clone().for_loss(loss).check_loss(loss).is_err() {
+            if loss.fit(model.clone()).is_err() {
                 continue; // wgan-sn is the DCGAN's
             }
             let config = TrainConfig {
@@ -171,12 +171,7 @@ fn wgan_sn_trains_a_spectral_critic_and_refuses_a_batchnorm_one() {
         "the run keeps its loss"
     );
     let acgan = ModelConfig::Acgan(AcganConfig::default());
-    assert!(
-        acgan
-            .check_loss(GanLoss::WganSn)
-            .unwrap_err()
-            .contains("acgan")
-    );
+    assert!(GanLoss::WganSn.check(&acgan).unwrap_err().contains("acgan"));
 }
 
 /// The loss of a discriminator's extra head with both networks in inference mode: for the

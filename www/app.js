@@ -24,7 +24,6 @@ import {
 
 const GRID_GAP = 1; // black pixels between cells
 const STRIP_STEPS = 8;
-const Z_RANGE = 3;
 const GRID_MIN_HEIGHT = 240; // CSS px the grid may always take, however short the window
 const GRID_HEIGHT_MARGIN = 140; // CSS px of the window's height left to the top bar and the grid's controls
 
@@ -203,7 +202,7 @@ class Explorer {
 
   resetLatents() {
     const cells = this.coded && this.state.styleGrid ? this.cols : this.rows * this.cols;
-    this.z = this.wasm.sampleZ(this.state.seed, cells, this.nz);
+    this.z = this.wasm.sampleZ(this.state.seed, cells, this.nz, this.info.prior);
     this.state.cell = Math.min(this.state.cell, this.rows * this.cols - 1);
     this.endpoints = { z1: null, z2: null };
   }
@@ -248,7 +247,7 @@ class Explorer {
   }
 
   endpoint(which) {
-    return this.endpoints[which] ?? this.wasm.sampleZ(this.state[which], 1, this.nz);
+    return this.endpoints[which] ?? this.wasm.sampleZ(this.state[which], 1, this.nz, this.info.prior);
   }
 
   async draw(canvas, z, codes, rows, cols) {
@@ -506,7 +505,9 @@ class Explorer {
       label.htmlFor = `z-${d}`;
       label.textContent = `z${d}`;
       const input = document.createElement("input");
-      Object.assign(input, { type: "range", id: `z-${d}`, min: -Z_RANGE, max: Z_RANGE, step: 0.01 });
+      // The prior's reach: ±3 for a Gaussian z, the cube's ±1 for a uniform one.
+      const range = this.info.priorRange;
+      Object.assign(input, { type: "range", id: `z-${d}`, min: -range, max: range, step: 0.01 });
       input.value = z[d];
       input.dataset.dim = d;
       wrap.append(label, input);
@@ -587,7 +588,7 @@ class Explorer {
     // The classifier's guess waits for the drag to end (it reads z, not the pixels).
     $("z-sliders").addEventListener("change", () => this.requestGuess());
     $("z-reset").addEventListener("click", () => {
-      const fresh = this.wasm.sampleZ(s.seed, this.z.length / this.nz, this.nz);
+      const fresh = this.wasm.sampleZ(s.seed, this.z.length / this.nz, this.nz, this.info.prior);
       const i = this.zIndex(s.cell) * this.nz;
       this.z.set(fresh.subarray(i, i + this.nz), i);
       this.buildSliders();
@@ -777,7 +778,7 @@ class Explorer {
     const studio = this.studio;
     try {
       const info = JSON.parse(studio.load(bytes));
-      const z = this.wasm.sampleZ(0, n, info.nz);
+      const z = this.wasm.sampleZ(0, n, info.nz, info.prior);
       const codes = info.codeSize > 0
         ? this.wasm.codesFor(info.kind, Uint8Array.from({ length: n }, (_, i) => i % 10), new Float32Array(0))
         : undefined;
@@ -913,7 +914,7 @@ async function main() {
     for (let d = 0; d < 10; d++) select.add(new Option(String(d), String(d)));
   }
   explorer.syncControls();
-  await explorer.draw($("interp-canvas"), wasm.sampleZ(0, 1, explorer.nz), explorer.codesFor(1), 1, 1);
+  await explorer.draw($("interp-canvas"), wasm.sampleZ(0, 1, explorer.nz, explorer.info.prior), explorer.codesFor(1), 1, 1);
 
   explorer.bind();
   explorer.finder = new FindZ(explorer, fetchWithProgress);

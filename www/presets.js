@@ -6,9 +6,23 @@
 export class Presets {
   /** `registry`: the JSON that the wasm `presets()` returns. */
   constructor(registry) {
-    const { default: defaultName, presets, losses, optimizers } = JSON.parse(registry);
+    const { default: defaultName, presets, variants, losses, optimizers, inits, priors, nz, limits } =
+      JSON.parse(registry);
     /** The presets, in menu order. */
     this.list = presets;
+    /**
+     * Every architecture as the registry describes it: `name`, `title`, `image_size`,
+     * `codes`, `heads`, `output`, `settings` (its widths: `{ key, title, sizes, min, max }`).
+     */
+    this.variants = variants;
+    /** The initialisation schemes as `{ name, title }`. */
+    this.inits = inits;
+    /** The distributions z may be drawn from as `{ name, title, range }`. */
+    this.priors = priors;
+    /** nz's setting: `{ key, title, min, max }`. */
+    this.nz = nz;
+    /** The training settings' ranges (`lr`, `beta`, `batch_size`, `d_steps`, `clip`, `seed`: `[low, high]`). */
+    this.limits = limits;
     /**
      * Every GAN loss as { name, title, wasserstein, settings }, in menu order (`settings`:
      * the optimiser settings a WGAN loss was published with, else null).
@@ -23,6 +37,11 @@ export class Presets {
   /** The preset called `name` (or one of its aliases), else null. */
   named(name) {
     return this.list.find((p) => p.name === name || p.aliases.includes(name)) ?? null;
+  }
+
+  /** The architecture called `kind`. */
+  variant(kind) {
+    return this.variants.find((v) => v.name === kind);
   }
 
   /** The preset the explorer's old URL key `m=` named (`m=cdcgan` was the half width), else null. */

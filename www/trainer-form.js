@@ -7,8 +7,11 @@ const $ = (id) => document.getElementById(id);
 /** Steps between view refreshes when the field is empty or invalid. */
 export const REFRESH_EVERY = 10;
 
-/** The model fields: they apply on Reset (a run's architecture is fixed). */
-export const MODEL_FIELDS = ["train-nz", "train-ngf", "train-ndf", "train-init", "train-seed"];
+/**
+ * The model fields that are always there (the sizes of the preset's architecture are built
+ * into #train-model-sizes): they apply on Reset (a run's architecture is fixed).
+ */
+export const MODEL_FIELDS = ["train-model-sizes", "train-init", "train-prior", "train-seed"];
 /** The optimiser fields: a run takes them at once. */
 export const TRAIN_FIELDS = [
   "train-lr-g", "train-lr-d", "train-optimizer", "train-beta1", "train-beta2", "train-batch",
@@ -41,11 +44,24 @@ export class TrainerForm {
     this.presetOf = presetOf;
   }
 
-  /** Fills the menus from the registry and shows the default preset's settings. */
+  /** Fills the menus and the fields' ranges from the registry and shows the default preset's settings. */
   fill() {
-    this.presets.fill($("train-preset"));
-    $("train-loss").replaceChildren(...this.presets.losses.map((l) => new Option(l.title, l.name)));
-    $("train-optimizer").replaceChildren(...this.presets.optimizers.map((name) => new Option(name, name)));
+    const registry = this.presets;
+    registry.fill($("train-preset"));
+    $("train-loss").replaceChildren(...registry.losses.map((l) => new Option(l.title, l.name)));
+    $("train-optimizer").replaceChildren(...registry.optimizers.map((name) => new Option(name, name)));
+    $("train-init").replaceChildren(...registry.inits.map((i) => new Option(i.title, i.name)));
+    $("train-prior").replaceChildren(...registry.priors.map((p) => new Option(p.title, p.name)));
+    const { lr, beta, batch_size: batch, d_steps: dSteps, clip, seed } = registry.limits;
+    const range = (ids, [min, max]) => {
+      for (const id of ids) Object.assign($(id), { min, max });
+    };
+    range(["train-lr-g", "train-lr-d"], lr);
+    range(["train-beta1", "train-beta2"], beta);
+    range(["train-batch"], batch);
+    range(["train-d-steps"], dSteps);
+    range(["train-clip"], clip);
+    range(["train-seed"], seed);
     $("train-refresh").value = REFRESH_EVERY;
     $("train-preset").value = this.presets.default.name;
     this.applyPreset(this.presets.default.name);
@@ -61,21 +77,48 @@ export class TrainerForm {
     return $("train-start").value;
   }
 
+  /** The registry's description of the chosen preset's architecture. */
+  get variant() {
+    return this.presets.variant(this.preset.model.kind);
+  }
+
+  /** nz and the architecture's widths, as the registry lists them: `{ key, title, min, max }`. */
+  get sizes() {
+    return [this.presets.nz, ...this.variant.settings];
+  }
+
+  /**
+   * Builds the size fields of the chosen preset's architecture (nz, then its widths, each
+   * with the registry's range), unless they are already there.
+   */
+  buildSizeFields() {
+    const box = $("train-model-sizes");
+    const keys = this.sizes.map((s) => s.key).join(",");
+    if (box.dataset.keys === keys) return;
+    box.dataset.keys = keys;
+    box.replaceChildren(...this.sizes.map(({ key, title, min, max }) => {
+      const field = document.createElement("div");
+      field.className = "field";
+      const label = document.createElement("label");
+      label.htmlFor = `train-${key}`;
+      label.textContent = title;
+      const input = Object.assign(document.createElement("input"), {
+        id: `train-${key}`, type: "number", min, max, step: 1,
+      });
+      input.dataset.setting = key;
+      field.append(label, input);
+      return field;
+    }));
+  }
+
   /**
    * The model settings in the form, as the Trainer's model JSON: the preset's model (its
-   * discriminator's normalisation too) with the form's sizes and initialisation.
+   * discriminator's normalisation and other fixed choices too) with the form's sizes,
+   * initialisation and prior.
    */
   modelConfig() {
-    const config = {
-      ...this.preset.model,
-      nz: intFrom("train-nz", "nz"),
-      init: $("train-init").value,
-    };
-    if (config.kind === "mlp") config.hidden = intFrom("train-ngf", "the hidden width");
-    else {
-      config.ngf = intFrom("train-ngf", "ngf");
-      config.ndf = intFrom("train-ndf", "ndf");
-    }
+    const config = { ...this.preset.model, init: $("train-init").value, prior: $("train-prior").value };
+    for (const { key, title } of this.sizes) config[key] = intFrom(`train-${key}`, title);
     return config;
   }
 
@@ -167,10 +210,10 @@ export class TrainerForm {
 
   /** Shows a model config (the Trainer's model JSON) in the model fields. */
   showModel(model) {
-    $("train-nz").value = model.nz;
-    $("train-ngf").value = model.kind === "mlp" ? model.hidden : model.ngf;
-    $("train-ndf").value = model.kind === "mlp" ? "" : model.ndf;
+    this.buildSizeFields();
+    for (const { key } of this.sizes) $(`train-${key}`).value = model[key];
     $("train-init").value = model.init;
+    $("train-prior").value = model.prior;
   }
 
   /** Shows training settings (the Trainer's train JSON) in the form. */
@@ -201,14 +244,12 @@ export class TrainerForm {
     this.syncModelFields();
   }
 
-  /** Labels and enables the model fields for the preset and start chosen. */
+  /** Enables the model fields for the start chosen. */
   syncModelFields() {
-    const mlp = this.preset.model.kind === "mlp";
-    $("train-ngf-label").textContent = mlp ? "hidden width" : "ngf";
-    $("train-ndf-row").hidden = mlp;
     // Fine-tuning keeps the checkpoint's architecture: its settings are shown, not chosen.
     const fromFile = this.start !== "scratch";
-    for (const id of ["train-nz", "train-ngf", "train-ndf", "train-init"]) $(id).disabled = fromFile;
+    const ids = [...this.sizes.map(({ key }) => `train-${key}`), "train-init", "train-prior"];
+    for (const id of ids) $(id).disabled = fromFile;
     $("train-from-file-hint").hidden = !fromFile;
   }
 

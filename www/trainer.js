@@ -405,8 +405,8 @@ export class TrainerPanel {
   /** One line about the run: model, where it started and its key settings. */
   describeRun() {
     const { config, train } = this.run;
-    const width = config.kind === "mlp" ? `hidden ${config.hidden}` : `ngf ${config.ngf}, ndf ${config.ndf}`;
-    return `${config.kind} (nz ${config.nz}, ${width}) at step ${this.run.step}, batch ${train.batch_size}, ` +
+    const sizes = this.form.presets.variant(config.kind).settings.map(({ key }) => `${key} ${config[key]}`);
+    return `${config.kind} (${[`nz ${config.nz}`, ...sizes].join(", ")}) at step ${this.run.step}, batch ${train.batch_size}, ` +
       `lr ${train.lr_g}/${train.lr_d}, ${train.loss} loss`;
   }
 
@@ -979,14 +979,14 @@ export class TrainerPanel {
   }
 
   /**
-   * The run's generator drawn on `sampleZ(seed, rows * cols, nz)` (digit or code = column %
+   * The run's generator drawn on `sampleZ(seed, rows * cols, nz, prior)` (digit or code = column %
    * 10 for the models with codes), exactly the grid `gan sample --seed` draws: for the
    * browser tests.
    * Resolves to { width, height, gray } (the red channel of the RGBA pixels).
    */
   async renderSample(seed, rows, cols) {
     const count = rows * cols;
-    const z = this.wasm.sampleZ(seed, count, this.run.nz);
+    const z = this.wasm.sampleZ(seed, count, this.run.nz, this.run.prior);
     const codes = this.run.codeSize > 0
       ? this.wasm.codesFor(this.run.kind, Uint8Array.from({ length: count }, (_, i) => (i % cols) % 10), new Float32Array(0))
       : undefined;
@@ -1023,6 +1023,7 @@ export class TrainerPanel {
       this.form.syncModelFields();
       this.modelSettingChanged();
     });
+    // The size fields are rebuilt per architecture: their changes bubble to their box.
     for (const id of MODEL_FIELDS) {
       $(id).addEventListener("change", () => this.modelSettingChanged());
     }

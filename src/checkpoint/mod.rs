@@ -359,8 +359,9 @@ fn load_record<M: Module>(
 ) -> Result<M, CheckpointError> {
     check_finite(bytes, section)?;
     let bad = |reason: String| CheckpointError::BadWeights { section, reason };
+    let bytes = record::named_for(&module, bytes).map_err(bad)?;
     // Cast to the module's f32: files stored at half precision load like any other.
-    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
+    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes))
         .map_err(|e| bad(e.to_string()))?
         .with_dtype_policy(DTypePolicy::CastToModule);
     module

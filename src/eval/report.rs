@@ -366,7 +366,7 @@ impl Evaluator {
         check_sample_count(n)?;
         let nz = model.nz();
         let kind = model.kind();
-        let z = latent::sample_z(seed, n, nz);
+        let z = model.prior().sample(seed, n, nz);
         // The digits a conditional model is asked for, or InfoGAN's categorical codes (and
         // its continuous codes, drawn as in training).
         let mut rng = SplitMix64::new(seed ^ LABEL_STREAM);

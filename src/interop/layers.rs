@@ -15,6 +15,7 @@
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::prelude::*;
 
+use crate::model::variant::TorchLayout;
 use crate::model::{Generator, ModelKind};
 
 /// The PyTorch type of one of our layers.
@@ -193,32 +194,27 @@ pub fn generator_layers(kind: ModelKind, generator: &Generator) -> Vec<Layer> {
             }),
         }
     }
-    number_like_sequentials(kind, &mut layers);
+    number_like_sequentials(&kind.info().torch, &mut layers);
     layers
 }
 
-/// The sequential a layer belongs to in our PyTorch layout: the conditional DCGAN's
-/// branches and body, or one sequential for the other models.
-fn sequential_of(kind: ModelKind, path: &str) -> &'static str {
-    if kind != ModelKind::Cdcgan {
-        ""
-    } else if path.starts_with("z_") {
-        "z"
-    } else if path.starts_with("y_") {
-        "y"
-    } else {
-        "main"
+/// Sets each layer's key: the layout's own list, or its index in its `nn.Sequential`,
+/// counting the parameterless activation after every layer not followed by a BatchNorm
+/// (ReLU, or the final Tanh).
+fn number_like_sequentials(layout: &TorchLayout, layers: &mut [Layer]) {
+    if !layout.keys.is_empty() {
+        assert_eq!(layout.keys.len(), layers.len(), "one key per layer");
+        for (layer, key) in layers.iter_mut().zip(layout.keys) {
+            layer.torch_key = (*key).to_owned();
+        }
+        return;
     }
-}
-
-/// Sets each layer's key to its index in its `nn.Sequential`, counting the parameterless
-/// activation after every layer not followed by a BatchNorm (ReLU, or the final Tanh).
-fn number_like_sequentials(kind: ModelKind, layers: &mut [Layer]) {
     let groups: Vec<&'static str> = layers
         .iter()
-        .map(|l| sequential_of(kind, &l.path))
+        .map(|l| layout.sequential_of(&l.path))
         .collect();
-    for group in ["", "z", "y", "main"] {
+    let names = layout.branches.iter().map(|(_, name)| *name);
+    for group in names.chain([layout.body]) {
         let members: Vec<usize> = (0..layers.len()).filter(|&i| groups[i] == group).collect();
         let mut index = 0;
         for (n, &i) in members.iter().enumerate() {

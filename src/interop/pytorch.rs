@@ -29,7 +29,8 @@ use thiserror::Error;
 
 use super::layers::{Layer, LayerKind, generator_layers};
 use crate::checkpoint::{Checkpoint, CheckpointError, record_bytes_async};
-use crate::model::{Generator, ModelConfig, ModelKind, NUM_CLASSES};
+use crate::model::variant::WidthLayer;
+use crate::model::{Generator, ModelConfig, ModelKind, Sizes};
 
 /// Why a PyTorch file does not become one of our generators.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -373,46 +374,45 @@ fn file_layers(state: &StateDict) -> Vec<FileLayer<'_>> {
         .collect()
 }
 
-/// nz and the width the file's shapes say, for a model of kind `kind` (`None` where they
-/// say nothing usable: the shape check will then report the file's layers).
+/// nz and the generator's width the file's shapes say, for a model of kind `kind` (`None`
+/// where they say nothing usable: the shape check will then report the file's layers).
 fn read_settings(kind: ModelKind, weighted: &[&FileLayer]) -> (Option<usize>, Option<usize>) {
-    let first = weighted.first();
-    let last = weighted.last();
-    match kind {
-        ModelKind::Mlp => (
-            first.and_then(|l| l.inputs()),
-            first.and_then(|l| l.weight_dim(0)),
-        ),
-        ModelKind::Cdcgan => {
-            let z_branch = weighted
-                .iter()
-                .take(2)
-                .find(|l| l.inputs() != Some(NUM_CLASSES))
-                .or(first);
-            (
-                z_branch.and_then(|l| l.inputs()),
-                last.and_then(|l| l.weight_dim(0)),
-            )
-        }
-        ModelKind::Dcgan | ModelKind::Acgan | ModelKind::Infogan => (
-            first
-                .and_then(|l| l.inputs())
-                .and_then(|inputs| inputs.checked_sub(kind.code_size()))
-                .filter(|&nz| nz > 0),
-            last.and_then(|l| l.weight_dim(0)),
-        ),
-    }
+    let info = kind.info();
+    let width_layer = match info.torch.width_layer {
+        WidthLayer::First => weighted.first(),
+        WidthLayer::Last => weighted.last(),
+    };
+    let width = width_layer.and_then(|l| l.weight_dim(0));
+    let nz = if info.torch.branches.is_empty() {
+        // z and any code enter the first layer together, z first.
+        weighted
+            .first()
+            .and_then(|l| l.inputs())
+            .and_then(|inputs| inputs.checked_sub(kind.code_size()))
+            .filter(|&nz| nz > 0)
+    } else {
+        // z and the code enter branches of their own: z's is the one that does not take the
+        // code's width.
+        weighted
+            .iter()
+            .take(2)
+            .find(|l| l.inputs() != Some(kind.code_size()))
+            .or(weighted.first())
+            .and_then(|l| l.inputs())
+    };
+    (nz, width)
 }
 
-/// The model's settings, as the mapping and its errors name them.
+/// The model's settings, as the mapping and its errors name them: nz and the generator's
+/// width.
 fn settings_text(model: &ModelConfig) -> String {
-    match model {
-        ModelConfig::Mlp(c) => format!("nz {}, hidden {}", c.nz, c.hidden),
-        ModelConfig::Dcgan(c) => format!("nz {}, ngf {}", c.nz, c.ngf),
-        ModelConfig::Cdcgan(c) => format!("nz {}, ngf {}", c.nz, c.ngf),
-        ModelConfig::Acgan(c) => format!("nz {}, ngf {}", c.nz, c.ngf),
-        ModelConfig::Infogan(c) => format!("nz {}, ngf {}", c.nz, c.ngf),
+    let width = model.info().width_for(Sizes::Generator);
+    let mut text = format!("nz {}", model.nz());
+    if let Some(setting) = width {
+        let value = model.setting(setting.key).unwrap_or_default();
+        text.push_str(&format!(", {} {value}", setting.key));
     }
+    text
 }
 
 /// Maps the state dict `state` onto a generator of `base` (a preset's model) with `settings`,
@@ -444,11 +444,10 @@ pub fn import_generator(
         );
     }
     let (file_nz, file_ngf) = read_settings(kind, &weighted);
-    let width = if kind == ModelKind::Mlp {
-        "hidden"
-    } else {
-        "ngf"
-    };
+    let width = kind
+        .info()
+        .width_for(Sizes::Generator)
+        .map_or("width", |setting| setting.key);
     for (name, given, read) in [
         ("nz", settings.nz, file_nz),
         (width, settings.ngf, file_ngf),
@@ -457,16 +456,23 @@ pub fn import_generator(
             notes.push(format!("{name} {value}: read from the file's shapes"));
         }
     }
-    let model = base.with_settings(
-        settings.nz.or(file_nz),
-        settings.ngf.or(file_ngf),
-        settings.ndf,
-        None,
-    );
-    model.validate().map_err(|reason| ImportError::Settings {
+    let bad_settings = |reason: String| ImportError::Settings {
         model: kind.name(),
         reason,
-    })?;
+    };
+    let mut model = base;
+    if let Some(nz) = settings.nz.or(file_nz) {
+        model = model.with_setting("nz", nz).map_err(bad_settings)?;
+    }
+    for (sizes, width) in [
+        (Sizes::Generator, settings.ngf.or(file_ngf)),
+        (Sizes::Discriminator, settings.ndf),
+    ] {
+        if let Some(width) = width {
+            model = model.with_width(sizes, width).map_err(bad_settings)?;
+        }
+    }
+    model.validate().map_err(bad_settings)?;
     let generator = model.init_generator(device);
     let ours = generator_layers(kind, &generator);
     let our_weighted: Vec<&Layer> = ours
@@ -498,10 +504,11 @@ pub fn import_generator(
 
     // The conditional DCGAN's branches: the course's order is z, then the label.
     let (mut weighted, mut norms) = (weighted, norms);
-    let label_first = kind == ModelKind::Cdcgan
+    let code = kind.code_size();
+    let label_first = !kind.info().torch.branches.is_empty()
         && weighted.len() >= 2
-        && weighted[0].inputs() == Some(NUM_CLASSES)
-        && weighted[1].inputs() != Some(NUM_CLASSES);
+        && weighted[0].inputs() == Some(code)
+        && weighted[1].inputs() != Some(code);
     if label_first {
         weighted.swap(0, 1);
         if norms.len() >= 2 {

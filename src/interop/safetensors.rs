@@ -24,11 +24,8 @@ use crate::model::{Generator, ModelConfig, ModelKind};
 pub struct ExportError(String);
 
 /// How the exported keys are laid out, as the metadata's `gan_studio.layout` says.
-pub fn layout(kind: ModelKind) -> &'static str {
-    match kind {
-        ModelKind::Cdcgan => "z, y and main sequentials",
-        _ => "sequential",
-    }
+pub fn layout(kind: ModelKind) -> String {
+    kind.info().torch.describe()
 }
 
 /// `generator` (of `model`) as SafeTensors bytes with the keys of the course's PyTorch layers.
@@ -37,28 +34,18 @@ pub fn export_generator(
     generator: &Generator,
 ) -> Result<Vec<u8>, ExportError> {
     let kind = model.kind();
-    let (nz, width) = match model {
-        ModelConfig::Mlp(c) => (c.nz, c.hidden),
-        ModelConfig::Dcgan(c) => (c.nz, c.ngf),
-        ModelConfig::Cdcgan(c) => (c.nz, c.ngf),
-        ModelConfig::Acgan(c) => (c.nz, c.ngf),
-        ModelConfig::Infogan(c) => (c.nz, c.ngf),
-    };
     let mut store = SafetensorsStore::from_bytes(None)
         .with_to_adapter(BurnToPyTorchAdapter)
         .skip_enum_variants(true)
         .metadata("gan_studio.model", kind.name())
-        .metadata("gan_studio.nz", nz.to_string())
-        .metadata(
-            if kind == ModelKind::Mlp {
-                "gan_studio.hidden"
-            } else {
-                "gan_studio.ngf"
-            },
-            width.to_string(),
-        )
+        .metadata("gan_studio.nz", model.nz().to_string())
+        .metadata("gan_studio.prior", model.prior().name())
         .metadata("gan_studio.code_size", kind.code_size().to_string())
         .metadata("gan_studio.layout", layout(kind));
+    for setting in kind.info().settings {
+        let value = model.setting(setting.key).unwrap_or_default();
+        store = store.metadata(format!("gan_studio.{}", setting.key), value.to_string());
+    }
     for layer in generator_layers(kind, generator) {
         let from = format!("^{}\\.", layer.path.replace('.', "\\."));
         store = store.with_key_remapping(from, format!("{}.", layer.torch_key));

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::cdcgan::NUM_CLASSES;
 use super::dcgan::{CodedGenerator, DcganConfig, DcganDiscriminator};
 use super::init::InitScheme;
+use super::variant::{Architecture, Codes, Heads, NGF_NDF, Output, TorchLayout, VariantInfo};
+use crate::latent::Prior;
 
 /// The discriminator's outputs: one real/fake logit, then one logit per digit.
 pub const OUTPUTS: usize = 1 + NUM_CLASSES;
@@ -28,6 +30,9 @@ pub struct AcganConfig {
     pub ndf: usize,
     /// Parameter initialisation.
     pub init: InitScheme,
+    /// The distribution z is drawn from (files from before it was a setting: Gaussian).
+    #[serde(default)]
+    pub prior: Prior,
 }
 
 impl Default for AcganConfig {
@@ -37,7 +42,48 @@ impl Default for AcganConfig {
             ngf: 64,
             ndf: 32,
             init: InitScheme::Dcgan,
+            prior: Prior::Gaussian,
         }
+    }
+}
+
+impl Architecture for AcganConfig {
+    const INFO: VariantInfo = VariantInfo {
+        name: "acgan",
+        title: "ACGAN (32×32)",
+        image_size: 32,
+        codes: Codes::Label,
+        discriminator_reads_labels: false,
+        output: Output::Score,
+        heads: Heads {
+            classes: NUM_CLASSES,
+            continuous: 0,
+        },
+        input_gradient: false,
+        settings: NGF_NDF,
+        torch: TorchLayout::SEQUENTIAL,
+    };
+    type Generator = CodedGenerator;
+    type Discriminator = DcganDiscriminator;
+
+    fn nz(&self) -> usize {
+        self.nz
+    }
+
+    fn prior(&self) -> Prior {
+        self.prior
+    }
+
+    fn init(&self) -> InitScheme {
+        self.init
+    }
+
+    fn init_generator(&self, device: &Device) -> CodedGenerator {
+        AcganConfig::init_generator(self, device)
+    }
+
+    fn init_discriminator(&self, device: &Device) -> DcganDiscriminator {
+        AcganConfig::init_discriminator(self, device)
     }
 }
 
@@ -48,6 +94,7 @@ impl AcganConfig {
             ngf: self.ngf,
             ndf: self.ndf,
             init: self.init,
+            prior: self.prior,
             ..DcganConfig::default()
         }
     }

@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use super::dcgan::LEAKY_SLOPE;
 use super::init::{InitScheme, K4_S1_P0, K4_S2_P1, batch_norm, conv, conv_transpose};
+use super::variant::{
+    Architecture, Codes, DiscriminatorNet, GeneratorNet, Heads, NGF_NDF, Output, TorchLayout,
+    VariantInfo,
+};
+use crate::latent::Prior;
 
 /// Number of classes (digits) the conditional model knows.
 pub const NUM_CLASSES: usize = 10;
@@ -26,6 +31,9 @@ pub struct CdcganConfig {
     pub ndf: usize,
     /// Parameter initialisation.
     pub init: InitScheme,
+    /// The distribution z is drawn from (files from before it was a setting: Gaussian).
+    #[serde(default)]
+    pub prior: Prior,
 }
 
 impl Default for CdcganConfig {
@@ -35,7 +43,51 @@ impl Default for CdcganConfig {
             ngf: 128,
             ndf: 64,
             init: InitScheme::Dcgan,
+            prior: Prior::Gaussian,
         }
+    }
+}
+
+impl Architecture for CdcganConfig {
+    const INFO: VariantInfo = VariantInfo {
+        name: "cdcgan",
+        title: "Conditional DCGAN (32×32)",
+        image_size: 32,
+        codes: Codes::Label,
+        discriminator_reads_labels: true,
+        output: Output::Score,
+        heads: Heads::NONE,
+        input_gradient: false,
+        settings: NGF_NDF,
+        torch: TorchLayout {
+            // The z and y branches (`z_conv`, `y_bn`, ...), then the body after their
+            // concatenation.
+            branches: &[("z_", "z"), ("y_", "y")],
+            body: "main",
+            ..TorchLayout::SEQUENTIAL
+        },
+    };
+    type Generator = CdcganGenerator;
+    type Discriminator = CdcganDiscriminator;
+
+    fn nz(&self) -> usize {
+        self.nz
+    }
+
+    fn prior(&self) -> Prior {
+        self.prior
+    }
+
+    fn init(&self) -> InitScheme {
+        self.init
+    }
+
+    fn init_generator(&self, device: &Device) -> CdcganGenerator {
+        CdcganConfig::init_generator(self, device)
+    }
+
+    fn init_discriminator(&self, device: &Device) -> CdcganDiscriminator {
+        CdcganConfig::init_discriminator(self, device)
     }
 }
 
@@ -147,5 +199,17 @@ impl CdcganDiscriminator {
             LEAKY_SLOPE,
         ); // [B, 8ndf, 4, 4]
         conv::conv_4x4_to_1x1(&self.conv4, x).reshape([batch, 1]) // [B, 1]
+    }
+}
+
+impl GeneratorNet for CdcganGenerator {
+    fn generate(&self, z: Tensor<2>, codes: Option<Tensor<2>>) -> Tensor<4> {
+        self.forward(z, codes.expect("the conditional model needs labels"))
+    }
+}
+
+impl DiscriminatorNet for CdcganDiscriminator {
+    fn discriminate(&self, images: Tensor<4>, labels: Option<Tensor<2>>) -> Tensor<2> {
+        self.forward(images, labels.expect("the conditional model needs labels"))
     }
 }

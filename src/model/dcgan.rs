@@ -10,6 +10,12 @@ use super::{conv, norm};
 use serde::{Deserialize, Serialize};
 
 use super::init::{InitScheme, K4_S1_P0, K4_S2_P1, batch_norm, conv, conv_transpose};
+use super::spectral::SpectralDiscriminator;
+use super::variant::{
+    Architecture, Codes, DiscriminatorNet, GeneratorNet, Heads, NGF_NDF, Output, TorchLayout,
+    VariantInfo,
+};
+use crate::latent::Prior;
 
 /// Slope of the discriminator's LeakyReLU, as in the DCGAN paper.
 pub const LEAKY_SLOPE: f64 = 0.2;
@@ -29,6 +35,9 @@ pub struct DcganConfig {
     /// spectral normalisation (a Wasserstein critic's Lipschitz bound, for `wgan-sn`).
     #[serde(default, skip_serializing_if = "DiscriminatorNorm::is_batch")]
     pub norm: DiscriminatorNorm,
+    /// The distribution z is drawn from (files from before it was a setting: Gaussian).
+    #[serde(default)]
+    pub prior: Prior,
 }
 
 impl Default for DcganConfig {
@@ -39,6 +48,87 @@ impl Default for DcganConfig {
             ndf: 32,
             init: InitScheme::Dcgan,
             norm: DiscriminatorNorm::Batch,
+            prior: Prior::Gaussian,
+        }
+    }
+}
+
+impl Architecture for DcganConfig {
+    const INFO: VariantInfo = VariantInfo {
+        name: "dcgan",
+        title: "DCGAN (32×32)",
+        image_size: 32,
+        codes: Codes::None,
+        discriminator_reads_labels: false,
+        output: Output::Score,
+        heads: Heads::NONE,
+        input_gradient: false,
+        settings: NGF_NDF,
+        torch: TorchLayout::SEQUENTIAL,
+    };
+    type Generator = DcganGenerator;
+    type Discriminator = DcganCritic;
+
+    fn nz(&self) -> usize {
+        self.nz
+    }
+
+    fn prior(&self) -> Prior {
+        self.prior
+    }
+
+    fn init(&self) -> InitScheme {
+        self.init
+    }
+
+    fn init_generator(&self, device: &Device) -> DcganGenerator {
+        DcganConfig::init_generator(self, device)
+    }
+
+    fn init_discriminator(&self, device: &Device) -> DcganCritic {
+        match self.norm {
+            DiscriminatorNorm::Batch => {
+                DcganCritic::Batch(DcganConfig::init_discriminator(self, device))
+            }
+            DiscriminatorNorm::Spectral => {
+                DcganCritic::Spectral(SpectralDiscriminator::new(self.ndf, self.init, device))
+            }
+        }
+    }
+
+    fn spectral(&self) -> bool {
+        self.norm == DiscriminatorNorm::Spectral
+    }
+
+    fn with_spectral(&self, spectral: bool) -> Option<Self> {
+        let norm = if spectral {
+            DiscriminatorNorm::Spectral
+        } else {
+            DiscriminatorNorm::Batch
+        };
+        Some(Self {
+            norm,
+            ..self.clone()
+        })
+    }
+}
+
+/// The DCGAN's discriminator: with BatchNorm as the paper, or its layers under spectral
+/// normalisation as a Wasserstein critic.
+#[allow(clippy::large_enum_variant)] // one per run
+#[derive(Module, Debug)]
+pub enum DcganCritic {
+    /// The paper's, with BatchNorm.
+    Batch(DcganDiscriminator),
+    /// Every convolution under spectral normalisation, no BatchNorm.
+    Spectral(SpectralDiscriminator),
+}
+
+impl DiscriminatorNet for DcganCritic {
+    fn discriminate(&self, images: Tensor<4>, _labels: Option<Tensor<2>>) -> Tensor<2> {
+        match self {
+            DcganCritic::Batch(d) => d.forward(images),
+            DcganCritic::Spectral(d) => d.forward(images),
         }
     }
 }
@@ -179,6 +269,18 @@ impl DcganDiscriminator {
     }
 }
 
+impl GeneratorNet for DcganGenerator {
+    fn generate(&self, z: Tensor<2>, _codes: Option<Tensor<2>>) -> Tensor<4> {
+        self.forward(z) // [B, 1, 32, 32]
+    }
+}
+
+impl DiscriminatorNet for DcganDiscriminator {
+    fn discriminate(&self, images: Tensor<4>, _labels: Option<Tensor<2>>) -> Tensor<2> {
+        self.forward(images) // [B, outputs]
+    }
+}
+
 /// The DCGAN generator taking a code beside z: (z [B, nz], code [B, k]) -> image
 /// [B, 1, 32, 32], the code concatenated to z as its first layer's input (built with nz + k
 /// inputs). This is how the ACGAN paper's generator takes the class and InfoGAN's takes its
@@ -198,5 +300,11 @@ impl CodedGenerator {
     pub fn forward(&self, z: Tensor<2>, code: Tensor<2>) -> Tensor<4> {
         let input = Tensor::cat(vec![z, code], 1); // [B, nz + k]
         self.dcgan.forward(input) // [B, 1, 32, 32]
+    }
+}
+
+impl GeneratorNet for CodedGenerator {
+    fn generate(&self, z: Tensor<2>, codes: Option<Tensor<2>>) -> Tensor<4> {
+        self.forward(z, codes.expect("this generator takes a code beside z"))
     }
 }

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::dcgan::{CodedGenerator, DcganConfig, DcganDiscriminator};
 use super::init::InitScheme;
+use super::variant::{Architecture, Codes, Heads, NGF_NDF, Output, TorchLayout, VariantInfo};
+use crate::latent::Prior;
 use crate::latent::{CONTINUOUS_CODES, DIGITS};
 
 /// Values of the categorical code (ten, one per digit it may learn).
@@ -31,6 +33,9 @@ pub struct InfoganConfig {
     pub ndf: usize,
     /// Parameter initialisation.
     pub init: InitScheme,
+    /// The distribution z is drawn from (files from before it was a setting: Gaussian).
+    #[serde(default)]
+    pub prior: Prior,
 }
 
 impl Default for InfoganConfig {
@@ -40,7 +45,51 @@ impl Default for InfoganConfig {
             ngf: 32,
             ndf: 32,
             init: InitScheme::Dcgan,
+            prior: Prior::Gaussian,
         }
+    }
+}
+
+impl Architecture for InfoganConfig {
+    const INFO: VariantInfo = VariantInfo {
+        name: "infogan",
+        title: "InfoGAN (32×32)",
+        image_size: 32,
+        codes: Codes::Latent {
+            categories: CATEGORIES,
+            continuous: CONTINUOUS_CODES,
+        },
+        discriminator_reads_labels: false,
+        output: Output::Score,
+        heads: Heads {
+            classes: CATEGORIES,
+            continuous: CONTINUOUS_CODES,
+        },
+        input_gradient: false,
+        settings: NGF_NDF,
+        torch: TorchLayout::SEQUENTIAL,
+    };
+    type Generator = CodedGenerator;
+    type Discriminator = DcganDiscriminator;
+
+    fn nz(&self) -> usize {
+        self.nz
+    }
+
+    fn prior(&self) -> Prior {
+        self.prior
+    }
+
+    fn init(&self) -> InitScheme {
+        self.init
+    }
+
+    fn init_generator(&self, device: &Device) -> CodedGenerator {
+        InfoganConfig::init_generator(self, device)
+    }
+
+    fn init_discriminator(&self, device: &Device) -> DcganDiscriminator {
+        InfoganConfig::init_discriminator(self, device)
     }
 }
 
@@ -51,6 +100,7 @@ impl InfoganConfig {
             ngf: self.ngf,
             ndf: self.ndf,
             init: self.init,
+            prior: self.prior,
             ..DcganConfig::default()
         }
     }

@@ -34,6 +34,14 @@ impl InitScheme {
         }
     }
 
+    /// How menus show the scheme.
+    pub fn title(self) -> &'static str {
+        match self {
+            InitScheme::Dcgan => "DCGAN: N(0, 0.02)",
+            InitScheme::Default => "framework default",
+        }
+    }
+
     /// Parses `dcgan` or `default`.
     pub fn parse(name: &str) -> Option<Self> {
         match name {

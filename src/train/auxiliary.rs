@@ -13,7 +13,25 @@
 use burn::prelude::*;
 
 use super::loss::cross_entropy;
-use crate::model::{ModelKind, Scores};
+use crate::model::{Codes, ModelKind, Scores};
+
+/// The auxiliary term an architecture trains, from what its generator takes and what its
+/// discriminator answers.
+enum Term {
+    /// ACGAN's: the generator takes the digit and the discriminator names it.
+    Classes,
+    /// InfoGAN's: the generator takes latent codes and the discriminator recovers them.
+    Information,
+}
+
+fn term(kind: ModelKind) -> Option<Term> {
+    let info = kind.info();
+    match info.codes {
+        Codes::Label if info.heads.classes > 0 => Some(Term::Classes),
+        Codes::Latent { .. } => Some(Term::Information),
+        _ => None,
+    }
+}
 
 /// Weight of InfoGAN's information term (λ in the paper, 1 for discrete codes).
 pub const INFO_WEIGHT: f64 = 1.0;
@@ -58,19 +76,18 @@ pub fn discriminator_term(
     fake: &Scores,
     fake_codes: Option<&Tensor<2>>,
 ) -> Option<Tensor<1>> {
-    match kind {
-        ModelKind::Acgan => {
+    match term(kind)? {
+        Term::Classes => {
             let real_labels = real_labels
                 .expect("ACGAN's batches carry their digits")
                 .clone();
             let fake_labels = fake_codes.expect("ACGAN's fakes have digits").clone();
             Some(classes(real, real_labels) + classes(fake, fake_labels))
         }
-        ModelKind::Infogan => Some(information(
+        Term::Information => Some(information(
             fake,
             fake_codes.expect("InfoGAN's fakes have codes").clone(),
         )),
-        _ => None,
     }
 }
 
@@ -81,15 +98,14 @@ pub fn generator_term(
     fake: &Scores,
     fake_codes: Option<&Tensor<2>>,
 ) -> Option<Tensor<1>> {
-    match kind {
-        ModelKind::Acgan => Some(classes(
+    match term(kind)? {
+        Term::Classes => Some(classes(
             fake,
             fake_codes.expect("ACGAN's fakes have digits").clone(),
         )),
-        ModelKind::Infogan => Some(information(
+        Term::Information => Some(information(
             fake,
             fake_codes.expect("InfoGAN's fakes have codes").clone(),
         )),
-        _ => None,
     }
 }

@@ -86,9 +86,9 @@ impl GanTrainer {
         let mut config = options.config.unwrap_or_else(|| saved.config.clone());
         config.seed = saved.config.seed;
         config.validate().map_err(ResumeError::Settings)?;
-        checkpoint
-            .model
-            .check_loss(config.loss)
+        config
+            .loss
+            .check(&checkpoint.model)
             .map_err(ResumeError::Settings)?;
         // Files from before the position was saved: their run used one batch size throughout.
         let position = saved.order.unwrap_or_else(|| {

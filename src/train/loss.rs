@@ -9,6 +9,8 @@ use burn::prelude::*;
 use burn::tensor::activation::{log_sigmoid, log_softmax, relu, sigmoid};
 use serde::{Deserialize, Serialize};
 
+use crate::model::{ModelConfig, Output};
+
 /// The generator's objective (the discriminator's follows from it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
@@ -92,6 +94,74 @@ impl GanLoss {
     /// Whether the loss needs the critic under spectral normalisation.
     pub fn needs_spectral_critic(self) -> bool {
         self == GanLoss::WganSn
+    }
+
+    /// What the loss reads from the discriminator's first output.
+    fn reads(self) -> Output {
+        Output::Score
+    }
+
+    /// `model` made fit to train with this loss where the architecture can be: `wgan-sn`
+    /// puts its critic under spectral normalisation ([`GanLoss::check`] says when no model
+    /// fits).
+    pub fn adapt(self, model: ModelConfig) -> ModelConfig {
+        if self.needs_spectral_critic() {
+            model.with_spectral(true).unwrap_or(model)
+        } else {
+            model
+        }
+    }
+
+    /// Whether `model` can train with this loss; a message saying why not otherwise.
+    pub fn check(self, model: &ModelConfig) -> Result<(), String> {
+        let info = model.info();
+        if info.output != self.reads() {
+            return Err(match info.output {
+                Output::Energy => format!(
+                    "the {}'s discriminator is an autoencoder; {} reads a score",
+                    info.name,
+                    self.name()
+                ),
+                Output::Score => format!(
+                    "{} reads an autoencoder's energy; the {}'s discriminator gives a score",
+                    self.name(),
+                    info.name
+                ),
+            });
+        }
+        if self.needs_spectral_critic() && !model.spectral() {
+            return Err(match model.with_spectral(true) {
+                Some(_) => format!(
+                    "{} trains a critic under spectral normalisation; this {}'s discriminator has BatchNorm (start a new run with it)",
+                    self.name(),
+                    info.name
+                ),
+                None => {
+                    let offered: Vec<&str> = crate::model::ModelKind::ALL
+                        .iter()
+                        .filter(|&&kind| {
+                            ModelConfig::default_for(kind).with_spectral(true).is_some()
+                        })
+                        .map(|kind| kind.name())
+                        .collect();
+                    format!(
+                        "{} trains a critic under spectral normalisation, which the {} does not offer (the {} does)",
+                        self.name(),
+                        info.name,
+                        offered.join(", the ")
+                    )
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// `model` made fit for this loss ([`GanLoss::adapt`]), or why no such model can train
+    /// with it.
+    pub fn fit(self, model: ModelConfig) -> Result<ModelConfig, String> {
+        let model = self.adapt(model);
+        self.check(&model)?;
+        Ok(model)
     }
 
     /// The discriminator's loss from its logits on real `[B, 1]` and fake `[B, 1]` images.

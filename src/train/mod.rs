@@ -4,193 +4,29 @@
 //! caller reads when it wants (synchronously natively, with `into_data_async` on the web).
 
 pub mod auxiliary;
+pub mod batch;
 pub mod clip;
+pub mod config;
 pub mod ema;
+pub mod figures;
 pub mod lifecycle;
 pub mod loss;
 
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::data::{BatchOrder, MnistSet};
 use crate::latent;
 use crate::model::sample::{codes_for, codes_tensor, sample, z_tensor};
-use crate::model::{Discriminator, Generator, ModelConfig, ModelKind};
+use crate::model::{Discriminator, Generator, ModelConfig};
 use crate::rng::SplitMix64;
+pub use batch::{Batch, real_images};
+pub use config::{MAX_D_STEPS, OptimizerKind, TRAIN_LIMITS, TrainConfig, TrainLimits};
 pub use ema::ema_update;
+pub use figures::{StepFigures, StepLosses, read_steps_async};
 pub use lifecycle::{ResumeError, ResumeOptions, Resumed};
 pub use loss::GanLoss;
-
-/// The optimiser that updates both networks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum OptimizerKind {
-    /// Adam with the run's betas: the DCGAN paper's choice.
-    #[default]
-    Adam,
-    /// RMSprop (smoothing 0.99, no momentum): the original WGAN's, whose critic a momentum
-    /// optimiser made unstable.
-    Rmsprop,
-}
-
-impl OptimizerKind {
-    /// Every optimiser, in the order menus and `--help` list them.
-    pub const ALL: &'static [OptimizerKind] = &[OptimizerKind::Adam, OptimizerKind::Rmsprop];
-
-    /// The name used on the command line and in checkpoints.
-    pub fn name(self) -> &'static str {
-        match self {
-            OptimizerKind::Adam => "adam",
-            OptimizerKind::Rmsprop => "rmsprop",
-        }
-    }
-
-    /// Parses a name from [`OptimizerKind::name`].
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|o| o.name() == name)
-    }
-}
-
-fn one() -> usize {
-    1
-}
-
-/// Optimisation settings of a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrainConfig {
-    /// Generator learning rate; 2e-4 is the DCGAN paper's value.
-    pub lr_g: f64,
-    /// Discriminator learning rate; equal to G's by default, as in the paper.
-    pub lr_d: f64,
-    /// Adam β1; 0.5 instead of 0.9 damps the oscillation of the adversarial game.
-    pub beta1: f64,
-    /// Adam β2; 0.999 is Adam's standard.
-    pub beta2: f64,
-    /// Images per batch; 64 balances gradient noise and speed on small GPUs and CPUs.
-    pub batch_size: usize,
-    /// The generator objective; non-saturating gives G gradients while D is winning.
-    pub loss: GanLoss,
-    /// Seed of the initial weights, the batch order and every noise draw.
-    pub seed: u64,
-    /// The optimiser of both networks (files from before it was a setting used Adam).
-    #[serde(default)]
-    pub optimizer: OptimizerKind,
-    /// Discriminator updates per training step (each on its own batch), the last one
-    /// followed by the generator's; 1 for the standard GAN, 5 for the WGANs, whose critic
-    /// must be near its optimum for its estimate of the distance to mean anything.
-    #[serde(default = "one")]
-    pub d_steps: usize,
-    /// After each discriminator update, every one of its weights is clipped to
-    /// [−clip, clip]: the original WGAN's way to keep the critic Lipschitz (0.01 there).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clip: Option<f64>,
-}
-
-impl Default for TrainConfig {
-    fn default() -> Self {
-        Self {
-            lr_g: 2e-4,
-            lr_d: 2e-4,
-            beta1: 0.5,
-            beta2: 0.999,
-            batch_size: 64,
-            loss: GanLoss::NonSaturating,
-            seed: 1,
-            optimizer: OptimizerKind::Adam,
-            d_steps: 1,
-            clip: None,
-        }
-    }
-}
-
-impl TrainConfig {
-    /// Checks ranges; returns a message naming the bad setting.
-    pub fn validate(&self) -> Result<(), String> {
-        for (name, lr) in [("lr_g", self.lr_g), ("lr_d", self.lr_d)] {
-            if !(lr.is_finite() && lr > 0.0 && lr <= 1.0) {
-                return Err(format!("{name} must be in (0, 1], got {lr}"));
-            }
-        }
-        for (name, beta) in [("beta1", self.beta1), ("beta2", self.beta2)] {
-            if !(0.0..1.0).contains(&beta) {
-                return Err(format!("{name} must be in [0, 1), got {beta}"));
-            }
-        }
-        if !(1..=1024).contains(&self.batch_size) {
-            return Err(format!(
-                "batch size must be 1 to 1024, got {}",
-                self.batch_size
-            ));
-        }
-        if !(1..=MAX_D_STEPS).contains(&self.d_steps) {
-            return Err(format!(
-                "D steps per step must be 1 to {MAX_D_STEPS}, got {}",
-                self.d_steps
-            ));
-        }
-        if let Some(clip) = self.clip
-            && !(clip.is_finite() && clip > 0.0 && clip <= 1.0)
-        {
-            return Err(format!("clip must be in (0, 1], got {clip}"));
-        }
-        Ok(())
-    }
-
-    /// These settings with the ones `loss` was published with, where it has its own: the
-    /// original WGAN's RMSprop at 5e-5, 5 critic updates per step and clipping at 0.01;
-    /// for WGAN with spectral normalisation WGAN-GP's Adam at 1e-4 with betas (0, 0.9) and 5
-    /// critic updates. Other losses keep these settings (and no clipping).
-    pub fn with_loss(self, loss: GanLoss) -> Self {
-        let base = Self { loss, ..self };
-        match loss {
-            GanLoss::WganClip => Self {
-                optimizer: OptimizerKind::Rmsprop,
-                lr_g: 5e-5,
-                lr_d: 5e-5,
-                d_steps: 5,
-                clip: Some(0.01),
-                ..base
-            },
-            GanLoss::WganSn => Self {
-                optimizer: OptimizerKind::Adam,
-                lr_g: 1e-4,
-                lr_d: 1e-4,
-                beta1: 0.0,
-                beta2: 0.9,
-                d_steps: 5,
-                clip: None,
-                ..base
-            },
-            _ => Self { clip: None, ..base },
-        }
-    }
-
-    /// Whether `other` needs a fresh optimiser state (another optimiser, or other betas,
-    /// which take effect on a fresh state).
-    fn optimizer_differs(&self, other: &Self) -> bool {
-        (self.optimizer, self.beta1, self.beta2) != (other.optimizer, other.beta1, other.beta2)
-    }
-
-    fn optimizer(&self) -> ModuleOptimizer {
-        match self.optimizer {
-            OptimizerKind::Adam => AdamConfig::new()
-                .with_beta_1(self.beta1 as f32)
-                .with_beta_2(self.beta2 as f32)
-                .with_epsilon(1e-8)
-                .init(),
-            OptimizerKind::Rmsprop => RmsPropConfig::new()
-                .with_alpha(0.99)
-                .with_momentum(0.0)
-                .with_epsilon(1e-8)
-                .init(),
-        }
-    }
-}
-
-/// The most discriminator updates a step may take.
-pub const MAX_D_STEPS: usize = 10;
 
 /// Which networks a step updates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,149 +37,6 @@ pub enum StepMode {
     DiscriminatorOnly,
     /// Only the generator.
     GeneratorOnly,
-}
-
-/// A batch of real images `[B, 1, H, W]` and, for the models that take a digit, labels
-/// `[B, 10]`.
-#[derive(Debug, Clone)]
-pub struct Batch {
-    /// Images in [-1, 1].
-    pub images: Tensor<4>,
-    /// One-hot labels (conditional DCGAN and ACGAN only).
-    pub labels: Option<Tensor<2>>,
-}
-
-impl Batch {
-    /// Builds the batch of `indices` from the dataset, shaped for `kind`.
-    pub fn from_dataset(
-        set: &MnistSet,
-        indices: &[usize],
-        kind: ModelKind,
-        device: &Device,
-    ) -> Self {
-        let size = kind.image_size();
-        let pixels = real_images(set, indices, kind);
-        let images = Tensor::from_data(
-            TensorData::new(pixels, [indices.len(), 1, size, size]),
-            device,
-        );
-        let labels = kind.is_conditional().then(|| {
-            let digits: Vec<u8> = indices.iter().map(|&i| set.label(i)).collect();
-            codes_tensor(&latent::one_hot(&digits), latent::DIGITS, device)
-        });
-        Self { images, labels }
-    }
-}
-
-/// The digits `indices` of `set` as a model of `kind` sees them, `[n, size, size]` row-major
-/// in [-1, 1]: flat 28x28 for the MLP GAN, resized to 32x32 for the others.
-pub fn real_images(set: &MnistSet, indices: &[usize], kind: ModelKind) -> Vec<f32> {
-    let size = kind.image_size();
-    let mut pixels = Vec::with_capacity(indices.len() * size * size);
-    for &i in indices {
-        match kind {
-            ModelKind::Mlp => set.push_flat_28(i, &mut pixels),
-            _ => set.push_resized_32(i, &mut pixels),
-        }
-    }
-    pixels
-}
-
-/// What one step measured, still on the device (read them when you want them).
-#[derive(Debug, Clone)]
-pub struct StepLosses {
-    /// Discriminator loss, if D was updated.
-    pub loss_d: Option<Tensor<1>>,
-    /// Generator loss, if G was updated.
-    pub loss_g: Option<Tensor<1>>,
-    /// Mean D output on the real batch (probability, or raw score for LSGAN), if D was updated.
-    pub d_real: Option<Tensor<1>>,
-    /// Mean D output on the fakes, before the D update.
-    pub d_fake: Tensor<1>,
-}
-
-/// The same figures read back as numbers (NaN where a network was not updated).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StepFigures {
-    /// Discriminator loss.
-    pub loss_d: f32,
-    /// Generator loss.
-    pub loss_g: f32,
-    /// Mean D(x).
-    pub d_real: f32,
-    /// Mean D(G(z)).
-    pub d_fake: f32,
-}
-
-impl StepFigures {
-    /// Whether every figure that was measured is finite (a diverged run is not).
-    pub fn is_finite(&self, mode: StepMode) -> bool {
-        let d_ok =
-            mode == StepMode::GeneratorOnly || (self.loss_d.is_finite() && self.d_real.is_finite());
-        let g_ok = mode == StepMode::DiscriminatorOnly || self.loss_g.is_finite();
-        d_ok && g_ok && self.d_fake.is_finite()
-    }
-}
-
-impl StepLosses {
-    /// Reads the figures synchronously (native backends only; on the web use
-    /// [`StepLosses::read_async`]).
-    pub fn read(self) -> StepFigures {
-        let read = |t: Option<Tensor<1>>| t.map_or(f32::NAN, |t| t.into_scalar::<f32>());
-        StepFigures {
-            loss_d: read(self.loss_d),
-            loss_g: read(self.loss_g),
-            d_real: read(self.d_real),
-            d_fake: self.d_fake.into_scalar::<f32>(),
-        }
-    }
-
-    /// Reads the figures with one asynchronous transfer (works on every backend, wasm too).
-    pub async fn read_async(self) -> Result<StepFigures, String> {
-        let mut figures = read_steps_async(vec![self]).await?;
-        Ok(figures.remove(0))
-    }
-
-    /// The four figures as one tensor `[4]`: loss D, loss G, D(x), D(G(z)) (NaN if not measured).
-    fn stacked(self) -> Tensor<1> {
-        let device = self.d_fake.device();
-        let or_nan =
-            |t: Option<Tensor<1>>| t.unwrap_or_else(|| Tensor::full([1], f32::NAN, &device));
-        Tensor::cat(
-            vec![
-                or_nan(self.loss_d),
-                or_nan(self.loss_g),
-                or_nan(self.d_real),
-                self.d_fake,
-            ],
-            0,
-        ) // [4]
-    }
-}
-
-/// Reads the figures of many steps with one asynchronous transfer, so a chunk of training
-/// steps costs the page a single wait for the device.
-pub async fn read_steps_async(steps: Vec<StepLosses>) -> Result<Vec<StepFigures>, String> {
-    if steps.is_empty() {
-        return Ok(Vec::new());
-    }
-    let stacked: Vec<Tensor<1>> = steps.into_iter().map(StepLosses::stacked).collect();
-    let data = Tensor::cat(stacked, 0) // [4 * steps]
-        .into_data_async()
-        .await
-        .map_err(|e| format!("reading the losses failed: {e:?}"))?;
-    let values: Vec<f32> = data
-        .try_to_vec()
-        .map_err(|e| format!("reading the losses failed: {e:?}"))?;
-    Ok(values
-        .chunks_exact(4)
-        .map(|v| StepFigures {
-            loss_d: v[0],
-            loss_g: v[1],
-            d_real: v[2],
-            d_fake: v[3],
-        })
-        .collect())
 }
 
 /// Mixes a seed and a step into an independent seed for that step's noise.
@@ -370,10 +63,10 @@ pub struct GanTrainer {
 
 impl GanTrainer {
     /// A fresh run on `device` (autodiff is enabled on it here), weights initialised from the
-    /// seed. The model is made fit for the loss first ([`ModelConfig::for_loss`]: `wgan-sn`
+    /// seed. The model is made fit for the loss first ([`GanLoss::adapt`]: `wgan-sn`
     /// trains the DCGAN's critic under spectral normalisation).
     pub fn new(model: ModelConfig, config: TrainConfig, data: &MnistSet, device: &Device) -> Self {
-        let model = model.for_loss(config.loss);
+        let model = config.loss.adapt(model);
         let device = device.clone().autodiff();
         let (generator, discriminator) =
             crate::model::init::seeded_init(&device, config.seed, || {
@@ -432,7 +125,7 @@ impl GanTrainer {
     /// normalisation) is refused: that needs a new run.
     pub fn set_config(&mut self, config: TrainConfig) -> Result<(), String> {
         config.validate()?;
-        self.model.check_loss(config.loss)?;
+        config.loss.check(&self.model)?;
         if config.optimizer_differs(&self.config) {
             self.optim_g = config.optimizer();
             self.optim_d = config.optimizer();
@@ -496,7 +189,7 @@ impl GanTrainer {
         let mut rng = SplitMix64::new(step_seed(self.config.seed, self.step, stream));
         let nz = self.model.nz();
         let z = z_tensor(
-            &latent::sample_z(rng.next_u64(), batch_size, nz),
+            &self.model.prior().sample(rng.next_u64(), batch_size, nz),
             nz,
             &self.device,
         );

@@ -257,6 +257,9 @@ fn describe(config: &ModelConfig) -> String {
         "latentCodes": config.kind().has_latent_codes(),
         "codeSize": config.kind().code_size(),
         "codeRange": latent::CODE_SWEEP_RANGE,
+        "prior": config.prior().name(),
+        "priorRange": config.prior().slider_range(),
+        "variant": config.info(),
         "config": config,
     })
     .to_string()
@@ -287,10 +290,13 @@ async fn draw_images(
     grid(&values, size, rows, cols, gap).map_err(js_error)
 }
 
-/// `count` latent vectors of size `nz` for `seed` (see [`latent::sample_z`]).
+/// `count` latent vectors of size `nz` for `seed`, drawn from the prior called `prior`
+/// (`"gaussian"` or `"uniform"`: a model's `prior` in its info; see [`latent::Prior`]).
 #[wasm_bindgen(js_name = sampleZ)]
-pub fn sample_z(seed: u32, count: usize, nz: usize) -> Vec<f32> {
-    latent::sample_z(seed as u64, count, nz)
+pub fn sample_z(seed: u32, count: usize, nz: usize, prior: &str) -> Result<Vec<f32>, JsValue> {
+    let prior = latent::Prior::parse(prior)
+        .ok_or_else(|| js_error(format!("no prior called {prior:?}")))?;
+    Ok(prior.sample(seed as u64, count, nz))
 }
 
 /// Linear interpolation, `from` at `t = 0`.

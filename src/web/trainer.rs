@@ -122,7 +122,7 @@ impl Trainer {
     /// the current run stays.
     pub fn reset(&self, model: &str, train: &str) -> Result<String, JsValue> {
         let config = parse_train(train)?;
-        let model = parse_model(model)?.fit_for(config.loss).map_err(js_error)?;
+        let model = config.loss.fit(parse_model(model)?).map_err(js_error)?;
         let run = GanTrainer::new(model, config, &self.data, &self.device);
         let info = run_info(&run).to_string();
         *self.run.borrow_mut() = Some(run);
@@ -249,7 +249,7 @@ impl Trainer {
             .run
             .borrow()
             .as_ref()
-            .map_or(ModelKind::Dcgan, |run| run.model().kind());
+            .map_or_else(default_kind, |run| run.model().kind());
         let mut indices = self.data.train_indices();
         SplitMix64::new(u64::from(seed)).shuffle(&mut indices);
         let count = (rows * cols).min(indices.len());
@@ -325,4 +325,12 @@ impl Trainer {
             generator: run.generator().valid(),
         }))
     }
+}
+
+/// The architecture of the default preset: real digits shown before any run are its size.
+fn default_kind() -> ModelKind {
+    crate::preset::preset(crate::preset::DEFAULT_PRESET)
+        .expect("the default preset exists")
+        .model
+        .kind()
 }

@@ -48,7 +48,7 @@ pub fn run(args: InterpolateArgs) -> Result<()> {
         bail!("the {} model takes no label", kind.name());
     }
     let nz = model.nz();
-    let from = latent::latent_vector(args.from_seed, nz);
+    let from = model.prior().sample(args.from_seed, 1, nz);
     let (z, codes) = match args.to_label {
         Some(to) => {
             let start = args.label.unwrap_or(0);
@@ -65,7 +65,7 @@ pub fn run(args: InterpolateArgs) -> Result<()> {
             (z, Some(codes))
         }
         None => {
-            let to = latent::latent_vector(args.to_seed, nz);
+            let to = model.prior().sample(args.to_seed, 1, nz);
             let z = latent::interpolation_path(&from, &to, args.steps, args.slerp);
             let codes = codes_for(kind, &vec![args.label.unwrap_or(0); args.steps], None);
             (z, codes)

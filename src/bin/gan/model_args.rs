@@ -6,7 +6,8 @@ use std::ffi::OsStr;
 use anyhow::{Error, Result};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Arg, Args};
-use gan_studio::model::{DiscriminatorNorm, InitScheme, ModelConfig};
+use gan_studio::latent::Prior;
+use gan_studio::model::{DiscriminatorNorm, InitScheme, ModelConfig, Sizes};
 use gan_studio::preset::{DEFAULT_PRESET, Preset, preset, presets};
 use gan_studio::train::{GanLoss, OptimizerKind, TrainConfig};
 
@@ -78,6 +79,15 @@ fn init_names() -> LibraryNames<InitScheme> {
     }
 }
 
+/// `--prior`'s values: the distributions z may be drawn from.
+fn prior_names() -> LibraryNames<Prior> {
+    LibraryNames {
+        values: Prior::ALL,
+        name: Prior::name,
+        parse: Prior::parse,
+    }
+}
+
 /// `--norm`'s values: the DCGAN discriminator's normalisations.
 fn norm_names() -> LibraryNames<DiscriminatorNorm> {
     LibraryNames {
@@ -105,15 +115,20 @@ pub struct ModelArgs {
     /// Latent size.
     #[arg(long)]
     nz: Option<usize>,
-    /// Generator width: ngf for the DCGANs, hidden width for the MLP GAN.
+    /// Generator width: ngf for the convolutional models, hidden width for the MLP GAN
+    /// (`gan presets` names each model's).
     #[arg(long)]
     ngf: Option<usize>,
-    /// Discriminator width: ndf for the DCGANs (the MLP GAN uses --ngf for both).
+    /// Discriminator width: ndf for the convolutional models (the MLP GAN uses --ngf for
+    /// both).
     #[arg(long)]
     ndf: Option<usize>,
     /// Initialisation: dcgan is N(0, 0.02) (the DCGAN paper's), default is Burn's.
     #[arg(long, value_parser = init_names())]
     init: Option<InitScheme>,
+    /// The distribution z is drawn from.
+    #[arg(long, value_parser = prior_names())]
+    prior: Option<Prior>,
     /// The DCGAN discriminator's normalisation: BatchNorm, or spectral normalisation of
     /// every layer (what --loss wgan-sn uses, and SN-GAN with --loss hinge).
     #[arg(long, value_parser = norm_names())]
@@ -129,16 +144,39 @@ impl ModelArgs {
     /// The preset's model with the settings given on the command line, made fit for
     /// `loss` unless `--norm` says otherwise, validated against both.
     pub fn config(&self, loss: GanLoss) -> Result<ModelConfig> {
-        let mut config = self
-            .preset()
-            .model
-            .with_settings(self.nz, self.ngf, self.ndf, self.init);
+        let mut config = self.preset().model;
+        if let Some(nz) = self.nz {
+            config = config.with_setting("nz", nz).map_err(Error::msg)?;
+        }
+        for (sizes, width) in [
+            (Sizes::Generator, self.ngf),
+            (Sizes::Discriminator, self.ndf),
+        ] {
+            if let Some(width) = width {
+                config = config.with_width(sizes, width).map_err(Error::msg)?;
+            }
+        }
+        if let Some(init) = self.init {
+            config = config.with_init(init);
+        }
+        if let Some(prior) = self.prior {
+            config = config.with_prior(prior);
+        }
         config = match self.norm {
-            Some(norm) => config.with_norm(norm),
-            None => config.for_loss(loss),
+            Some(norm) => {
+                let spectral = norm == DiscriminatorNorm::Spectral;
+                config.with_spectral(spectral).ok_or_else(|| {
+                    Error::msg(format!(
+                        "--norm {}: the {} offers no choice of normalisation",
+                        norm.name(),
+                        config.kind().name()
+                    ))
+                })?
+            }
+            None => loss.adapt(config),
         };
         config.validate().map_err(Error::msg)?;
-        config.check_loss(loss).map_err(Error::msg)?;
+        loss.check(&config).map_err(Error::msg)?;
         Ok(config)
     }
 }

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use clap::Args;
-use gan_studio::model::{DiscriminatorNorm, ModelConfig};
+use gan_studio::model::ModelConfig;
 use gan_studio::preset::{DEFAULT_PRESET, Preset, presets, registry_json};
 
 /// `gan presets`'s flags.
@@ -73,21 +73,18 @@ fn row(preset: &Preset) -> [String; 10] {
     ]
 }
 
-/// A model's settings in words: latent size, widths and initialisation.
+/// A model's settings in words: latent size and prior, widths, initialisation and, for a
+/// spectrally normalised critic, that.
 fn settings(model: &ModelConfig) -> String {
-    let conv = |ngf: usize, ndf: usize| format!("ngf {ngf}, ndf {ndf}");
-    let (nz, widths, init) = match model {
-        ModelConfig::Mlp(c) => (c.nz, format!("hidden {}", c.hidden), c.init),
-        ModelConfig::Dcgan(c) => (c.nz, conv(c.ngf, c.ndf), c.init),
-        ModelConfig::Cdcgan(c) => (c.nz, conv(c.ngf, c.ndf), c.init),
-        ModelConfig::Acgan(c) => (c.nz, conv(c.ngf, c.ndf), c.init),
-        ModelConfig::Infogan(c) => (c.nz, conv(c.ngf, c.ndf), c.init),
-    };
-    let norm = match model {
-        ModelConfig::Dcgan(c) if c.norm != DiscriminatorNorm::Batch => {
-            format!(", D norm {}", c.norm.name())
-        }
-        _ => String::new(),
-    };
-    format!("nz {nz}, {widths}, init {}{norm}", init.name())
+    let info = model.info();
+    let mut words = vec![format!("nz {} ({})", model.nz(), model.prior().name())];
+    words.extend(info.settings.iter().map(|setting| {
+        let value = model.setting(setting.key).unwrap_or_default();
+        format!("{} {value}", setting.key)
+    }));
+    words.push(format!("init {}", model.init().name()));
+    if model.spectral() {
+        words.push("D norm spectral".to_owned());
+    }
+    words.join(", ")
 }

@@ -136,7 +136,7 @@ pub fn grid_inputs(args: &GridLayout, model: &ModelConfig) -> Result<GridInputs>
     let (z, digits, continuous) = match args.code_sweep {
         Some(code) => {
             // One z and one categorical code per row; the continuous code along it.
-            let row_z = latent::sample_z(args.seed, rows, nz);
+            let row_z = model.prior().sample(args.seed, rows, nz);
             let z = (0..count)
                 .flat_map(|cell| row_z[(cell / cols) * nz..(cell / cols + 1) * nz].to_vec())
                 .collect();
@@ -152,11 +152,11 @@ pub fn grid_inputs(args: &GridLayout, model: &ModelConfig) -> Result<GridInputs>
             (z, digits, Some(continuous))
         }
         None if args.label_rows => {
-            let (z, digits) = latent::style_grid(args.seed, cols, nz);
+            let (z, digits) = latent::style_grid(model.prior(), args.seed, cols, nz);
             (z, digits, None)
         }
         None => {
-            let z = latent::sample_z(args.seed, count, nz);
+            let z = model.prior().sample(args.seed, count, nz);
             let digits = (0..count)
                 .map(|i| args.label.unwrap_or((i % cols % 10) as u8))
                 .collect();
