@@ -21,6 +21,7 @@ pub mod registry;
 pub mod sample;
 pub mod spectral;
 pub mod variant;
+pub mod wgan_gp;
 
 use burn::prelude::*;
 

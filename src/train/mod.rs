@@ -11,6 +11,7 @@ pub mod ema;
 pub mod figures;
 pub mod lifecycle;
 pub mod loss;
+pub mod penalty;
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
