@@ -1,9 +1,18 @@
 //! The 2-D lab's runs: seeded runs cover the ring, one-sided steps move one side only,
-//! drawn data trains, D's arrows are its gradient, and the presets show what they claim.
+//! drawn data trains, D's arrows are its gradient, the presets show what they claim, and
+//! the critic's explicit input gradient (WGAN-GP's) is its true gradient.
 
-use burn::prelude::Device;
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::prelude::*;
+use burn::tensor::{DType, Gradients};
+use gan_studio::lab::net::PlaneNet;
 use gan_studio::lab::presets::find;
-use gan_studio::lab::{LabConfig, LabTrainer, LabView, PlaneData, Shape};
+use gan_studio::lab::{
+    Activation, LabConfig, LabTrainer, LabView, Lipschitz, NetConfig, PlaneData, Shape,
+};
+use gan_studio::model::init::{materialize, seeded_init};
+use gan_studio::rng::SplitMix64;
+use gan_studio::train::penalty::{PAPER_WEIGHT, gradient_penalty};
 use gan_studio::train::{GanLoss, StepMode};
 
 fn run(config: LabConfig, drawn: &[f32]) -> LabTrainer {
@@ -196,5 +205,162 @@ fn the_presets_show_what_they_claim() {
             "mode collapse covers {covered} modes at step {}",
             lab.step()
         );
+    }
+}
+
+/// A discriminator of `activation` (3 hidden layers of 16) drawn from `seed`, and `count`
+/// points uniform in the plane, on the autodiff CPU device.
+fn critic_and_points(activation: Activation, seed: u64, count: usize) -> (PlaneNet, Vec<f64>) {
+    let device = Device::flex().autodiff();
+    let config = NetConfig {
+        layers: 3,
+        units: 16,
+        activation,
+    };
+    let net = seeded_init(&device, seed, || {
+        let net = config.init(2, 1, &device);
+        materialize(&net);
+        net
+    });
+    let mut rng = SplitMix64::new(seed + 1);
+    let points = (0..2 * count).map(|_| 2.0 * rng.next_f64() - 1.0).collect();
+    (net, points)
+}
+
+fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f64> {
+    tensor
+        .into_data()
+        .convert::<f64>()
+        .try_to_vec::<f64>()
+        .expect("float data")
+}
+
+#[test]
+fn the_critic_s_explicit_input_gradient_is_autodiffs() {
+    let device = Device::flex().autodiff();
+    for (i, &activation) in Activation::ALL.iter().enumerate() {
+        let (net, points) = critic_and_points(activation, 30 + i as u64, 64);
+        let x = Tensor::<2>::from_data(TensorData::new(points, [64, 2]), (&device, DType::F32));
+        let explicit = values(net.input_gradient(x.clone(), activation)); // [64, 2]
+        let x = x.require_grad();
+        let grads = net.forward(x.clone(), activation).sum().backward();
+        let autodiff = values(x.grad(&grads).expect("x is tracked")); // [64, 2]
+        let difference = explicit
+            .iter()
+            .zip(&autodiff)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        let largest = autodiff.iter().map(|g| g.abs()).fold(0.0, f64::max);
+        println!(
+            "{activation:?}: max |explicit − autodiff| {difference:.3e}, max |∇x D| {largest:.3e}"
+        );
+        assert!(
+            largest > 1e-3,
+            "{activation:?}: a vanishing gradient checks nothing"
+        );
+        assert!(
+            difference <= 1e-5,
+            "{activation:?}: differ by {difference:e}"
+        );
+    }
+}
+
+/// Every parameter's direction: values N(0, 1) from a stream per parameter (in visiting
+/// order), so a mapper and a visitor see the same one.
+fn direction(index: usize, count: usize) -> Vec<f64> {
+    let mut rng = SplitMix64::new(1000 + index as u64);
+    (0..count).map(|_| rng.next_normal()).collect()
+}
+
+/// Moves every parameter by `step`·direction, as f64 leaves (tracked on an autodiff device).
+struct Shift {
+    step: f64,
+    seen: usize,
+}
+
+impl ModuleMapper for Shift {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let (index, step) = (self.seen, self.step);
+        self.seen += 1;
+        param.map(|tensor| {
+            let (shape, device) = (tensor.dims(), tensor.device());
+            let moved: Vec<f64> = values(tensor)
+                .iter()
+                .zip(direction(index, shape.iter().product()))
+                .map(|(v, d)| v + step * d)
+                .collect();
+            let moved = Tensor::from_data(TensorData::new(moved, shape), (&device, DType::F64));
+            if device.is_autodiff() {
+                moved.require_grad()
+            } else {
+                moved
+            }
+        })
+    }
+}
+
+/// Σ gradient·direction over every parameter.
+struct Along<'a> {
+    grads: &'a Gradients,
+    seen: usize,
+    total: f64,
+}
+
+impl ModuleVisitor for Along<'_> {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let value = param.val();
+        let count = value.shape().num_elements();
+        let direction = direction(self.seen, count);
+        self.seen += 1;
+        if let Some(gradient) = value.grad(self.grads) {
+            self.total += values(gradient)
+                .iter()
+                .zip(direction)
+                .map(|(g, d)| g * d)
+                .sum::<f64>();
+        }
+    }
+}
+
+#[test]
+fn the_lab_penalty_s_gradient_is_its_directional_derivative() {
+    // in f64: the penalty along a random direction of all the weights and biases at once,
+    // by central differences, against autodiff's gradient dotted with that direction (for
+    // tanh this includes the derivative of 1 − tanh², the second-order term)
+    let device = Device::flex().autodiff();
+    for (i, &activation) in Activation::ALL.iter().enumerate() {
+        let (net, points) = critic_and_points(activation, 40 + i as u64, 32);
+        let net = net.map(&mut Shift { step: 0.0, seen: 0 }); // to f64
+        let x = |device: &Device| {
+            Tensor::<2>::from_data(
+                TensorData::new(points.clone(), [32, 2]),
+                (device, DType::F64),
+            )
+        };
+        let penalty = |net: &PlaneNet, device: &Device| {
+            gradient_penalty(net.input_gradient(x(device), activation), PAPER_WEIGHT)
+        };
+        let grads = penalty(&net, &device).backward();
+        let mut along = Along {
+            grads: &grads,
+            seen: 0,
+            total: 0.0,
+        };
+        net.visit(&mut along);
+        let plain = net.valid();
+        let h = 1e-6;
+        let at = |step| {
+            values(penalty(
+                &plain.clone().map(&mut Shift { step, seen: 0 }),
+                &device.clone().inner(),
+            ))[0]
+        };
+        let fd = (at(h) - at(-h)) / (2.0 * h);
+        let relative = (fd - along.total).abs() / along.total.abs();
+        println!(
+            "{activation:?}: directional derivative {:.6e}, finite difference {fd:.6e}, relative {relative:.2e}",
+            along.total
+        );
+        assert!(relative < 1e-5, "{activation:?}: {} vs {fd}", along.total);
     }
 }

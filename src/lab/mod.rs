@@ -4,8 +4,9 @@
 //! experiment.
 //!
 //! It trains with the image models' losses ([`GanLoss`]), their step order (k D updates,
-//! then G's) and their weight clipping; only the networks (small MLPs, [`net`]) and the
-//! data ([`data`]) are its own.
+//! then G's), and weight clipping or WGAN-GP's gradient penalty for the Wasserstein critic
+//! ([`Lipschitz`]); only the networks (small MLPs, [`net`]) and the data ([`data`]) are its
+//! own.
 //! - [`data`]: the shapes of real points and the noise z;
 //! - [`net`]: the generator's and discriminator's MLPs;
 //! - [`trainer`]: a run, its steps and the views the page draws;
@@ -87,6 +88,46 @@ pub const MAX_D_STEPS: usize = crate::train::MAX_D_STEPS;
 pub const MAX_BATCH: usize = 1024;
 /// Weight clipping of the WGAN critic, the paper's 0.01.
 pub const WGAN_CLIP: f32 = 0.01;
+/// The largest gradient-penalty weight λ the lab takes (the paper's is 10).
+pub const MAX_PENALTY_WEIGHT: f64 = 100.0;
+
+/// How the lab keeps a Wasserstein critic Lipschitz, as the WGAN loss needs (the other
+/// losses ignore it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lipschitz {
+    /// Every weight clipped to ±[`WGAN_CLIP`] after each update: the WGAN paper's.
+    #[default]
+    Clip,
+    /// λ·E[(‖∇D(x̂)‖₂ − 1)²] added to the critic's loss at points x̂ between real and
+    /// generated ones ([`crate::train::penalty`]): WGAN-GP's.
+    GradientPenalty,
+}
+
+impl Lipschitz {
+    /// Every constraint, in the order menus list them.
+    pub const ALL: &'static [Lipschitz] = &[Lipschitz::Clip, Lipschitz::GradientPenalty];
+
+    /// The name in settings and links.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lipschitz::Clip => "clip",
+            Lipschitz::GradientPenalty => "gradient-penalty",
+        }
+    }
+
+    /// How menus show it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Lipschitz::Clip => "weight clipping (±0.01)",
+            Lipschitz::GradientPenalty => "gradient penalty (WGAN-GP)",
+        }
+    }
+}
+
+fn paper_penalty_weight() -> f64 {
+    crate::train::penalty::PAPER_WEIGHT
+}
 
 /// Every setting of a lab run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +144,14 @@ pub struct LabConfig {
     pub discriminator: NetConfig,
     /// The loss (every image-model loss but the spectral WGAN).
     pub loss: GanLoss,
+    /// How the WGAN loss's critic is kept Lipschitz; clipping, the original WGAN's, unless
+    /// chosen otherwise (and in links from before this was a setting).
+    #[serde(default)]
+    pub lipschitz: Lipschitz,
+    /// λ, the gradient penalty's weight; 10 is the WGAN-GP paper's, for every data set it
+    /// tried.
+    #[serde(default = "paper_penalty_weight")]
+    pub penalty_weight: f64,
     /// The generator's optimiser.
     pub optimizer_g: OptimizerSettings,
     /// The discriminator's optimiser.
@@ -124,6 +173,8 @@ impl Default for LabConfig {
             generator: NetConfig::default(),
             discriminator: NetConfig::default(),
             loss: GanLoss::NonSaturating,
+            lipschitz: Lipschitz::Clip,
+            penalty_weight: paper_penalty_weight(),
             optimizer_g: OptimizerSettings::default(),
             optimizer_d: OptimizerSettings::default(),
             d_steps: 1,
@@ -146,8 +197,16 @@ impl LabConfig {
         self.discriminator.validate("discriminator")?;
         if self.loss == GanLoss::WganSn {
             return Err(
-                "the lab has no spectral normalisation: pick WGAN with weight clipping".into(),
+                "the lab has no spectral normalisation: pick WGAN, with weight clipping or the \
+                 gradient penalty"
+                    .into(),
             );
+        }
+        let weight = self.penalty_weight;
+        if !(weight.is_finite() && (0.0..=MAX_PENALTY_WEIGHT).contains(&weight)) {
+            return Err(format!(
+                "the gradient penalty's weight must be 0 to {MAX_PENALTY_WEIGHT}, got {weight}"
+            ));
         }
         for (which, optimizer) in [("G", self.optimizer_g), ("D", self.optimizer_d)] {
             let lr = optimizer.lr;
@@ -174,7 +233,13 @@ impl LabConfig {
 
     /// Whether D's weights are clipped after each update (WGAN with clipping).
     pub fn clip(&self) -> Option<f32> {
-        (self.loss == GanLoss::WganClip).then_some(WGAN_CLIP)
+        (self.loss == GanLoss::WganClip && self.lipschitz == Lipschitz::Clip).then_some(WGAN_CLIP)
+    }
+
+    /// λ, when D's loss carries the gradient penalty (WGAN with the penalty).
+    pub fn gradient_penalty(&self) -> Option<f64> {
+        (self.loss.is_wasserstein() && self.lipschitz == Lipschitz::GradientPenalty)
+            .then_some(self.penalty_weight)
     }
 }
 
@@ -186,8 +251,17 @@ pub fn losses() -> impl Iterator<Item = GanLoss> {
         .filter(|&loss| loss != GanLoss::WganSn)
 }
 
+/// How the lab's menu shows `loss`: its own title, but the WGAN loss's without "weight
+/// clipping", which is one of its two constraints here ([`Lipschitz`]).
+fn loss_title(loss: GanLoss) -> &'static str {
+    match loss {
+        GanLoss::WganClip => "WGAN (Wasserstein critic)",
+        other => other.title(),
+    }
+}
+
 /// Everything the page's lab form needs, as JSON: the defaults, each menu's names and
-/// titles, the ranges, and the presets.
+/// titles (the losses say which are Wasserstein), the ranges, and the presets.
 pub fn options_json() -> serde_json::Value {
     fn menu<T: Copy>(
         items: impl IntoIterator<Item = T>,
@@ -202,7 +276,14 @@ pub fn options_json() -> serde_json::Value {
     serde_json::json!({
         "defaults": LabConfig::default(),
         "datasets": menu(Shape::ALL.iter().copied(), Shape::name, Shape::title),
-        "losses": menu(losses(), GanLoss::name, GanLoss::title),
+        "losses": losses()
+            .map(|loss| serde_json::json!({
+                "name": loss.name(),
+                "title": loss_title(loss),
+                "wasserstein": loss.is_wasserstein(),
+            }))
+            .collect::<Vec<_>>(),
+        "lipschitz": menu(Lipschitz::ALL.iter().copied(), Lipschitz::name, Lipschitz::title),
         "activations": menu(Activation::ALL.iter().copied(), Activation::name, Activation::title),
         "optimizers": menu(OptimizerKind::ALL.iter().copied(), OptimizerKind::name, OptimizerKind::title),
         "noises": menu(Noise::ALL.iter().copied(), Noise::name, Noise::title),
@@ -213,6 +294,7 @@ pub fn options_json() -> serde_json::Value {
             "batch_size": [1, MAX_BATCH],
             "lr": [MIN_LR, MAX_LR],
             "noise_dim": [1, 2],
+            "penalty_weight": [0.0, MAX_PENALTY_WEIGHT],
         },
         "presets": presets::all(),
     })
@@ -238,6 +320,8 @@ mod tests {
         assert!(bad(|c| c.batch_size = 0).contains("batch"));
         assert!(bad(|c| c.d_steps = 11).contains("D steps"));
         assert!(bad(|c| c.loss = GanLoss::WganSn).contains("spectral"));
+        assert!(bad(|c| c.penalty_weight = -1.0).contains("penalty"));
+        assert!(bad(|c| c.penalty_weight = f64::INFINITY).contains("penalty"));
     }
 
     #[test]
@@ -252,9 +336,33 @@ mod tests {
         assert_eq!(config.generator.activation, Activation::Tanh);
         assert_eq!(config.optimizer_g.kind, OptimizerKind::Sgd);
         assert_eq!(config.clip(), Some(WGAN_CLIP));
+        assert_eq!(config.gradient_penalty(), None, "settings without it clip");
+        assert_eq!(config.penalty_weight, 10.0);
         assert_eq!(config.validate(), Ok(()));
+        let penalised = LabConfig {
+            lipschitz: Lipschitz::GradientPenalty,
+            penalty_weight: 5.0,
+            ..config.clone()
+        };
+        assert_eq!(
+            (penalised.clip(), penalised.gradient_penalty()),
+            (None, Some(5.0))
+        );
+        let json = serde_json::to_string(&penalised).unwrap();
+        assert!(json.contains(r#""lipschitz":"gradient-penalty","penalty_weight":5.0"#));
+        let other_loss = LabConfig {
+            loss: GanLoss::Hinge,
+            ..penalised
+        };
+        assert_eq!(
+            other_loss.gradient_penalty(),
+            None,
+            "only a WGAN critic has one"
+        );
         let options = options_json();
         assert_eq!(options["losses"].as_array().unwrap().len(), 5);
+        assert_eq!(options["losses"][4]["wasserstein"], true);
+        assert_eq!(options["lipschitz"][1]["name"], "gradient-penalty");
         assert_eq!(options["datasets"][5]["name"], "drawn");
     }
 }

@@ -3,6 +3,7 @@
 use burn::nn::Linear;
 use burn::prelude::*;
 use burn::tensor::activation::{relu, tanh};
+use burn::tensor::module::linear as affine;
 use serde::{Deserialize, Serialize};
 
 use crate::model::activation::leaky_relu;
@@ -47,11 +48,39 @@ impl Activation {
     fn apply(self, x: Tensor<2>) -> Tensor<2> {
         match self {
             Activation::Relu => relu(x),
-            Activation::LeakyRelu => leaky_relu(x, 0.2),
+            Activation::LeakyRelu => leaky_relu(x, LEAKY_SLOPE),
             Activation::Tanh => tanh(x),
         }
     }
+
+    /// Whether the activation is piecewise linear: its derivative is then a constant mask,
+    /// whose own derivative is zero wherever it is defined.
+    fn is_piecewise_linear(self) -> bool {
+        matches!(self, Activation::Relu | Activation::LeakyRelu)
+    }
+
+    /// The activation's derivative at the pre-activations `a` `[B, units]`: the detached
+    /// masks `[a > 0]` and `0.2 + 0.8·[a > 0]` (0 counts as negative, as in PyTorch), and
+    /// `1 − tanh(a)²` as a differentiable op (its own derivative is part of the penalty's).
+    fn derivative(self, pre_activation: Tensor<2>) -> Tensor<2> {
+        let positive = || pre_activation.clone().greater_elem(0.0);
+        match self {
+            Activation::Relu => pre_activation
+                .zeros_like()
+                .mask_fill(positive(), 1.0)
+                .detach(),
+            Activation::LeakyRelu => pre_activation
+                .ones_like()
+                .mul_scalar(LEAKY_SLOPE)
+                .mask_fill(positive(), 1.0)
+                .detach(),
+            Activation::Tanh => tanh(pre_activation).square().neg().add_scalar(1.0),
+        }
+    }
 }
+
+/// The slope of [`Activation::LeakyRelu`] below zero.
+const LEAKY_SLOPE: f64 = 0.2;
 
 /// The shape of one network: hidden layers, their width and their activation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,5 +160,40 @@ impl PlaneNet {
             x = activation.apply(layer.forward(x)); // [B, units]
         }
         self.output.forward(x) // [B, outputs]
+    }
+
+    /// ∂(Σ outputs)/∂x for each row of `x` `[B, inputs]` (D's one score: ∇ₓD), written out
+    /// as the backward pass: the output gradient times each layer's transposed weight, times
+    /// the activation's derivative at its pre-activation. Unlike `Tensor::grad` it is
+    /// differentiable in the weights, which WGAN-GP's gradient penalty needs
+    /// ([`crate::train::penalty`]).
+    pub fn input_gradient(&self, x: Tensor<2>, activation: Activation) -> Tensor<2> {
+        // ReLU's and LeakyReLU's derivatives are constant masks: their pre-activations come
+        // from detached weights and points, or a graph no backward pass consumes would stay
+        // in the autodiff graph. tanh's derivative depends on the weights: tracked.
+        let detach = activation.is_piecewise_linear();
+        let [batch, _] = x.dims();
+        let (device, dtype) = (x.device(), x.dtype());
+        let mut h = if detach { x.detach() } else { x };
+        let mut pre_activations = Vec::with_capacity(self.hidden.len());
+        for layer in &self.hidden {
+            let (weight, bias) = (layer.weight.val(), layer.bias.as_ref().map(|b| b.val()));
+            let (weight, bias) = if detach {
+                (weight.detach(), bias.map(Tensor::detach))
+            } else {
+                (weight, bias)
+            };
+            let a = affine(h, weight, bias); // [B, units]
+            h = activation.apply(a.clone()); // [B, units]
+            pre_activations.push(a);
+        }
+        let outputs = self.output.weight.dims()[1];
+        let ones = Tensor::<2>::ones([batch, outputs], (&device, dtype)); // [B, outputs]
+        let mut g = ones.matmul(self.output.weight.val().transpose()); // [B, units]
+        for (layer, a) in self.hidden.iter().zip(pre_activations).rev() {
+            g = g * activation.derivative(a); // [B, units]
+            g = g.matmul(layer.weight.val().transpose()); // [B, inputs or units]
+        }
+        g // [B, inputs]
     }
 }

@@ -2,7 +2,8 @@
 //! (generated points, D's field over the plane, G's manifold, D's gradient on each point).
 //!
 //! A step is the image models' step on points: k D updates, each on its own batch, then one
-//! G update with D held fixed, every loss from [`GanLoss`]. Nothing here reads a tensor
+//! G update with D held fixed, every loss from [`GanLoss`] (the WGAN critic clipped, or its
+//! loss with WGAN-GP's gradient penalty, which the reported D loss includes). Nothing here reads a tensor
 //! back until [`PendingView::read`] (synchronous, native) or [`PendingView::read_async`].
 
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
@@ -15,6 +16,7 @@ use super::{LabConfig, OptimizerKind, OptimizerSettings};
 use crate::model::init::{materialize, seeded_init};
 use crate::rng::SplitMix64;
 use crate::train::clip::clip_weights;
+use crate::train::penalty::{gradient_penalty, interpolates};
 use crate::train::{StepLosses, StepMode};
 
 /// Generated points drawn each frame (the same z every frame, so points move smoothly).
@@ -36,6 +38,9 @@ const STREAM_BATCHES: u64 = 1;
 const STREAM_DISPLAY_Z: u64 = 2;
 const STREAM_REAL_DISPLAY: u64 = 3;
 const STREAM_REAL_DENSITY: u64 = 4;
+/// The gradient penalty's ε: a stream of its own, so a run with the penalty sees the same
+/// batches and z as one with clipping from the same seed.
+const STREAM_PENALTY: u64 = 5;
 
 fn stream(seed: u64, stream: u64) -> SplitMix64 {
     SplitMix64::new(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15))
@@ -68,6 +73,8 @@ pub struct LabTrainer {
     optim_d: ModuleOptimizer,
     step: u64,
     batches: SplitMix64,
+    /// ε of the gradient penalty's points.
+    mixing: SplitMix64,
     /// The fixed inputs of every view.
     view_inputs: ViewInputs,
     /// The real points the page draws `[REAL_DISPLAY_POINTS, 2]`.
@@ -99,6 +106,7 @@ impl LabTrainer {
             optim_g: optimizer(config.optimizer_g),
             optim_d: optimizer(config.optimizer_d),
             batches: stream(seed, STREAM_BATCHES),
+            mixing: stream(seed, STREAM_PENALTY),
             config,
             data,
             generator,
@@ -140,6 +148,18 @@ impl LabTrainer {
         discriminator.forward(points, self.config.discriminator.activation) // [B, 1]
     }
 
+    /// WGAN-GP's penalty on D, weight·mean (‖∇D(x̂)‖ − 1)², at points x̂ = εx + (1 − ε)G(z)
+    /// between `real` and `fake` `[B, 2]`, one ε ~ U[0, 1] each.
+    fn penalty(&mut self, real: Tensor<2>, fake: Tensor<2>, weight: f64) -> Tensor<1> {
+        let batch = real.dims()[0];
+        let epsilon: Vec<f32> = (0..batch).map(|_| self.mixing.next_f64() as f32).collect();
+        let epsilon = Tensor::from_data(TensorData::new(epsilon, [batch]), &self.device); // [B]
+        let points = interpolates(real, fake, epsilon); // [B, 2]
+        let activation = self.config.discriminator.activation;
+        let gradient = self.discriminator.input_gradient(points, activation); // [B, 2]
+        gradient_penalty(gradient, weight) // [1]
+    }
+
     /// One training step: `mode` [`StepMode::Both`] makes the configured k D updates then
     /// one G update; the other modes make one update of their network only.
     pub fn train_step(&mut self, mode: StepMode) -> StepLosses {
@@ -162,11 +182,14 @@ impl LabTrainer {
                 .clone()
                 .no_grad()
                 .forward(z, self.config.generator.activation); // [B, 2]
-            let real_scores = self.score(&self.discriminator, real); // [B, 1]
-            let fake_scores = self.score(&self.discriminator, fake); // [B, 1]
+            let real_scores = self.score(&self.discriminator, real.clone()); // [B, 1]
+            let fake_scores = self.score(&self.discriminator, fake.clone()); // [B, 1]
             d_real.get_or_insert_with(|| loss.mean_output(real_scores.clone()).detach());
             d_fake.get_or_insert_with(|| loss.mean_output(fake_scores.clone()).detach());
-            let value = loss.discriminator(real_scores, fake_scores);
+            let mut value = loss.discriminator(real_scores, fake_scores);
+            if let Some(weight) = self.config.gradient_penalty() {
+                value = value + self.penalty(real, fake, weight);
+            }
             let grads = GradientsParams::from_grads(value.backward(), &self.discriminator);
             self.discriminator = self.optim_d.step(
                 self.config.optimizer_d.lr,
