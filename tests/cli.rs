@@ -579,3 +579,33 @@ fn the_gan_family_trains_and_samples_from_the_command_line() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn lab_takes_a_gradient_penalty_for_its_wgan_critic() {
+    // the clipped pane of the comparison preset, penalised instead, with λ = 1
+    let out = ok(&[
+        "lab",
+        "--preset",
+        "wgan-clip-vs-gp",
+        "--gradient-penalty",
+        "1",
+        "--steps",
+        "2",
+        "--every",
+        "1",
+    ]);
+    assert!(
+        out.contains(r#""lipschitz":"gradient-penalty","penalty_weight":1.0"#),
+        "{out}"
+    );
+    assert!(out.contains("step      2 loss_D"), "{out}");
+    let err = fails(&["lab", "--gradient-penalty", "10", "--steps", "1"]);
+    assert!(err.contains("for the WGAN loss"), "{err}");
+    let err = fails(&[
+        "lab",
+        "--preset",
+        "wgan-clip-vs-gp",
+        "--gradient-penalty=-1",
+    ]);
+    assert!(err.contains("penalty's weight"), "{err}");
+}

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use gan_studio::lab::presets::{all, find};
-use gan_studio::lab::{LabConfig, LabTrainer, PlaneData};
+use gan_studio::lab::{LabConfig, LabTrainer, Lipschitz, PlaneData};
 use gan_studio::train::StepFigures;
 
 /// `gan lab`'s flags.
@@ -28,6 +28,10 @@ pub struct LabArgs {
     /// Overrides the batch size.
     #[arg(long)]
     batch: Option<usize>,
+    /// Keeps the WGAN critic Lipschitz with WGAN-GP's gradient penalty of this weight λ
+    /// (the paper's is 10) instead of weight clipping; the run's loss must be the WGAN's.
+    #[arg(long, value_name = "LAMBDA")]
+    gradient_penalty: Option<f64>,
     /// Steps to train.
     #[arg(long, default_value_t = 2000)]
     steps: u64,
@@ -75,6 +79,17 @@ pub fn run(args: LabArgs) -> Result<()> {
         };
     config.seed = args.seed.unwrap_or(config.seed);
     config.batch_size = args.batch.unwrap_or(config.batch_size);
+    if let Some(weight) = args.gradient_penalty {
+        if !config.loss.is_wasserstein() {
+            return Err(anyhow!(
+                "--gradient-penalty is for the WGAN loss; this run's is {} (try --preset \
+                 wgan-clip-vs-gp)",
+                config.loss.name()
+            ));
+        }
+        config.lipschitz = Lipschitz::GradientPenalty;
+        config.penalty_weight = weight;
+    }
     let data = PlaneData::new(config.data, &[]).map_err(|e| anyhow!(e))?;
     println!("lab: {}", serde_json::to_string(&config)?);
     let mode = preset.step_mode();
