@@ -9,11 +9,15 @@ export const MAX_SEED = 4294967295;
 /** The noise sizes the lab offers (z is 1-D or 2-D). */
 export const NOISE_DIMS = [1, 2];
 
+/** Whether `config`'s loss is a Wasserstein one (labOptions()'s losses say which are). */
+export const isWasserstein = (config, options) =>
+  (options.losses ?? []).some((loss) => loss.name === config.loss && loss.wasserstein === true);
+
 /**
  * Every setting of a LabConfig: `key` its URL key (the form's field is `lab-<key>`), `path`
  * where it sits in the config, `kind` "choice" (one of `list`, a labOptions() list), "int" or
- * "float" (within the labOptions() limit `limit`, or the fixed `range`), and `name` how a
- * message calls it.
+ * "float" (within the labOptions() limit `limit`, or the fixed `range`), `name` how a
+ * message calls it and, for a setting that only some configs use, `applies(config, options)`.
  */
 export const FIELDS = [
   { key: "data", path: ["data"], kind: "choice", list: "datasets", name: "the data" },
@@ -26,6 +30,11 @@ export const FIELDS = [
   { key: "du", path: ["discriminator", "units"], kind: "int", limit: "units", name: "D's units" },
   { key: "da", path: ["discriminator", "activation"], kind: "choice", list: "activations", name: "D's activation" },
   { key: "loss", path: ["loss"], kind: "choice", list: "losses", name: "the loss" },
+  { key: "lip", path: ["lipschitz"], kind: "choice", list: "lipschitz", name: "the WGAN critic's constraint", applies: isWasserstein },
+  {
+    key: "gp", path: ["penalty_weight"], kind: "float", limit: "penalty_weight", name: "the gradient penalty's λ",
+    applies: (config, options) => isWasserstein(config, options) && config.lipschitz === "gradient-penalty",
+  },
   { key: "go", path: ["optimizer_g", "kind"], kind: "choice", list: "optimizers", name: "G's optimiser" },
   { key: "glr", path: ["optimizer_g", "lr"], kind: "float", limit: "lr", name: "G's learning rate" },
   { key: "do", path: ["optimizer_d", "kind"], kind: "choice", list: "optimizers", name: "D's optimiser" },
@@ -37,6 +46,11 @@ export const FIELDS = [
 
 /** The field with URL key `key`, else undefined. */
 export const fieldOf = (key) => FIELDS.find((f) => f.key === key);
+
+/** Whether `field` matters to `config`: the form disables the ones that do not. */
+export function fieldApplies(field, config, options) {
+  return !field.applies || field.applies(config, options);
+}
 
 /** A deep copy of a config (plain JSON data). */
 export const copyConfig = (config) => JSON.parse(JSON.stringify(config));

@@ -4,8 +4,9 @@
 //
 // A lab hash starts with the key `lab` ("#lab&data=ring&loss=hinge…"); any other hash is the
 // explorer's (www/url-state.js), and the two never mix. Keys: the settings of the first pane
-// (lab-config.js's FIELDS: data, noise, nd, gl, gu, ga, dl, du, da, loss, go, glr, do, dlr, k,
-// batch, seed), `panes` (1 or 2) and, for the second pane, `b.<key>` for each setting where
+// (lab-config.js's FIELDS: data, noise, nd, gl, gu, ga, dl, du, da, loss, lip, gp, go, glr, do,
+// dlr, k, batch, seed; a link without lip or gp, as links from before they were settings,
+// keeps their defaults: weight clipping, λ = 10), `panes` (1 or 2) and, for the second pane, `b.<key>` for each setting where
 // it differs from the first; `preset` (the preset the panes came from, for their titles and
 // question), `play` (what Play trains: both, d or g), `speed` (steps per frame, or auto), `v` (the
 // views shown, one letter each) and `pts` (the drawn points, 4 characters each). The device

@@ -15,7 +15,7 @@ import { saveBlob, saveCanvas } from "./canvas.js";
 import { drawChart } from "./chart.js";
 import { formatFigure } from "./format.js";
 import {
-  FIELDS, copyConfig, describeDifferences, describeRange, getField, parseField, rangeOf, withField,
+  FIELDS, copyConfig, describeDifferences, describeRange, fieldApplies, getField, parseField, rangeOf, withField,
 } from "./lab-config.js";
 import {
   MAX_DRAWN, PLAY_MODES, SPEEDS, VIEWS, applyPreset, defaultLabState, isLabHash, labHashOf,
@@ -638,7 +638,12 @@ export class LabMode {
   syncForm() {
     const s = this.state;
     const first = s.panes[0];
-    for (const field of FIELDS) $(`lab-${field.key}`).value = String(getField(first, field));
+    for (const field of FIELDS) {
+      const input = $(`lab-${field.key}`);
+      input.value = String(getField(first, field));
+      // the WGAN critic's constraint and λ: shown, but idle for the losses they do not apply to
+      input.disabled = !fieldApplies(field, first, this.options);
+    }
     $("lab-preset").value = presetNamed(this.options, s.preset) ? s.preset : "";
     const preset = presetNamed(this.options, s.preset);
     $("lab-question").textContent = preset?.question ?? "";

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  FIELDS, configProblems, describeDifferences, differingKeys, fieldOf, getField, parseField, withField,
+  FIELDS, configProblems, describeDifferences, differingKeys, fieldApplies, fieldOf, getField, parseField, withField,
 } from "../../www/lab-config.js";
 import {
   DEFAULT_SPEED, DEFAULT_VIEWS, MAX_DRAWN, SPEEDS, applyPreset, decodePoints, defaultLabState, encodePoints,
@@ -46,6 +46,29 @@ test("lab settings: parsing each kind of field, and the problems of a config", (
   assert.deepEqual(differingKeys(ring, bad), ["du", "loss"]);
   assert.equal(describeDifferences(ring, withField(ring, fieldOf("loss"), "hinge"), OPTIONS), "the loss: hinge");
   assert.equal(new Set(FIELDS.map((f) => f.key)).size, FIELDS.length, "one URL key per field");
+});
+
+test("lab settings: the WGAN critic's constraint and λ apply only where they are used", () => {
+  assert.equal(ring.lipschitz, "clip");
+  assert.equal(ring.penalty_weight, 10, "the WGAN-GP paper's λ");
+  const [lip, gp] = [fieldOf("lip"), fieldOf("gp")];
+  assert.ok(!fieldApplies(lip, ring, OPTIONS) && !fieldApplies(gp, ring, OPTIONS), "not for the non-saturating loss");
+  const wgan = withField(ring, fieldOf("loss"), "wgan-clip");
+  assert.ok(fieldApplies(lip, wgan, OPTIONS) && !fieldApplies(gp, wgan, OPTIONS), "clipping has no λ");
+  const penalised = withField(wgan, lip, "gradient-penalty");
+  assert.ok(fieldApplies(gp, penalised, OPTIONS));
+  assert.ok(fieldApplies(fieldOf("seed"), ring, OPTIONS), "the other settings always apply");
+  assert.equal(parseField(gp, "0.1", OPTIONS), 0.1);
+  assert.equal(parseField(gp, "0", OPTIONS), 0);
+  for (const bad of ["-1", "101", "NaN", ""]) assert.equal(parseField(gp, bad, OPTIONS), null, bad);
+  assert.equal(parseField(lip, "spectral", OPTIONS), null);
+
+  const compare = presetNamed("wgan-clip-vs-gp");
+  assert.deepEqual(differingKeys(compare.panes[0], compare.panes[1]), ["lip"]);
+  const state = labStateFromHash(`#${labHashOf(applyPreset(defaultLabState(OPTIONS), compare))}`, OPTIONS);
+  assert.deepEqual(state.panes, compare.panes, "both panes read back from a link");
+  const old = labStateFromHash("#lab&loss=wgan-clip", OPTIONS);
+  assert.equal(old.panes[0].lipschitz, "clip", "a link from before the setting still clips");
 });
 
 test("lab URL: defaults, round trips, presets and two panes", () => {
