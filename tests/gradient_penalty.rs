@@ -94,6 +94,30 @@ fn the_explicit_input_gradient_is_autodiffs() {
     }
 }
 
+#[test]
+fn interpolates_take_one_epsilon_per_sample_and_a_zero_gradient_stays_finite() {
+    let device = Device::flex().autodiff();
+    let real = tensor(vec![1.0; 8], [2, 1, 2, 2], DType::F32, &device);
+    let fake = tensor(vec![-1.0; 8], [2, 1, 2, 2], DType::F32, &device);
+    let epsilon = tensor(vec![1.0, 0.25], [2], DType::F32, &device);
+    let mixed = to_f64(interpolates(real, fake, epsilon));
+    assert_eq!(
+        mixed,
+        [[1.0; 4], [-0.5; 4]].concat(),
+        "ε = 1 is real, 0.25 a quarter of it"
+    );
+
+    // ‖0‖ has no derivative: the penalty's is finite (zero) all the same
+    let zero = tensor(vec![0.0; 8], [2, 1, 2, 2], DType::F32, &device).require_grad();
+    let penalty = gradient_penalty(zero.clone(), PAPER_WEIGHT);
+    let grads = penalty.backward();
+    let gradient = to_f64(zero.grad(&grads).expect("tracked"));
+    assert!(gradient.iter().all(|g| *g == 0.0), "{gradient:?}");
+    // the norm is √(0 + 1e-12) = 1e-6: the penalty is λ(1e-6 − 1)²
+    let value = to_f64(penalty)[0];
+    assert!((value - PAPER_WEIGHT).abs() < 1e-4, "penalty {value}");
+}
+
 /// Every float parameter's values, in the module's order, with its path.
 #[derive(Default)]
 struct Values {
