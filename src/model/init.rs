@@ -20,17 +20,22 @@ pub enum InitScheme {
     Dcgan,
     /// Burn's default initialisers (Kaiming-uniform weights and biases, BatchNorm gamma 1).
     Default,
+    /// Glorot's uniform weights (`xavier_uniform_`, gain 1) with Burn's default biases and
+    /// BatchNorm: CS231N's `initialize_weights`.
+    Xavier,
 }
 
 impl InitScheme {
     /// Every scheme, in the order menus and `--help` list them.
-    pub const ALL: &'static [InitScheme] = &[InitScheme::Dcgan, InitScheme::Default];
+    pub const ALL: &'static [InitScheme] =
+        &[InitScheme::Dcgan, InitScheme::Default, InitScheme::Xavier];
 
     /// The name used on the command line and in checkpoints.
     pub fn name(self) -> &'static str {
         match self {
             InitScheme::Dcgan => "dcgan",
             InitScheme::Default => "default",
+            InitScheme::Xavier => "xavier",
         }
     }
 
@@ -39,25 +44,34 @@ impl InitScheme {
         match self {
             InitScheme::Dcgan => "DCGAN: N(0, 0.02)",
             InitScheme::Default => "framework default",
+            InitScheme::Xavier => "Xavier uniform (CS231N)",
         }
     }
 
-    /// Parses `dcgan` or `default`.
+    /// Parses a name from [`InitScheme::name`].
     pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "dcgan" => Some(InitScheme::Dcgan),
-            "default" => Some(InitScheme::Default),
-            _ => None,
-        }
+        Self::ALL.iter().copied().find(|i| i.name() == name)
     }
 
-    fn weight_initializer(self) -> Option<Initializer> {
+    /// The weights' initialiser for a layer whose fan-in and fan-out sum to `fans` (PyTorch's
+    /// definition: a layer's inputs and outputs times its kernel's area), or `None` for Burn's
+    /// own.
+    fn weight_initializer(self, fans: usize) -> Option<Initializer> {
         match self {
             InitScheme::Dcgan => Some(Initializer::Normal {
                 mean: 0.0,
                 std: 0.02,
             }),
             InitScheme::Default => None,
+            // Burn's XavierUniform needs a fan-out its convolutions do not pass: the same
+            // bound, sqrt(6 / (fan_in + fan_out)), given directly.
+            InitScheme::Xavier => {
+                let bound = (6.0 / fans as f64).sqrt();
+                Some(Initializer::Uniform {
+                    min: -bound,
+                    max: bound,
+                })
+            }
         }
     }
 }
@@ -91,7 +105,7 @@ fn zero_bias(bias: Option<Param<Tensor<1>>>, init: InitScheme) -> Option<Param<T
         InitScheme::Dcgan => {
             bias.map(|b| Param::from_tensor(Tensor::zeros(b.shape(), &b.device()).detach()))
         }
-        InitScheme::Default => bias,
+        InitScheme::Default | InitScheme::Xavier => bias,
     }
 }
 
@@ -107,7 +121,8 @@ pub fn conv_transpose(
         .with_stride([kernel.stride, kernel.stride])
         .with_padding([kernel.padding, kernel.padding])
         .with_bias(bias);
-    if let Some(initializer) = init.weight_initializer() {
+    let fans = (channels[0] + channels[1]) * kernel.size * kernel.size;
+    if let Some(initializer) = init.weight_initializer(fans) {
         config = config.with_initializer(initializer);
     }
     let mut layer = config.init(device);
@@ -132,7 +147,8 @@ pub fn conv(
             kernel.padding,
         ))
         .with_bias(bias);
-    if let Some(initializer) = init.weight_initializer() {
+    let fans = (channels[0] + channels[1]) * kernel.size * kernel.size;
+    if let Some(initializer) = init.weight_initializer(fans) {
         config = config.with_initializer(initializer);
     }
     let mut layer = config.init(device);
@@ -143,7 +159,7 @@ pub fn conv(
 /// A fully connected layer with bias.
 pub fn linear(inputs: usize, outputs: usize, init: InitScheme, device: &Device) -> Linear {
     let mut config = LinearConfig::new(inputs, outputs);
-    if let Some(initializer) = init.weight_initializer() {
+    if let Some(initializer) = init.weight_initializer(inputs + outputs) {
         config = config.with_initializer(initializer);
     }
     let mut layer = config.init(device);
