@@ -12,6 +12,7 @@
 use serde::Serialize;
 
 use crate::latent::{self, Prior};
+use crate::model::cs231n::Cs231nConfig;
 use crate::model::sample::codes_for;
 use crate::model::variant::NZ;
 use crate::model::{
@@ -144,6 +145,46 @@ pub fn presets() -> Vec<Preset> {
             },
             steps: 1500,
             shipped: "infogan",
+            progress_cols: 8,
+        },
+        Preset {
+            name: "cs231n",
+            aliases: &["cs231n-dc"],
+            legacy_explorer_name: "cs231n",
+            title: "CS231N's DC-GAN (28×28, uniform z)",
+            model: ModelConfig::Cs231n(Cs231nConfig::default()),
+            // The assignment's Adam at 1e-3, betas (0.5, 0.999), batch 128.
+            train: TrainConfig {
+                lr_g: 1e-3,
+                lr_d: 1e-3,
+                batch_size: 128,
+                ..TrainConfig::default()
+            },
+            steps: 1500,
+            shipped: "cs231n",
+            progress_cols: 8,
+        },
+        Preset {
+            name: "cs231n-mlp",
+            aliases: &[],
+            legacy_explorer_name: "cs231n-mlp",
+            title: "CS231N's MLP GAN (1024 units, uniform z)",
+            model: ModelConfig::Mlp(MlpGanConfig {
+                nz: 96,
+                hidden: 1024,
+                init: InitScheme::Xavier,
+                prior: Prior::Uniform,
+                slope: 0.01,
+            }),
+            // The assignment's Adam at 1e-3, betas (0.5, 0.999), batch 128.
+            train: TrainConfig {
+                lr_g: 1e-3,
+                lr_d: 1e-3,
+                batch_size: 128,
+                ..TrainConfig::default()
+            },
+            steps: 1500,
+            shipped: "cs231n-mlp",
             progress_cols: 8,
         },
     ]

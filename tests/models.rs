@@ -4,6 +4,7 @@
 
 use burn::prelude::*;
 use gan_studio::latent;
+use gan_studio::model::cs231n::Cs231nConfig;
 use gan_studio::model::init::{materialize, seeded_init as seeded};
 use gan_studio::model::sample::{codes_for, codes_tensor, z_tensor};
 use gan_studio::model::spectral::SpectralConv2d;
@@ -33,6 +34,14 @@ fn parameter_counts_match_the_hand_computed_layer_lists() {
             2_642_561,
         ),
         (ModelConfig::Mlp(MlpGanConfig::default()), 293_136, 267_009),
+        // CS231N's DC-GAN: G 96·1024 + 1024, BN 2·1024, 1024·6272 + 6272, BN 2·6272,
+        // ConvT 128·64·16 + 64, BN 2·64, ConvT 64·16 + 1; D 25·32 + 32, 32·64·25 + 64,
+        // 1024·1024 + 1024, 1024 + 1 (the assignment's 1,102,721).
+        (
+            ModelConfig::Cs231n(Cs231nConfig::default()),
+            6_675_009,
+            1_102_721,
+        ),
     ];
     for (config, g, d) in cases {
         let name = config.kind().name();
@@ -98,6 +107,20 @@ fn shapes_and_range(config: ModelConfig) {
         scores.continuous.map(|c| c.dims()),
         (heads.continuous > 0).then_some([batch, heads.continuous])
     );
+}
+
+#[test]
+fn every_registered_architecture_makes_its_images_and_answers_its_heads() {
+    // A new architecture's line in the registry's table brings it here.
+    for &kind in ModelKind::ALL {
+        let config = ModelConfig::default_for(kind);
+        config.validate().unwrap();
+        assert_eq!(
+            config.info().outputs(),
+            1 + kind.heads().classes + kind.heads().continuous
+        );
+        shapes_and_range(config);
+    }
 }
 
 #[test]
@@ -252,6 +275,22 @@ fn mlp_gan_makes_28x28_images_from_784_vectors() {
     let flat = g.forward(z_tensor(&latent::sample_z(2, 4, 100), 100, &device));
     assert_eq!(flat.dims(), [4, 784]);
     shapes_and_range(ModelConfig::Mlp(config));
+}
+
+#[test]
+fn xavier_init_draws_uniform_weights_within_the_glorot_bound() {
+    let device = device();
+    let layer = seeded(&device, 4, || {
+        let layer = gan_studio::model::init::linear(100, 300, InitScheme::Xavier, &device);
+        materialize(&layer);
+        layer
+    });
+    let weights: Vec<f32> = layer.weight.val().into_data().try_to_vec().unwrap();
+    let bound = (6.0f32 / 400.0).sqrt();
+    assert!(weights.iter().all(|w| w.abs() <= bound));
+    let variance = weights.iter().map(|w| w * w).sum::<f32>() / weights.len() as f32;
+    // Uniform on [-a, a] has variance a²/3 = 2 / (fan_in + fan_out).
+    assert!((variance / (2.0 / 400.0) - 1.0).abs() < 0.05, "{variance}");
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub mod acgan;
 pub mod activation;
 pub mod cdcgan;
 pub mod conv;
+pub mod cs231n;
 pub mod dcgan;
 pub mod infogan;
 pub mod init;

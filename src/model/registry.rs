@@ -13,8 +13,8 @@ use super::variant::{
     Architecture, DiscriminatorNet, GeneratorNet, NZ, Setting, Sizes, VariantInfo,
 };
 use super::{
-    acgan::AcganConfig, cdcgan::CdcganConfig, dcgan::DcganConfig, infogan::InfoganConfig,
-    mlp::MlpGanConfig,
+    acgan::AcganConfig, cdcgan::CdcganConfig, cs231n::Cs231nConfig, dcgan::DcganConfig,
+    infogan::InfoganConfig, mlp::MlpGanConfig,
 };
 use crate::latent::Prior;
 use crate::model::InitScheme;
@@ -311,4 +311,6 @@ registry! {
     Acgan => AcganConfig,
     /// InfoGAN: a DCGAN with latent codes that its discriminator's Q head recovers.
     Infogan => InfoganConfig,
+    /// CS231N's convolutional GAN on 28x28 images.
+    Cs231n => Cs231nConfig,
 }
