@@ -1,9 +1,11 @@
 //! GAN Studio: generative adversarial networks on MNIST that run natively and in the browser.
 //!
 //! One crate serves the page (wasm, WebGPU), the native CLI (`gan`) and the tests:
-//! - [`model`]: the MLP GAN, DCGAN and conditional DCGAN, exactly as the course specifies them;
-//! - [`train`]: the GAN losses, one D + G step, the state of a run and its lifecycle
-//!   (resume from a checkpoint, write one);
+//! - [`model`]: the course's GAN family behind one trait, each architecture one file and one
+//!   line in its registry's table (the MLP GAN, DCGAN, conditional DCGAN, ACGAN, InfoGAN,
+//!   WGAN-GP's critic, BEGAN, CS231N's convolutional GAN);
+//! - [`train`]: the GAN losses, penalties and balances, one D + G step and the state of a run;
+//! - [`lifecycle`]: a run continued from a checkpoint, and written to one;
 //! - [`preset`]: the registry of models the CLI and the page offer, with their defaults;
 //! - [`data`]: the shipped MNIST digits (bytes in, batches out);
 //! - [`latent`]: seeded z, interpolation, one-hot labels and grid layouts;
@@ -29,6 +31,7 @@ pub mod interop;
 pub mod invert;
 pub mod lab;
 pub mod latent;
+pub mod lifecycle;
 pub mod model;
 pub mod neighbours;
 pub mod preset;

@@ -19,6 +19,7 @@ use crate::model::{
     AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, InitScheme,
     MlpGanConfig, ModelConfig, ModelKind,
 };
+use crate::train::figures::FIGURES;
 use crate::train::{GanLoss, OptimizerKind, TRAIN_LIMITS, TrainConfig};
 
 /// The preset the page and the CLI start with.
@@ -196,15 +197,19 @@ pub fn presets() -> Vec<Preset> {
 /// Each variant is an architecture's [`crate::model::VariantInfo`]: its image size, codes,
 /// heads, settings with their ranges and PyTorch layout. Each loss has its `name`, `title`,
 /// whether it is `wasserstein` (its critic's mean scores differ by a distance estimate) and,
-/// for the losses published with their own optimiser settings (the WGANs), those `settings`
-/// ([`TrainConfig::with_loss`]). `limits` are the training settings' ranges.
+/// for the losses published with settings of their own (the WGANs'), those `settings`
+/// ([`TrainConfig::with_loss`]). `limits` are the training settings' ranges, `figures` what
+/// a step measures, in the order the wasm Trainer's arrays give them.
 pub fn registry_json() -> String {
     let losses: Vec<_> = GanLoss::ALL
         .iter()
         .map(|&loss| {
-            let settings = loss
-                .is_wasserstein()
-                .then(|| TrainConfig::default().with_loss(loss));
+            let base = TrainConfig {
+                loss,
+                ..TrainConfig::default()
+            };
+            let published = base.clone().with_loss(loss);
+            let settings = (published != base).then_some(published);
             serde_json::json!({
                 "name": loss.name(),
                 "title": loss.title(),
@@ -239,6 +244,7 @@ pub fn registry_json() -> String {
         "priors": priors,
         "nz": NZ,
         "limits": TRAIN_LIMITS,
+        "figures": FIGURES,
     })
     .to_string()
 }

@@ -377,7 +377,7 @@ fn losses_match_hand_computed_values() {
         (GanLoss::WganSn, wgan_d, -1.5),
     ];
     for (loss, d, g) in cases {
-        let got_d = scalar(loss.discriminator(logits(&real), logits(&fake)));
+        let got_d = scalar(loss.discriminator(logits(&real), logits(&fake), None));
         let got_g = scalar(loss.generator(logits(&fake)));
         assert!((got_d as f64 - d).abs() < 1e-5, "{loss:?} D {got_d} vs {d}");
         assert!((got_g as f64 - g).abs() < 1e-5, "{loss:?} G {got_g} vs {g}");
@@ -387,7 +387,7 @@ fn losses_match_hand_computed_values() {
 #[test]
 fn bce_losses_stay_finite_for_extreme_logits() {
     // A clamped-probability implementation would give inf or a flat 100 here.
-    let d = scalar(GanLoss::NonSaturating.discriminator(logits(&[-200.0]), logits(&[200.0])));
+    let d = scalar(GanLoss::NonSaturating.discriminator(logits(&[-200.0]), logits(&[200.0]), None));
     assert!((d - 400.0).abs() < 1e-2, "D loss {d}");
     let g = scalar(GanLoss::NonSaturating.generator(logits(&[-150.0])));
     assert!((g - 150.0).abs() < 1e-2, "G loss {g}");

@@ -9,8 +9,9 @@ use burn::prelude::*;
 use gan_studio::checkpoint::Checkpoint;
 use gan_studio::data::MnistSet;
 use gan_studio::latent;
+use gan_studio::lifecycle::ResumeOptions;
 use gan_studio::model::{MlpGanConfig, ModelConfig};
-use gan_studio::train::{GanLoss, GanTrainer, ResumeOptions, StepMode, TrainConfig};
+use gan_studio::train::{GanLoss, GanTrainer, StepMode, TrainConfig};
 use pollster::block_on;
 
 static MNIST: &[u8] = include_bytes!("../www/data/mnist.bin");

@@ -6,7 +6,7 @@
 export class Presets {
   /** `registry`: the JSON that the wasm `presets()` returns. */
   constructor(registry) {
-    const { default: defaultName, presets, variants, losses, optimizers, inits, priors, nz, limits } =
+    const { default: defaultName, presets, variants, losses, optimizers, inits, priors, nz, limits, figures } =
       JSON.parse(registry);
     /** The presets, in menu order. */
     this.list = presets;
@@ -21,6 +21,8 @@ export class Presets {
     this.priors = priors;
     /** nz's setting: `{ key, title, min, max }`. */
     this.nz = nz;
+    /** The figures a training step measures, `{ key, title }` in the Trainer's order. */
+    this.figures = figures;
     /** The training settings' ranges (`lr`, `beta`, `batch_size`, `d_steps`, `clip`, `seed`: `[low, high]`). */
     this.limits = limits;
     /**

@@ -1,19 +1,25 @@
-// A training run's history: the four figures of every step, as the trainer panel records
-// them from the wasm Trainer, and their CSV export. Pure data (tested without a page).
+// A training run's history: the figures of every step, as the trainer panel records them from
+// the wasm Trainer, and their CSV export. Which figures a step has, and their order, is the
+// registry's (`figures`: loss D, loss G, mean D(x), mean D(G(z)), then the gradient penalty,
+// an equilibrium loss's balance k_t and its convergence measure). Pure data (tested without a
+// page).
 
-/** Figures per step in the Trainer's arrays: loss D, loss G, mean D(x), mean D(G(z)). */
-export const FIGURES = 4;
-/** The CSV's header, one column per figure after the step. */
-export const CSV_HEADER = "step,loss_d,loss_g,d_real,d_fake";
+/** The camelCase property a figure's key (`loss_d`) is kept under (`lossD`). */
+export const seriesName = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 
-/** Every step's figures, in step order (NaN where a step mode does not measure one). */
+/** Every step's figures, in step order (NaN where a step does not measure one). */
 export class RunHistory {
-  constructor() {
+  /** `figures`: the registry's figures, `{ key, title }` in the Trainer's order. */
+  constructor(figures) {
+    /** The figures, in order. */
+    this.figures = figures;
     /** @type {number[]} */ this.step = [];
-    /** @type {number[]} */ this.lossD = [];
-    /** @type {number[]} */ this.lossG = [];
-    /** @type {number[]} */ this.dReal = [];
-    /** @type {number[]} */ this.dFake = [];
+    for (const { key } of figures) this[seriesName(key)] = [];
+  }
+
+  /** Figures per step in the Trainer's arrays. */
+  get stride() {
+    return this.figures.length;
   }
 
   /** Steps recorded. */
@@ -21,16 +27,39 @@ export class RunHistory {
     return this.step.length;
   }
 
-  /** Adds `steps` steps ending at step `last`, `figures` holding FIGURES per step. */
-  record(figures, steps, last) {
+  /** Adds `steps` steps ending at step `last`, `values` holding `stride` figures per step. */
+  record(values, steps, last) {
     const first = last - steps + 1;
     for (let i = 0; i < steps; i++) {
       this.step.push(first + i);
-      this.lossD.push(figures[FIGURES * i]);
-      this.lossG.push(figures[FIGURES * i + 1]);
-      this.dReal.push(figures[FIGURES * i + 2]);
-      this.dFake.push(figures[FIGURES * i + 3]);
+      this.figures.forEach(({ key }, j) => this[seriesName(key)].push(values[this.stride * i + j]));
     }
+  }
+
+  /** The history as plain data, for saving: `{ step, lossD, ... }`. */
+  toJSON() {
+    const saved = { step: this.step };
+    for (const { key } of this.figures) saved[seriesName(key)] = this[seriesName(key)];
+    return saved;
+  }
+
+  /**
+   * Takes a saved history (`toJSON`'s). A figure it lacks (a run saved before the figure
+   * existed) reads NaN at every step.
+   */
+  restore(saved) {
+    this.step = [...saved.step];
+    for (const { key } of this.figures) {
+      const name = seriesName(key);
+      this[name] = saved[name] ? [...saved[name]] : this.step.map(() => NaN);
+    }
+  }
+
+  /** The figures (`{ key, title, values }`) beyond the first four that some step measured. */
+  extraSeries() {
+    return this.figures.slice(4)
+      .map(({ key, title }) => ({ key, title, values: this[seriesName(key)] }))
+      .filter(({ values }) => values.some((v) => !Number.isNaN(v)));
   }
 
   /**
@@ -41,12 +70,13 @@ export class RunHistory {
     return this.dReal.map((real, i) => real - this.dFake[i]);
   }
 
-  /** The history as CSV: one line per step; blank where a figure was not measured. */
+  /** The history as CSV: a header of the figures' keys, then one line per step; blank where a figure was not measured. */
   toCsv() {
     const cell = (v) => (Number.isNaN(v) ? "" : Number.isFinite(v) ? String(v) : v > 0 ? "inf" : "-inf");
-    const lines = [CSV_HEADER];
+    const series = this.figures.map(({ key }) => this[seriesName(key)]);
+    const lines = [["step", ...this.figures.map(({ key }) => key)].join(",")];
     for (let i = 0; i < this.length; i++) {
-      lines.push([this.step[i], cell(this.lossD[i]), cell(this.lossG[i]), cell(this.dReal[i]), cell(this.dFake[i])].join(","));
+      lines.push([this.step[i], ...series.map((values) => cell(values[i]))].join(","));
     }
     return lines.join("\n") + "\n";
   }

@@ -15,7 +15,7 @@ export const MODEL_FIELDS = ["train-model-sizes", "train-init", "train-prior", "
 /** The optimiser fields: a run takes them at once. */
 export const TRAIN_FIELDS = [
   "train-lr-g", "train-lr-d", "train-optimizer", "train-beta1", "train-beta2", "train-batch",
-  "train-loss", "train-d-steps", "train-clip",
+  "train-loss", "train-d-steps", "train-clip", "train-gp", "train-gamma",
 ];
 
 /** Reads a whole number from an input; throws a message naming the setting otherwise. */
@@ -52,7 +52,7 @@ export class TrainerForm {
     $("train-optimizer").replaceChildren(...registry.optimizers.map((name) => new Option(name, name)));
     $("train-init").replaceChildren(...registry.inits.map((i) => new Option(i.title, i.name)));
     $("train-prior").replaceChildren(...registry.priors.map((p) => new Option(p.title, p.name)));
-    const { lr, beta, batch_size: batch, d_steps: dSteps, clip, seed } = registry.limits;
+    const { lr, beta, batch_size: batch, d_steps: dSteps, clip, seed, gradient_penalty: gp, gamma } = registry.limits;
     const range = (ids, [min, max]) => {
       for (const id of ids) Object.assign($(id), { min, max });
     };
@@ -61,6 +61,8 @@ export class TrainerForm {
     range(["train-batch"], batch);
     range(["train-d-steps"], dSteps);
     range(["train-clip"], clip);
+    range(["train-gp"], gp);
+    range(["train-gamma"], gamma);
     range(["train-seed"], seed);
     $("train-refresh").value = REFRESH_EVERY;
     $("train-preset").value = this.presets.default.name;
@@ -124,7 +126,11 @@ export class TrainerForm {
 
   /** The optimisation settings in the form, as the Trainer's train JSON. */
   trainConfig() {
-    const clip = $("train-clip").value.trim();
+    // blank (or 0 for clipping): none
+    const optional = (id, name, zeroIsNone = false) => {
+      const text = $(id).value.trim();
+      return text === "" || (zeroIsNone && Number(text) === 0) ? null : numberFrom(id, name);
+    };
     return {
       lr_g: numberFrom("train-lr-g", "the G learning rate"),
       lr_d: numberFrom("train-lr-d", "the D learning rate"),
@@ -134,8 +140,9 @@ export class TrainerForm {
       batch_size: intFrom("train-batch", "the batch size"),
       loss: $("train-loss").value,
       d_steps: intFrom("train-d-steps", "D steps"),
-      // blank or 0: no clipping
-      clip: clip === "" || Number(clip) === 0 ? null : numberFrom("train-clip", "clip"),
+      clip: optional("train-clip", "clip", true),
+      gradient_penalty: optional("train-gp", "the gradient penalty's λ"),
+      gamma: optional("train-gamma", "γ"),
       seed: intFrom("train-seed", "the seed"),
     };
   }
@@ -228,6 +235,8 @@ export class TrainerForm {
     this.shownLoss = train.loss; // the loss the other fields were filled for (lossChanged)
     $("train-d-steps").value = train.d_steps;
     $("train-clip").value = train.clip ?? "";
+    $("train-gp").value = train.gradient_penalty ?? "";
+    $("train-gamma").value = train.gamma ?? "";
     $("train-seed").value = train.seed;
   }
 

@@ -14,7 +14,7 @@
 import { contentWidth, paint, saveBlob, saveCanvas, scaledCopy, showCrisp } from "./canvas.js";
 import { drawChart } from "./chart.js";
 import { formatDuration, formatFigure, niceCeil } from "./format.js";
-import { FIGURES, RunHistory } from "./run-history.js";
+import { RunHistory } from "./run-history.js";
 import { classifierBytes } from "./quality.js";
 import { startTrainer } from "./trainer-client.js";
 import { MODEL_FIELDS, TRAIN_FIELDS, TrainerForm } from "./trainer-form.js";
@@ -30,10 +30,11 @@ const STRIP_LENGTH = 8; // past grids kept in the strip
 const EXPORT_SCALE = 4; // pixel scale of the grid PNG
 const GRID_BOX = 400; // CSS px the progress grid and the real digits may take, each way
 const SAVE_EVERY_MS = 10_000; // while playing, the run is saved to this device at most this often
-const FIGURE_NAMES = ["the D loss", "the G loss", "mean D(x)", "mean D(G(z))"];
-// Which of the four figures each step mode measures (the others are NaN by design).
+// Which of the first four figures (loss D, loss G, D(x), D(G(z))) each step mode measures (the
+// others are NaN by design); the penalty and balance figures are checked wherever measured.
 const MEASURED = { both: [0, 1, 2, 3], d: [0, 2, 3], g: [1, 3] };
 const COLORS = { lossD: "#58a6ff", lossG: "#f0883e", dReal: "#7ee787", dFake: "#d2a8ff" };
+const EXTRA_COLORS = ["#ffa657", "#79c0ff", "#f778ba"];
 
 /** Resolves on the next turn of the event loop (input events and paints run before it). */
 const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -78,7 +79,7 @@ export class TrainerPanel {
     this.chunk = 1; // steps per train() call while playing, adapted to CHUNK_TARGET_MS
     this.rate = []; // recent [time ms, step] samples while playing, for steps/s
     this.stepsPerSecond = null;
-    this.history = new RunHistory();
+    this.history = new RunHistory(this.presets.figures);
     this.fixed = null; // the progress grid's fixed noise { z, codes, rows, cols }
     this.gridDraws = 0;
     this.snapshots = []; // the strip: { step, canvas }, oldest first
@@ -355,7 +356,7 @@ export class TrainerPanel {
     this.savedStep = null; // the new run is not saved yet
     this.withdrawSavedRun(); // its first save replaces the saved run
     this.startStep = this.run.step;
-    this.history = new RunHistory();
+    this.history = new RunHistory(this.presets.figures);
     this.quality = emptyQuality();
     this.showQuality();
     this.snapshots = [];
@@ -564,10 +565,12 @@ export class TrainerPanel {
   /** The message for the first NaN or infinite figure that `mode` measures, or null. */
   findDivergence(figures, steps, mode, first) {
     for (let i = 0; i < steps; i++) {
-      for (const j of MEASURED[mode]) {
-        const v = figures[FIGURES * i + j];
-        if (!Number.isFinite(v)) {
-          return `Training diverged at step ${first + i}: ${FIGURE_NAMES[j]} is ${v}. ` +
+      const stride = this.history.stride;
+      const extra = this.presets.figures.map((_, j) => j).slice(4);
+      for (const j of [...MEASURED[mode], ...extra]) {
+        const v = figures[stride * i + j];
+        if (!Number.isFinite(v) && !(j >= 4 && Number.isNaN(v))) {
+          return `Training diverged at step ${first + i}: ${this.presets.figures[j].title} is ${v}. ` +
             "Lower the learning rate and press Reset.";
         }
       }
@@ -639,7 +642,7 @@ export class TrainerPanel {
       savedAt: Date.now(),
       preset: this.form.preset.name,
       kind: run.kind,
-      history: { step: h.step, lossD: h.lossD, lossG: h.lossG, dReal: h.dReal, dFake: h.dFake },
+      history: h.toJSON(),
       quality: this.quality,
       budget: this.form.budget,
     };
@@ -697,7 +700,7 @@ export class TrainerPanel {
     await this.adoptRun(info);
     // What the panel showed of the run when it was saved.
     this.startStep = record.startStep;
-    Object.assign(this.history, record.history);
+    this.history.restore(record.history);
     this.quality = record.quality;
     $("train-budget").value = record.budget;
     this.savedStep = record.step;
@@ -797,11 +800,20 @@ export class TrainerPanel {
   }
 
   /**
-   * The two charts: the losses, and the mean D outputs on real and fake images (for a
-   * Wasserstein critic, its distance estimate).
+   * The charts: the losses, the mean D outputs on real and fake images (for a Wasserstein
+   * critic, its distance estimate) and, where the run measures them, its loss's own figures
+   * (a gradient penalty; an equilibrium loss's balance k_t and convergence measure M_global).
    */
   drawCharts() {
     const h = this.history;
+    const extra = h.extraSeries();
+    const extraCanvas = $("train-extra-chart");
+    extraCanvas.hidden = extra.length === 0;
+    if (extra.length > 0) {
+      drawChart(extraCanvas, extra.map((s) => s.title).join(", "), h.step,
+        extra.map((s, i) => ({ label: s.title, color: EXTRA_COLORS[i % EXTRA_COLORS.length], values: s.values })),
+        [0, 0.01]);
+    }
     const loss = this.presets.losses.find((l) => l.name === this.run?.train?.loss);
     const critic = loss?.wasserstein;
     drawChart($("train-loss-chart"), "Loss", h.step, [

@@ -137,6 +137,9 @@ pub struct TrainingState {
     /// run is taken to have used `config`'s batch size throughout).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<OrderPosition>,
+    /// An equilibrium loss's balance k_t (BEGAN's), where the run has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<f32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -169,7 +169,7 @@ impl LabTrainer {
             StepMode::DiscriminatorOnly => 1,
             StepMode::GeneratorOnly => 0,
         };
-        let (mut loss_d, mut d_real, mut d_fake) = (None, None, None);
+        let (mut loss_d, mut d_real, mut d_fake, mut penalty) = (None, None, None, None);
         // (1) Update D: maximise log D(x) + log(1 − D(G(z))) (or the loss's own form)
         for _ in 0..d_updates {
             let real = self.data.sample(&mut self.batches, self.config.batch_size);
@@ -186,9 +186,11 @@ impl LabTrainer {
             let fake_scores = self.score(&self.discriminator, fake.clone()); // [B, 1]
             d_real.get_or_insert_with(|| loss.mean_output(real_scores.clone()).detach());
             d_fake.get_or_insert_with(|| loss.mean_output(fake_scores.clone()).detach());
-            let mut value = loss.discriminator(real_scores, fake_scores);
+            let mut value = loss.discriminator(real_scores, fake_scores, None);
             if let Some(weight) = self.config.gradient_penalty() {
-                value = value + self.penalty(real, fake, weight);
+                let term = self.penalty(real, fake, weight);
+                penalty = Some(term.clone().detach());
+                value = value + term;
             }
             let grads = GradientsParams::from_grads(value.backward(), &self.discriminator);
             self.discriminator = self.optim_d.step(
@@ -223,6 +225,9 @@ impl LabTrainer {
             loss_g,
             d_real,
             d_fake: d_fake.expect("a step updates at least one network"),
+            penalty,
+            balance: None,
+            convergence: None,
         }
     }
 

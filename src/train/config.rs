@@ -4,6 +4,7 @@ use burn::optim::{AdamConfig, ModuleOptimizer, RmsPropConfig};
 use serde::{Deserialize, Serialize};
 
 use super::GanLoss;
+use crate::model::{ModelConfig, ModelKind};
 
 /// The optimiser that updates both networks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -68,6 +69,15 @@ pub struct TrainConfig {
     /// [−clip, clip]: the original WGAN's way to keep the critic Lipschitz (0.01 there).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clip: Option<f64>,
+    /// λ of a gradient penalty on the discriminator, λ·E[(‖∇D(x̂)‖₂ − 1)²] on points between
+    /// real and generated images (WGAN-GP's way to keep the critic Lipschitz, 10 there); for
+    /// a discriminator that writes out its input gradient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gradient_penalty: Option<f64>,
+    /// γ of an equilibrium loss (BEGAN's diversity ratio E[L(G(z))] / E[L(x)] that its
+    /// balance k_t keeps; 0.5 by default: lower is sharper and less varied).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gamma: Option<f64>,
 }
 
 impl Default for TrainConfig {
@@ -83,6 +93,8 @@ impl Default for TrainConfig {
             optimizer: OptimizerKind::Adam,
             d_steps: 1,
             clip: None,
+            gradient_penalty: None,
+            gamma: None,
         }
     }
 }
@@ -101,6 +113,10 @@ pub struct TrainLimits {
     pub d_steps: [usize; 2],
     /// Weight clipping: in (low, high].
     pub clip: [f64; 2],
+    /// A gradient penalty's λ: in (low, high].
+    pub gradient_penalty: [f64; 2],
+    /// An equilibrium loss's γ: in (low, high].
+    pub gamma: [f64; 2],
     /// A run's seed: low to high (the page keeps seeds to 32 bits).
     pub seed: [u64; 2],
 }
@@ -112,6 +128,8 @@ pub const TRAIN_LIMITS: TrainLimits = TrainLimits {
     batch_size: [1, 1024],
     d_steps: [1, MAX_D_STEPS],
     clip: [0.0, 1.0],
+    gradient_penalty: [0.0, 1000.0],
+    gamma: [0.0, 1.0],
     seed: [0, u32::MAX as u64],
 };
 
@@ -145,52 +163,67 @@ impl TrainConfig {
                 self.d_steps
             ));
         }
-        let [low, high] = limits.clip;
-        if let Some(clip) = self.clip
-            && !(clip.is_finite() && clip > low && clip <= high)
-        {
-            return Err(format!("clip must be in ({low}, {high}], got {clip}"));
+        for (name, value, [low, high]) in [
+            ("clip", self.clip, limits.clip),
+            (
+                "the gradient penalty's λ",
+                self.gradient_penalty,
+                limits.gradient_penalty,
+            ),
+            ("γ", self.gamma, limits.gamma),
+        ] {
+            if let Some(value) = value
+                && !(value.is_finite() && value > low && value <= high)
+            {
+                return Err(format!("{name} must be in ({low}, {high}], got {value}"));
+            }
         }
         Ok(())
     }
 
-    /// These settings with the ones `loss` was published with, where it has its own: the
-    /// original WGAN's RMSprop at 5e-5, 5 critic updates per step and clipping at 0.01;
-    /// for WGAN with spectral normalisation WGAN-GP's Adam at 1e-4 with betas (0, 0.9) and 5
-    /// critic updates. Other losses keep these settings (and no clipping).
+    /// These settings with the ones `loss` was published with, where it has its own
+    /// ([`GanLoss::published`]).
     pub fn with_loss(self, loss: GanLoss) -> Self {
-        let base = Self { loss, ..self };
-        match loss {
-            GanLoss::WganClip => Self {
-                optimizer: OptimizerKind::Rmsprop,
-                lr_g: 5e-5,
-                lr_d: 5e-5,
-                d_steps: 5,
-                clip: Some(0.01),
-                ..base
-            },
-            GanLoss::WganSn => Self {
-                optimizer: OptimizerKind::Adam,
-                lr_g: 1e-4,
-                lr_d: 1e-4,
-                beta1: 0.0,
-                beta2: 0.9,
-                d_steps: 5,
-                clip: None,
-                ..base
-            },
-            _ => Self { clip: None, ..base },
+        loss.published(Self { loss, ..self })
+    }
+
+    /// Whether `model` can train with these settings: with the loss ([`GanLoss::check`]) and,
+    /// for a gradient penalty, with a discriminator that writes out its input gradient; a
+    /// message saying why not otherwise.
+    pub fn check_model(&self, model: &ModelConfig) -> Result<(), String> {
+        self.loss.check(model)?;
+        let info = model.info();
+        if self.gradient_penalty.is_some() && !info.input_gradient {
+            let offered: Vec<&str> = ModelKind::ALL
+                .iter()
+                .filter(|kind| kind.info().input_gradient)
+                .map(|kind| kind.name())
+                .collect();
+            return Err(format!(
+                "a gradient penalty needs a critic that writes out its input gradient, which the {}'s does not (the {} does)",
+                info.name,
+                offered.join(", the ")
+            ));
         }
+        Ok(())
+    }
+
+    /// `model` made fit for these settings' loss ([`GanLoss::adapt`]), or why no such model
+    /// can train with them ([`TrainConfig::check_model`]).
+    pub fn fit(&self, model: ModelConfig) -> Result<ModelConfig, String> {
+        let model = self.loss.adapt(model);
+        self.check_model(&model)?;
+        Ok(model)
     }
 
     /// Whether `other` needs a fresh optimiser state (another optimiser, or other betas,
     /// which take effect on a fresh state).
-    pub(super) fn optimizer_differs(&self, other: &Self) -> bool {
+    pub(crate) fn optimizer_differs(&self, other: &Self) -> bool {
         (self.optimizer, self.beta1, self.beta2) != (other.optimizer, other.beta1, other.beta2)
     }
 
     /// A fresh optimiser of this kind with these betas.
-    pub(super) fn optimizer(&self) -> ModuleOptimizer {
+    pub(crate) fn optimizer(&self) -> ModuleOptimizer {
         match self.optimizer {
             OptimizerKind::Adam => AdamConfig::new()
                 .with_beta_1(self.beta1 as f32)

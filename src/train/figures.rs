@@ -1,9 +1,54 @@
-//! What a step measured: its losses and the discriminator's mean outputs, as tensors still on
-//! the device ([`StepLosses`]) and as numbers once read ([`StepFigures`]).
+//! What a step measured: its losses, the discriminator's mean outputs and what a loss with a
+//! penalty or an equilibrium term adds, as tensors still on the device ([`StepLosses`]) and
+//! as numbers once read ([`StepFigures`]), in the order [`FIGURES`] names them.
 
 use burn::prelude::*;
+use serde::Serialize;
 
 use super::StepMode;
+
+/// One figure a step may measure: its key (the CSV's column, the page's series) and how
+/// charts name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    /// The CSV column and the page's name for it.
+    pub key: &'static str,
+    /// How charts and messages name it.
+    pub title: &'static str,
+}
+
+/// Every figure, in the order [`StepFigures::values`] gives them (the page's arrays and CSV
+/// columns follow it).
+pub const FIGURES: &[Figure] = &[
+    Figure {
+        key: "loss_d",
+        title: "loss D",
+    },
+    Figure {
+        key: "loss_g",
+        title: "loss G",
+    },
+    Figure {
+        key: "d_real",
+        title: "D(x)",
+    },
+    Figure {
+        key: "d_fake",
+        title: "D(G(z))",
+    },
+    Figure {
+        key: "penalty",
+        title: "gradient penalty",
+    },
+    Figure {
+        key: "balance",
+        title: "k_t",
+    },
+    Figure {
+        key: "convergence",
+        title: "M_global",
+    },
+];
 
 /// What one step measured, still on the device (read them when you want them).
 #[derive(Debug, Clone)]
@@ -16,9 +61,15 @@ pub struct StepLosses {
     pub d_real: Option<Tensor<1>>,
     /// Mean D output on the fakes, before the D update.
     pub d_fake: Tensor<1>,
+    /// The gradient penalty (part of the D loss), if the run has one and D was updated.
+    pub penalty: Option<Tensor<1>>,
+    /// An equilibrium loss's balance k_t after the step (BEGAN), if it has one.
+    pub balance: Option<Tensor<1>>,
+    /// An equilibrium loss's convergence measure M_global (BEGAN), if D was updated.
+    pub convergence: Option<Tensor<1>>,
 }
 
-/// The same figures read back as numbers (NaN where a network was not updated).
+/// The same figures read back as numbers (NaN where a figure was not measured).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StepFigures {
     /// Discriminator loss.
@@ -29,6 +80,12 @@ pub struct StepFigures {
     pub d_real: f32,
     /// Mean D(G(z)).
     pub d_fake: f32,
+    /// The gradient penalty.
+    pub penalty: f32,
+    /// The balance k_t.
+    pub balance: f32,
+    /// The convergence measure M_global.
+    pub convergence: f32,
 }
 
 impl StepFigures {
@@ -39,19 +96,56 @@ impl StepFigures {
         let g_ok = mode == StepMode::DiscriminatorOnly || self.loss_g.is_finite();
         d_ok && g_ok && self.d_fake.is_finite()
     }
+
+    /// The figures in [`FIGURES`]' order.
+    pub fn values(&self) -> [f32; 7] {
+        [
+            self.loss_d,
+            self.loss_g,
+            self.d_real,
+            self.d_fake,
+            self.penalty,
+            self.balance,
+            self.convergence,
+        ]
+    }
+
+    /// The figures from values in [`FIGURES`]' order.
+    fn from_values(v: &[f32]) -> Self {
+        Self {
+            loss_d: v[0],
+            loss_g: v[1],
+            d_real: v[2],
+            d_fake: v[3],
+            penalty: v[4],
+            balance: v[5],
+            convergence: v[6],
+        }
+    }
+
+    /// The measured figures beside the four every loss has, as `title value` words for a
+    /// progress line (` gradient penalty 0.412`, ` k_t 0.013 M_global 0.087`).
+    pub fn extra_words(&self) -> String {
+        let values = self.values();
+        FIGURES[4..]
+            .iter()
+            .zip(&values[4..])
+            .filter(|(_, value)| !value.is_nan())
+            .map(|(figure, value)| format!(" {} {value:.3}", figure.title))
+            .collect()
+    }
 }
 
 impl StepLosses {
     /// Reads the figures synchronously (native backends only; on the web use
     /// [`StepLosses::read_async`]).
     pub fn read(self) -> StepFigures {
-        let read = |t: Option<Tensor<1>>| t.map_or(f32::NAN, |t| t.into_scalar::<f32>());
-        StepFigures {
-            loss_d: read(self.loss_d),
-            loss_g: read(self.loss_g),
-            d_real: read(self.d_real),
-            d_fake: self.d_fake.into_scalar::<f32>(),
-        }
+        let values: Vec<f32> = self
+            .stacked()
+            .into_data()
+            .try_to_vec()
+            .expect("the figures are floats");
+        StepFigures::from_values(&values)
     }
 
     /// Reads the figures with one asynchronous transfer (works on every backend, wasm too).
@@ -60,7 +154,8 @@ impl StepLosses {
         Ok(figures.remove(0))
     }
 
-    /// The four figures as one tensor `[4]`: loss D, loss G, D(x), D(G(z)) (NaN if not measured).
+    /// The figures as one tensor `[FIGURES.len()]`, in [`FIGURES`]' order (NaN where not
+    /// measured).
     fn stacked(self) -> Tensor<1> {
         let device = self.d_fake.device();
         let or_nan =
@@ -71,9 +166,12 @@ impl StepLosses {
                 or_nan(self.loss_g),
                 or_nan(self.d_real),
                 self.d_fake,
+                or_nan(self.penalty),
+                or_nan(self.balance),
+                or_nan(self.convergence),
             ],
             0,
-        ) // [4]
+        ) // [7]
     }
 }
 
@@ -84,7 +182,7 @@ pub async fn read_steps_async(steps: Vec<StepLosses>) -> Result<Vec<StepFigures>
         return Ok(Vec::new());
     }
     let stacked: Vec<Tensor<1>> = steps.into_iter().map(StepLosses::stacked).collect();
-    let data = Tensor::cat(stacked, 0) // [4 * steps]
+    let data = Tensor::cat(stacked, 0) // [7 * steps]
         .into_data_async()
         .await
         .map_err(|e| format!("reading the losses failed: {e:?}"))?;
@@ -92,12 +190,7 @@ pub async fn read_steps_async(steps: Vec<StepLosses>) -> Result<Vec<StepFigures>
         .try_to_vec()
         .map_err(|e| format!("reading the losses failed: {e:?}"))?;
     Ok(values
-        .chunks_exact(4)
-        .map(|v| StepFigures {
-            loss_d: v[0],
-            loss_g: v[1],
-            d_real: v[2],
-            d_fake: v[3],
-        })
+        .chunks_exact(FIGURES.len())
+        .map(StepFigures::from_values)
         .collect())
 }

@@ -9,6 +9,7 @@ use burn::prelude::*;
 use burn::tensor::activation::{log_sigmoid, log_softmax, relu, sigmoid};
 use serde::{Deserialize, Serialize};
 
+use super::{OptimizerKind, TrainConfig};
 use crate::model::{ModelConfig, Output};
 
 /// The generator's objective (the discriminator's follows from it).
@@ -156,16 +157,55 @@ impl GanLoss {
         Ok(())
     }
 
-    /// `model` made fit for this loss ([`GanLoss::adapt`]), or why no such model can train
-    /// with it.
-    pub fn fit(self, model: ModelConfig) -> Result<ModelConfig, String> {
-        let model = self.adapt(model);
-        self.check(&model)?;
-        Ok(model)
+    /// `base` (whose loss is this one) with the settings this loss was published with, where
+    /// it has its own: the original WGAN's RMSprop at 5e-5, 5 critic updates per step and
+    /// clipping at 0.01; for WGAN with spectral normalisation WGAN-GP's Adam at 1e-4 with
+    /// betas (0, 0.9) and 5 critic updates. Other losses keep `base` (without clipping, a
+    /// penalty or a balance's γ).
+    pub fn published(self, base: TrainConfig) -> TrainConfig {
+        let base = TrainConfig {
+            clip: None,
+            gradient_penalty: None,
+            gamma: None,
+            ..base
+        };
+        match self {
+            GanLoss::WganClip => TrainConfig {
+                optimizer: OptimizerKind::Rmsprop,
+                lr_g: 5e-5,
+                lr_d: 5e-5,
+                d_steps: 5,
+                clip: Some(0.01),
+                ..base
+            },
+            GanLoss::WganSn => TrainConfig {
+                optimizer: OptimizerKind::Adam,
+                lr_g: 1e-4,
+                lr_d: 1e-4,
+                beta1: 0.0,
+                beta2: 0.9,
+                d_steps: 5,
+                ..base
+            },
+            _ => base,
+        }
     }
 
-    /// The discriminator's loss from its logits on real `[B, 1]` and fake `[B, 1]` images.
-    pub fn discriminator(self, real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
+    /// Whether the loss keeps a balance between its terms (BEGAN's k_t,
+    /// [`super::balance`]).
+    pub fn is_equilibrium(self) -> bool {
+        false
+    }
+
+    /// The discriminator's loss from its logits on real `[B, 1]` and fake `[B, 1]` images
+    /// (and, for an equilibrium loss, its balance k_t `[1]`).
+    pub fn discriminator(
+        self,
+        real: Tensor<2>,
+        fake: Tensor<2>,
+        balance: Option<Tensor<1>>,
+    ) -> Tensor<1> {
+        let _ = balance;
         match self {
             // BCE(real, 1) + BCE(fake, 0) = −log σ(r) − log σ(−f)
             GanLoss::NonSaturating | GanLoss::Saturating => {

@@ -4,12 +4,12 @@
 //! caller reads when it wants (synchronously natively, with `into_data_async` on the web).
 
 pub mod auxiliary;
+pub mod balance;
 pub mod batch;
 pub mod clip;
 pub mod config;
 pub mod ema;
 pub mod figures;
-pub mod lifecycle;
 pub mod loss;
 pub mod penalty;
 
@@ -26,7 +26,6 @@ pub use batch::{Batch, real_images};
 pub use config::{MAX_D_STEPS, OptimizerKind, TRAIN_LIMITS, TrainConfig, TrainLimits};
 pub use ema::ema_update;
 pub use figures::{StepFigures, StepLosses, read_steps_async};
-pub use lifecycle::{ResumeError, ResumeOptions, Resumed};
 pub use loss::GanLoss;
 
 /// Which networks a step updates.
@@ -51,15 +50,29 @@ fn step_seed(seed: u64, step: u64, stream: u64) -> u64 {
 /// Every random draw is a function of `(seed, step)`, so a run resumed from a checkpoint
 /// sees the same batches and noise as one that never stopped.
 pub struct GanTrainer {
-    model: ModelConfig,
-    config: TrainConfig,
-    generator: Generator,
-    discriminator: Discriminator,
-    optim_g: ModuleOptimizer,
-    optim_d: ModuleOptimizer,
-    step: u64,
-    order: BatchOrder,
-    device: Device,
+    pub(crate) model: ModelConfig,
+    pub(crate) config: TrainConfig,
+    pub(crate) generator: Generator,
+    pub(crate) discriminator: Discriminator,
+    pub(crate) optim_g: ModuleOptimizer,
+    pub(crate) optim_d: ModuleOptimizer,
+    pub(crate) step: u64,
+    pub(crate) order: BatchOrder,
+    /// An equilibrium loss's balance k_t `[1]` (BEGAN's), on the device; `None` for the
+    /// other losses.
+    pub(crate) balance: Option<Tensor<1>>,
+    pub(crate) device: Device,
+}
+
+/// What one discriminator or generator update draws: a real batch, noise, the codes G is
+/// given and, for a gradient penalty, where between each real and generated image it is
+/// taken.
+struct Inputs {
+    real: Batch,
+    z: Tensor<2>,
+    fake_codes: Option<Tensor<2>>,
+    /// ε `[B]` in [0, 1): x̂ = εx + (1 − ε)G(z), drawn only when the run has a penalty.
+    epsilon: Option<Tensor<1>>,
 }
 
 impl GanTrainer {
@@ -83,7 +96,7 @@ impl GanTrainer {
 
     /// A run of the given networks at `step` with its batch order where it stands, and fresh
     /// optimisers (see [`GanTrainer::resume`] for a run from a checkpoint).
-    fn from_parts(
+    pub(crate) fn from_parts(
         model: ModelConfig,
         config: TrainConfig,
         generator: Generator,
@@ -97,6 +110,10 @@ impl GanTrainer {
         // whichever device the networks were built or loaded on.
         let generator = generator.valid().train();
         let discriminator = discriminator.valid().train();
+        let balance = config
+            .loss
+            .is_equilibrium()
+            .then(|| balance::initial(&device));
         Self {
             optim_g: config.optimizer(),
             optim_d: config.optimizer(),
@@ -106,6 +123,7 @@ impl GanTrainer {
             discriminator,
             step,
             order,
+            balance,
             device,
         }
     }
@@ -126,10 +144,16 @@ impl GanTrainer {
     /// normalisation) is refused: that needs a new run.
     pub fn set_config(&mut self, config: TrainConfig) -> Result<(), String> {
         config.validate()?;
-        config.loss.check(&self.model)?;
+        config.check_model(&self.model)?;
         if config.optimizer_differs(&self.config) {
             self.optim_g = config.optimizer();
             self.optim_d = config.optimizer();
+        }
+        if config.loss.is_equilibrium() != self.balance.is_some() {
+            self.balance = config
+                .loss
+                .is_equilibrium()
+                .then(|| balance::initial(&self.device));
         }
         self.config = config;
         Ok(())
@@ -163,13 +187,13 @@ impl GanTrainer {
         let mut losses = None;
         for update in 0..updates {
             let last = update + 1 == updates;
-            let (real, z, fake_labels) = self.next_inputs(data, update);
+            let inputs = self.next_inputs(data, update);
             let this_mode = if last {
                 mode
             } else {
                 StepMode::DiscriminatorOnly
             };
-            losses = Some(self.step_on(real, z, fake_labels, this_mode));
+            losses = Some(self.step_on(inputs, this_mode));
         }
         self.step += 1;
         losses.expect("a step makes at least one update")
@@ -177,11 +201,7 @@ impl GanTrainer {
 
     /// The next real batch, and noise (and the codes G is given) for update `update` of
     /// this step: every draw a function of the seed, the step and the update.
-    fn next_inputs(
-        &mut self,
-        data: &MnistSet,
-        update: usize,
-    ) -> (Batch, Tensor<2>, Option<Tensor<2>>) {
+    fn next_inputs(&mut self, data: &MnistSet, update: usize) -> Inputs {
         let kind = self.model.kind();
         let batch_size = self.config.batch_size;
         let indices = self.order.next_batch(batch_size);
@@ -200,22 +220,35 @@ impl GanTrainer {
             .then(|| latent::random_continuous(&mut rng, batch_size));
         let fake_codes = codes_for(kind, &digits, continuous.as_deref())
             .map(|codes| codes_tensor(&codes, kind.code_size(), &self.device));
-        (real, z, fake_codes)
+        let epsilon = self.config.gradient_penalty.map(|_| {
+            let values: Vec<f32> = (0..batch_size).map(|_| rng.next_f64() as f32).collect();
+            Tensor::from_data(TensorData::new(values, [batch_size]), &self.device)
+        });
+        Inputs {
+            real,
+            z,
+            fake_codes,
+            epsilon,
+        }
     }
 
-    /// One step on a given real batch, noise and codes (see [`ModelKind::code_size`]): the
-    /// core of [`GanTrainer::train_step`].
-    pub fn step_on(
-        &mut self,
-        real: Batch,
-        z: Tensor<2>,
-        fake_codes: Option<Tensor<2>>,
-        mode: StepMode,
-    ) -> StepLosses {
+    /// One update on given inputs: the core of [`GanTrainer::train_step`].
+    fn step_on(&mut self, inputs: Inputs, mode: StepMode) -> StepLosses {
+        let Inputs {
+            real,
+            z,
+            fake_codes,
+            epsilon,
+        } = inputs;
         let loss = self.config.loss;
         let kind = self.model.kind();
-        // The conditional DCGAN's discriminator reads the digit beside the image.
-        let fake_labels = kind.is_conditional().then(|| fake_codes.clone()).flatten();
+        // A discriminator that reads the digit (the conditional DCGAN's) gets it beside the
+        // image.
+        let fake_labels = kind
+            .info()
+            .discriminator_reads_labels
+            .then(|| fake_codes.clone())
+            .flatten();
         let fake = if mode == StepMode::DiscriminatorOnly {
             // G untracked: a graph of its forward pass that no backward pass consumes would
             // stay in the autodiff graph, and D-only steps would slow down one after another
@@ -230,17 +263,33 @@ impl GanTrainer {
         // (1) Update D: maximise log D(x) + log(1 - D(G(z))) (or the loss's own form), plus
         // ACGAN's and InfoGAN's terms on their heads
         let (mut loss_d, mut d_real, mut d_fake) = (None, None, None);
+        let (mut penalty, mut convergence) = (None, None);
         if mode != StepMode::GeneratorOnly {
-            let real_scores = self
-                .discriminator
-                .scores(kind, real.images, real.labels.clone()); // [B, 1] + heads
+            let real_scores =
+                self.discriminator
+                    .scores(kind, real.images.clone(), real.labels.clone()); // [B, 1] + heads
             let fake_scores =
                 self.discriminator
                     .scores(kind, fake.clone().detach(), fake_labels.clone()); // [B, 1] + heads
             d_real = Some(loss.mean_output(real_scores.logits.clone()).detach());
             d_fake = Some(loss.mean_output(fake_scores.logits.clone()).detach());
-            let mut loss_value =
-                loss.discriminator(real_scores.logits.clone(), fake_scores.logits.clone());
+            let mut loss_value = loss.discriminator(
+                real_scores.logits.clone(),
+                fake_scores.logits.clone(),
+                self.balance.clone(),
+            );
+            if let (Some(weight), Some(epsilon)) = (self.config.gradient_penalty, epsilon) {
+                // λ·E[(‖∇D(x̂)‖₂ − 1)²] at x̂ = εx + (1 − ε)G(z), the input gradient written
+                // out by the critic so that autodiff differentiates the penalty exactly
+                let between = penalty::interpolates(real.images, fake.clone().detach(), epsilon);
+                let gradient = self
+                    .discriminator
+                    .input_gradient(between)
+                    .expect("a gradient penalty is checked to have a critic that gives one"); // [B, 1, H, W]
+                let term = penalty::gradient_penalty(gradient, weight);
+                penalty = Some(term.clone().detach());
+                loss_value = loss_value + term;
+            }
             if let Some(term) = auxiliary::discriminator_term(
                 kind,
                 &real_scores,
@@ -256,6 +305,12 @@ impl GanTrainer {
                     .step(self.config.lr_d, self.discriminator.clone(), grads);
             if let Some(limit) = self.config.clip {
                 self.discriminator = clip::clip_weights(self.discriminator.clone(), limit as f32);
+            }
+            if let (Some(k), Some(real), Some(fake)) = (self.balance.take(), &d_real, &d_fake) {
+                let gamma = self.config.gamma.unwrap_or(balance::GAMMA);
+                let (k, measure) = balance::update(k, real.clone(), fake.clone(), gamma);
+                self.balance = Some(k);
+                convergence = Some(measure);
             }
             loss_d = Some(loss_value.detach());
         }
@@ -286,6 +341,9 @@ impl GanTrainer {
             loss_g,
             d_real,
             d_fake: d_fake.expect("a step measures D on the fakes"),
+            penalty,
+            balance: self.balance.clone(),
+            convergence,
         }
     }
 

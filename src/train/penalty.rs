@@ -4,7 +4,7 @@
 //!
 //! The input gradient ∇ₓD comes from the critic itself, written out with differentiable ops
 //! ([`crate::model::wgan_gp::WganGpCritic::input_gradient`], the lab's
-//! [`crate::lab::net::PlaneNet::input_gradient`]): Burn's autodiff cannot differentiate a
+//! the 2-D lab's `PlaneNet::input_gradient`): Burn's autodiff cannot differentiate a
 //! gradient it computed. These functions work on any sample shape, images `[B, 1, H, W]`
 //! or points `[B, 2]`.
 

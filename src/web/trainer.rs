@@ -20,14 +20,11 @@ use crate::checkpoint::Checkpoint;
 use crate::data::MnistSet;
 use crate::eval::{Classifier, Evaluator};
 use crate::image::grid;
+use crate::lifecycle::ResumeOptions;
 use crate::model::{ModelConfig, ModelKind};
 use crate::rng::SplitMix64;
-use crate::train::{
-    GanTrainer, ResumeOptions, StepMode, TrainConfig, read_steps_async, real_images,
-};
-
-/// Figures per step in the array `train` resolves to: loss D, loss G, mean D(x), mean D(G(z)).
-const FIGURES_PER_STEP: usize = 4;
+use crate::train::figures::FIGURES;
+use crate::train::{GanTrainer, StepMode, TrainConfig, read_steps_async, real_images};
 /// The most steps one `train` call may queue: bounds the work behind one await.
 const MAX_STEPS_PER_CALL: usize = 1000;
 /// What a call that needs a run says without one.
@@ -122,7 +119,7 @@ impl Trainer {
     /// the current run stays.
     pub fn reset(&self, model: &str, train: &str) -> Result<String, JsValue> {
         let config = parse_train(train)?;
-        let model = config.loss.fit(parse_model(model)?).map_err(js_error)?;
+        let model = config.fit(parse_model(model)?).map_err(js_error)?;
         let run = GanTrainer::new(model, config, &self.data, &self.device);
         let info = run_info(&run).to_string();
         *self.run.borrow_mut() = Some(run);
@@ -186,8 +183,9 @@ impl Trainer {
     }
 
     /// Runs `steps` training steps (`mode`: `"both"`, `"d"` for D only, `"g"` for G only)
-    /// and resolves to their figures, 4 per step (loss D, loss G, mean D(x), mean D(G(z)),
-    /// NaN where a network was not updated), read with one transfer.
+    /// and resolves to their figures, the registry's `figures` per step in its order (loss D,
+    /// loss G, mean D(x), mean D(G(z)), then the penalty and balance figures; NaN where not
+    /// measured), read with one transfer.
     pub fn train(&self, steps: usize, mode: &str) -> Promise {
         let run = self.run.clone();
         let data = self.data.clone();
@@ -208,9 +206,9 @@ impl Trainer {
                     .collect::<Vec<_>>()
             };
             let figures = read_steps_async(losses).await.map_err(js_error)?;
-            let mut flat = Vec::with_capacity(figures.len() * FIGURES_PER_STEP);
+            let mut flat = Vec::with_capacity(figures.len() * FIGURES.len());
             for f in figures {
-                flat.extend([f.loss_d, f.loss_g, f.d_real, f.d_fake]);
+                flat.extend(f.values());
             }
             Ok(js_sys::Float32Array::from(flat.as_slice()).into())
         })

@@ -504,7 +504,7 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     const state = await trainerState(page);
     assert.equal(
       await alertText(page),
-      `Training diverged at step ${before.step}: the D loss is NaN. Lower the learning rate and press Reset.`,
+      `Training diverged at step ${before.step}: loss D is NaN. Lower the learning rate and press Reset.`,
     );
     assert.equal(state.playing, false);
     await page.click("#train-play");

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { Presets } from "../../www/presets.js";
 import { MAX_GRID, MAX_SEED, defaultState, hashOf, intIn, stateFromHash } from "../../www/url-state.js";
 import { Coalescer } from "../../www/coalescer.js";
-import { CSV_HEADER, FIGURES, RunHistory } from "../../www/run-history.js";
+import { RunHistory } from "../../www/run-history.js";
 import { chartScale } from "../../www/chart.js";
 import { formatDuration, formatFigure, niceCeil } from "../../www/format.js";
 import { GAN_BIN } from "../e2e/gan-bin.mjs";
@@ -21,7 +21,7 @@ const presets = new Presets(execFileSync(GAN_BIN, ["presets", "--json"], { encod
 test("the registry: names, aliases and the old explorer names", () => {
   assert.equal(presets.default.name, "dcgan");
   assert.deepEqual(presets.list.map((p) => p.name).sort(),
-    ["acgan", "cdcgan", "cdcgan-half", "dcgan", "infogan", "mlp", "wgan", "wgan-sn"]);
+    ["acgan", "cdcgan", "cdcgan-half", "cs231n", "cs231n-mlp", "dcgan", "infogan", "mlp", "wgan", "wgan-sn"]);
   assert.equal(presets.named("cdcgan").model.ngf, 128, "cdcgan is the course's width");
   assert.equal(presets.named("cdcgan-half").model.ngf, 64);
   assert.equal(presets.named("cdcgan-course").name, "cdcgan", "the old trainer name is an alias");
@@ -98,15 +98,27 @@ test("coalescing: while a job runs only the newest, heaviest request waits", asy
   assert.equal(ran.at(-1), "after", "an error does not jam the queue");
 });
 
-test("run history: records steps in order and exports them as CSV", () => {
-  const h = new RunHistory();
-  h.record(Float32Array.from([0.5, 1.5, 0.9, 0.1, 0.25, NaN, 0.8, 0.2]), 2, 11);
-  h.record([Infinity, -Infinity, 0, 0], 1, 12);
-  assert.equal(FIGURES, 4);
+test("run history: records the registry's figures in order and exports them as CSV", () => {
+  assert.deepEqual(presets.figures.map((f) => f.key),
+    ["loss_d", "loss_g", "d_real", "d_fake", "penalty", "balance", "convergence"]);
+  const header = "step,loss_d,loss_g,d_real,d_fake,penalty,balance,convergence";
+  const h = new RunHistory(presets.figures);
+  const none = [NaN, NaN, NaN];
+  h.record(Float32Array.from([0.5, 1.5, 0.9, 0.1, ...none, 0.25, NaN, 0.8, 0.2, ...none]), 2, 11);
+  h.record([Infinity, -Infinity, 0, 0, 0.5, 0.01, 0.3], 1, 12);
+  assert.equal(h.stride, 7);
   assert.deepEqual(h.step, [10, 11, 12]);
   assert.equal(h.length, 3);
-  assert.equal(h.toCsv(), `${CSV_HEADER}\n10,0.5,1.5,0.8999999761581421,0.10000000149011612\n11,0.25,,0.800000011920929,0.20000000298023224\n12,inf,-inf,0,0\n`);
-  assert.equal(new RunHistory().toCsv(), `${CSV_HEADER}\n`);
+  assert.equal(h.toCsv(), `${header}\n10,0.5,1.5,0.8999999761581421,0.10000000149011612,,,\n` +
+    "11,0.25,,0.800000011920929,0.20000000298023224,,,\n12,inf,-inf,0,0,0.5,0.01,0.3\n");
+  assert.deepEqual(h.extraSeries().map((s) => s.key), ["penalty", "balance", "convergence"]);
+  assert.equal(new RunHistory(presets.figures).toCsv(), `${header}\n`);
+  // A run saved before the extra figures existed reads NaN for them.
+  const old = new RunHistory(presets.figures);
+  old.restore({ step: [1, 2], lossD: [1, 2], lossG: [3, 4], dReal: [5, 6], dFake: [7, 8] });
+  assert.deepEqual(old.penalty.map(Number.isNaN), [true, true]);
+  assert.deepEqual(old.extraSeries(), []);
+  assert.deepEqual(JSON.parse(JSON.stringify(h)).lossD, [0.5, 0.25, null]);
 });
 
 test("chart scaling: one point per pixel column at most, the y range covers the data", () => {

@@ -41,7 +41,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let data = load_data(None)?;
     let device = args.compute.device()?;
     let config = args.optim.apply(args.model.preset().train)?;
-    let model = args.model.config(config.loss)?;
+    let model = args.model.config(&config)?;
     let mut trainer = GanTrainer::new(model.clone(), config, &data, &device);
     let mut times = Vec::with_capacity(args.steps);
     for i in 0..args.warmup + args.steps {

@@ -141,9 +141,10 @@ impl ModelArgs {
         preset(&self.model).expect("clap accepts only preset names")
     }
 
-    /// The preset's model with the settings given on the command line, made fit for
-    /// `loss` unless `--norm` says otherwise, validated against both.
-    pub fn config(&self, loss: GanLoss) -> Result<ModelConfig> {
+    /// The preset's model with the settings given on the command line, made fit for the
+    /// training settings `train` unless `--norm` says otherwise, validated against both.
+    pub fn config(&self, train: &TrainConfig) -> Result<ModelConfig> {
+        let loss = train.loss;
         let mut config = self.preset().model;
         if let Some(nz) = self.nz {
             config = config.with_setting("nz", nz).map_err(Error::msg)?;
@@ -176,7 +177,7 @@ impl ModelArgs {
             None => loss.adapt(config),
         };
         config.validate().map_err(Error::msg)?;
-        loss.check(&config).map_err(Error::msg)?;
+        train.check_model(&config).map_err(Error::msg)?;
         Ok(config)
     }
 }

@@ -8,9 +8,10 @@ use anyhow::{Context, Result, bail};
 use burn::prelude::*;
 use clap::Args;
 use gan_studio::checkpoint::record_bytes_async;
+use gan_studio::lifecycle::ResumeOptions;
 use gan_studio::model::Generator;
 use gan_studio::preset::{ProgressGrid, preset_of_run, progress_grid};
-use gan_studio::train::{GanTrainer, ResumeOptions, StepMode, ema_update};
+use gan_studio::train::{GanTrainer, StepMode, ema_update};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::backend::BackendArg;
@@ -69,7 +70,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let mut trainer = match &args.resume {
         None => {
             let config = args.optim.apply(args.model.preset().train)?;
-            GanTrainer::new(args.model.config(config.loss)?, config, &data, &device)
+            GanTrainer::new(args.model.config(&config)?, config, &data, &device)
         }
         Some(path) => {
             let checkpoint = read_checkpoint(path)?;
@@ -167,8 +168,12 @@ pub fn run(args: TrainArgs) -> Result<()> {
                 );
             }
             let message = format!(
-                "loss_D {:.3} loss_G {:.3} D(x) {:.3} D(G(z)) {:.3}",
-                f.loss_d, f.loss_g, f.d_real, f.d_fake
+                "loss_D {:.3} loss_G {:.3} D(x) {:.3} D(G(z)) {:.3}{}",
+                f.loss_d,
+                f.loss_g,
+                f.d_real,
+                f.d_fake,
+                f.extra_words()
             );
             if quiet_log && step % (args.log_every.max(1) * 10) == 0 {
                 let rate = (step - start_step) as f64 / started.elapsed().as_secs_f64();

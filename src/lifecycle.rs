@@ -10,10 +10,10 @@ use burn::prelude::*;
 use burn::tensor::Bytes;
 use thiserror::Error;
 
-use super::{GanTrainer, TrainConfig};
 use crate::checkpoint::{Checkpoint, CheckpointError, TrainingState, record_bytes_async};
 use crate::data::{BatchOrder, MnistSet};
 use crate::preset::preset_of;
+use crate::train::{GanTrainer, TrainConfig};
 
 /// Why a checkpoint cannot continue as a run.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -64,6 +64,7 @@ impl Checkpoint {
             config: preset_of(&self.model).train,
             step: 0,
             order: None,
+            balance: None,
         })
     }
 }
@@ -87,8 +88,7 @@ impl GanTrainer {
         config.seed = saved.config.seed;
         config.validate().map_err(ResumeError::Settings)?;
         config
-            .loss
-            .check(&checkpoint.model)
+            .check_model(&checkpoint.model)
             .map_err(ResumeError::Settings)?;
         // Files from before the position was saved: their run used one batch size throughout.
         let position = saved.order.unwrap_or_else(|| {
@@ -124,18 +124,23 @@ impl GanTrainer {
             };
             (trainer.optim_g, trainer.optim_d) = (load(g)?, load(d)?);
         }
+        if let (Some(balance), Some(saved)) = (&mut trainer.balance, saved.balance) {
+            *balance = Tensor::from_floats([saved], &trainer.device);
+        }
         Ok(Resumed {
             trainer,
             optimizers_skipped,
         })
     }
 
-    /// Where this run stands, for a checkpoint.
+    /// Where this run stands, for a checkpoint (without its balance, which is read from the
+    /// device: [`GanTrainer::to_checkpoint`] adds it).
     pub fn training_state(&self) -> TrainingState {
         TrainingState {
             config: self.config.clone(),
             step: self.step,
             order: Some(self.order.position()),
+            balance: None,
         }
     }
 
@@ -156,9 +161,19 @@ impl GanTrainer {
             };
             Ok::<_, CheckpointError>((bytes(&self.optim_g)?, bytes(&self.optim_d)?))
         });
-        let (model, training) = (self.model.clone(), self.training_state());
+        let (model, mut training) = (self.model.clone(), self.training_state());
         let (generator, discriminator) = (self.generator.clone(), self.discriminator.clone());
+        let balance = self.balance.clone();
         async move {
+            if let Some(balance) = balance {
+                let read = |e: String| CheckpointError::Read(format!("the balance k_t: {e}"));
+                let data = balance
+                    .into_data_async()
+                    .await
+                    .map_err(|e| read(format!("{e:?}")))?;
+                let values: Vec<f32> = data.try_to_vec().map_err(|e| read(format!("{e:?}")))?;
+                training.balance = values.first().copied();
+            }
             Ok(Checkpoint {
                 model,
                 training: Some(training),
