@@ -15,6 +15,7 @@ use crate::latent::{self, Prior};
 use crate::model::cs231n::Cs231nConfig;
 use crate::model::sample::codes_for;
 use crate::model::variant::NZ;
+use crate::model::wgan_gp::WganGpConfig;
 use crate::model::{
     AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, InitScheme,
     MlpGanConfig, ModelConfig, ModelKind,
@@ -119,6 +120,17 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default().with_loss(GanLoss::WganSn),
             steps: 1500,
             shipped: "wgan-sn",
+            progress_cols: 8,
+        },
+        Preset {
+            name: "wgan-gp",
+            aliases: &[],
+            legacy_explorer_name: "wgan-gp",
+            title: "WGAN-GP, gradient penalty (DCGAN layers, no BatchNorm in the critic)",
+            model: ModelConfig::WganGp(WganGpConfig::default()),
+            train: TrainConfig::default().with_loss(GanLoss::WganGp),
+            steps: 1500,
+            shipped: "wgan-gp",
             progress_cols: 8,
         },
         Preset {

@@ -124,6 +124,43 @@ fn every_registered_architecture_makes_its_images_and_answers_its_heads() {
 }
 
 #[test]
+fn every_critic_that_writes_out_its_input_gradient_agrees_with_autodiff() {
+    let device = device().autodiff();
+    let critics: Vec<ModelKind> = ModelKind::ALL
+        .iter()
+        .copied()
+        .filter(|kind| kind.info().input_gradient)
+        .collect();
+    assert!(!critics.is_empty(), "WGAN-GP's critic at least");
+    for kind in critics {
+        let config = ModelConfig::default_for(kind);
+        let critic = seeded(&device, 6, || {
+            let critic = config.init_discriminator(&device);
+            materialize(&critic);
+            critic
+        });
+        let side = kind.image_size();
+        let images = Tensor::<4>::from_data(
+            TensorData::new(latent::sample_z(8, 3, side * side), [3, 1, side, side]),
+            &device,
+        )
+        .require_grad();
+        let scores = critic.forward(images.clone(), None); // [3, 1]
+        let autodiff = images.grad(&scores.sum().backward()).unwrap();
+        let explicit = critic.input_gradient(images).unwrap();
+        let difference = (explicit - autodiff.clone())
+            .abs()
+            .max()
+            .into_scalar::<f32>();
+        let scale = autodiff.abs().max().into_scalar::<f32>();
+        assert!(
+            scale > 0.0 && difference <= 1e-5 * scale.max(1.0),
+            "{kind:?}: {difference} at {scale}"
+        );
+    }
+}
+
+#[test]
 fn dcgan_makes_32x32_images_and_one_score_each() {
     shapes_and_range(ModelConfig::Dcgan(DcganConfig::default()));
 }

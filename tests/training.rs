@@ -6,8 +6,8 @@ use gan_studio::data::MnistSet;
 use gan_studio::latent;
 use gan_studio::model::sample::{codes_for, codes_tensor, sample};
 use gan_studio::model::{
-    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, MlpGanConfig,
-    ModelConfig, ModelKind,
+    AcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, MlpGanConfig, ModelConfig,
+    ModelKind, Sizes,
 };
 use gan_studio::train::auxiliary::generator_term;
 use gan_studio::train::{Batch, loss::cross_entropy};
@@ -46,25 +46,19 @@ fn fixed_sample(trainer: &GanTrainer) -> Vec<f32> {
 fn every_preset_and_loss_trains_with_finite_losses_and_changing_output() {
     let data = data();
     let device = Device::flex();
-    let presets = [
-        ModelConfig::Mlp(MlpGanConfig::default()),
-        ModelConfig::Dcgan(DcganConfig::default()),
-        ModelConfig::Cdcgan(CdcganConfig {
-            ngf: 16,
-            ndf: 8,
-            ..CdcganConfig::default()
-        }),
-        ModelConfig::Acgan(AcganConfig {
-            ngf: 16,
-            ndf: 8,
-            ..AcganConfig::default()
-        }),
-        ModelConfig::Infogan(InfoganConfig {
-            ngf: 8,
-            ndf: 8,
-            ..InfoganConfig::default()
-        }),
-    ];
+    // Every architecture in the registry, narrowed to width 8 where it has widths.
+    let presets: Vec<ModelConfig> = ModelKind::ALL
+        .iter()
+        .map(|&kind| {
+            let mut model = ModelConfig::default_for(kind);
+            for sizes in [Sizes::Generator, Sizes::Discriminator] {
+                if let Ok(narrow) = model.clone().with_width(sizes, 8) {
+                    model = narrow;
+                }
+            }
+            model
+        })
+        .collect();
     for model in presets {
         for &loss in GanLoss::ALL {
             let config = TrainConfig {
@@ -75,6 +69,7 @@ fn every_preset_and_loss_trains_with_finite_losses_and_changing_output() {
             if config.fit(model.clone()).is_err() {
                 continue; // wgan-sn is the DCGAN's
             }
+            let penalised = config.gradient_penalty.is_some();
             let mut trainer = GanTrainer::new(model.clone(), config, &data, &device);
             let before = fixed_sample(&trainer);
             for _ in 0..2 {
@@ -87,6 +82,14 @@ fn every_preset_and_loss_trains_with_finite_losses_and_changing_output() {
                 // The BCE and hinge losses are positive; a critic's loss has no sign.
                 assert!(
                     figures.loss_d > 0.0 || loss == GanLoss::LeastSquares || loss.is_wasserstein()
+                );
+                // A gradient penalty is measured where the run has one, and only there.
+                assert_eq!(
+                    figures.penalty >= 0.0,
+                    penalised,
+                    "{} {loss:?}: penalty {}",
+                    model.kind().name(),
+                    figures.penalty
                 );
             }
             assert_eq!(trainer.step(), 2);

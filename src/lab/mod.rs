@@ -243,12 +243,14 @@ impl LabConfig {
     }
 }
 
-/// The losses the lab offers: every image-model loss but the spectral WGAN.
+/// The losses the lab offers: every image-model loss but the spectral WGAN (its critic
+/// needs convolutions) and WGAN-GP, which is the WGAN loss with the gradient penalty chosen
+/// as its constraint here ([`Lipschitz`]).
 pub fn losses() -> impl Iterator<Item = GanLoss> {
     GanLoss::ALL
         .iter()
         .copied()
-        .filter(|&loss| loss != GanLoss::WganSn)
+        .filter(|&loss| !matches!(loss, GanLoss::WganSn | GanLoss::WganGp))
 }
 
 /// How the lab's menu shows `loss`: its own title, but the WGAN loss's without "weight

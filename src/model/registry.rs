@@ -14,7 +14,7 @@ use super::variant::{
 };
 use super::{
     acgan::AcganConfig, cdcgan::CdcganConfig, cs231n::Cs231nConfig, dcgan::DcganConfig,
-    infogan::InfoganConfig, mlp::MlpGanConfig,
+    infogan::InfoganConfig, mlp::MlpGanConfig, wgan_gp::WganGpConfig,
 };
 use crate::latent::Prior;
 use crate::model::InitScheme;
@@ -131,7 +131,7 @@ macro_rules! registry {
             /// If the model takes a code and `codes` is `None`.
             pub fn forward(&self, z: Tensor<2>, codes: Option<Tensor<2>>) -> Tensor<4> {
                 match self {
-                    $( Generator::$case(g) => g.generate(z, codes), )*
+                    $( Generator::$case(g) => GeneratorNet::generate(g, z, codes), )*
                 }
             }
         }
@@ -152,7 +152,7 @@ macro_rules! registry {
             /// If the discriminator reads labels and `labels` is `None`.
             pub fn forward(&self, images: Tensor<4>, labels: Option<Tensor<2>>) -> Tensor<2> {
                 match self {
-                    $( Discriminator::$case(d) => d.discriminate(images, labels), )*
+                    $( Discriminator::$case(d) => DiscriminatorNet::discriminate(d, images, labels), )*
                 }
             }
 
@@ -161,7 +161,7 @@ macro_rules! registry {
             /// ([`DiscriminatorNet::input_gradient`]).
             pub fn input_gradient(&self, images: Tensor<4>) -> Option<Tensor<4>> {
                 match self {
-                    $( Discriminator::$case(d) => d.input_gradient(images), )*
+                    $( Discriminator::$case(d) => DiscriminatorNet::input_gradient(d, images), )*
                 }
             }
         }
@@ -313,4 +313,7 @@ registry! {
     Infogan => InfoganConfig,
     /// CS231N's convolutional GAN on 28x28 images.
     Cs231n => Cs231nConfig,
+    /// WGAN-GP: the DCGAN's generator and a critic without BatchNorm whose input gradient a
+    /// gradient penalty reads.
+    WganGp => WganGpConfig,
 }

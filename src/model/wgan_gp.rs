@@ -21,10 +21,97 @@ use burn::prelude::*;
 use burn::tensor::module::{conv_transpose2d, conv2d};
 use burn::tensor::ops::{ConvOptions, ConvTransposeOptions};
 
+use serde::{Deserialize, Serialize};
+
 use super::activation::leaky_relu;
 use super::conv::conv_4x4_to_1x1;
-use super::dcgan::LEAKY_SLOPE;
+use super::dcgan::{DcganConfig, DcganGenerator, LEAKY_SLOPE};
 use super::init::{InitScheme, K4_S1_P0, K4_S2_P1, conv};
+use super::variant::{
+    Architecture, Codes, DiscriminatorNet, Heads, NGF_NDF, Output, TorchLayout, VariantInfo,
+};
+use crate::latent::Prior;
+
+/// Settings of WGAN-GP: the DCGAN's generator and the critic below.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WganGpConfig {
+    /// Size of z; 100 as the DCGAN's.
+    pub nz: usize,
+    /// Generator width, as the DCGAN's (4·ngf, 2·ngf, ngf channels).
+    pub ngf: usize,
+    /// Critic width, as the DCGAN discriminator's (ndf, 2·ndf, 4·ndf channels).
+    pub ndf: usize,
+    /// Parameter initialisation.
+    pub init: InitScheme,
+    /// The distribution z is drawn from.
+    #[serde(default)]
+    pub prior: Prior,
+}
+
+impl Default for WganGpConfig {
+    fn default() -> Self {
+        Self {
+            nz: 100,
+            ngf: 32,
+            ndf: 32,
+            init: InitScheme::Dcgan,
+            prior: Prior::Gaussian,
+        }
+    }
+}
+
+impl Architecture for WganGpConfig {
+    const INFO: VariantInfo = VariantInfo {
+        name: "wgan-gp",
+        title: "WGAN-GP (32×32)",
+        image_size: 32,
+        codes: Codes::None,
+        discriminator_reads_labels: false,
+        output: Output::Score,
+        heads: Heads::NONE,
+        input_gradient: true,
+        settings: NGF_NDF,
+        torch: TorchLayout::SEQUENTIAL,
+    };
+    type Generator = DcganGenerator;
+    type Discriminator = WganGpCritic;
+
+    fn nz(&self) -> usize {
+        self.nz
+    }
+
+    fn prior(&self) -> Prior {
+        self.prior
+    }
+
+    fn init(&self) -> InitScheme {
+        self.init
+    }
+
+    fn init_generator(&self, device: &Device) -> DcganGenerator {
+        DcganConfig {
+            nz: self.nz,
+            ngf: self.ngf,
+            init: self.init,
+            ..DcganConfig::default()
+        }
+        .init_generator(device)
+    }
+
+    fn init_discriminator(&self, device: &Device) -> WganGpCritic {
+        WganGpCritic::new(self.ndf, self.init, device)
+    }
+}
+
+impl DiscriminatorNet for WganGpCritic {
+    fn discriminate(&self, images: Tensor<4>, _labels: Option<Tensor<2>>) -> Tensor<2> {
+        self.forward(images) // [B, 1]
+    }
+
+    fn input_gradient(&self, images: Tensor<4>) -> Option<Tensor<4>> {
+        Some(WganGpCritic::input_gradient(self, images)) // [B, 1, 32, 32]
+    }
+}
 
 /// The WGAN-GP critic: the DCGAN discriminator's convolutions with biases, LeakyReLU(0.2),
 /// no BatchNorm (the penalty is per image, so one image's score must not depend on the

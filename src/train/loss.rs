@@ -32,10 +32,14 @@ pub enum GanLoss {
     /// critic updates per generator update and RMSprop at 5e-5, the paper's settings.
     WganClip,
     /// The Wasserstein loss with the critic's Lipschitz bound kept by spectral
-    /// normalisation (Miyato et al.) instead of clipping; WGAN-GP's Adam 1e-4, betas (0,
-    /// 0.9) and 5 critic updates per generator update. GAN Studio's stand-in for WGAN-GP,
-    /// whose gradient penalty Burn's autodiff cannot differentiate (src/model/spectral.rs).
+    /// normalisation (Miyato et al.) instead of clipping; Adam 1e-4, betas (0, 0.9) and 5
+    /// critic updates per generator update.
     WganSn,
+    /// WGAN-GP (Gulrajani et al.): the Wasserstein loss with a gradient penalty
+    /// λ·E[(‖∇D(x̂)‖₂ − 1)²] on points between real and generated images (λ = 10), for a
+    /// critic that writes out its input gradient; the paper's Adam 1e-4, betas (0.5, 0.9)
+    /// and 5 critic updates per generator update.
+    WganGp,
 }
 
 impl GanLoss {
@@ -47,6 +51,7 @@ impl GanLoss {
         GanLoss::Hinge,
         GanLoss::WganClip,
         GanLoss::WganSn,
+        GanLoss::WganGp,
     ];
 
     /// The name used on the command line and in checkpoints.
@@ -58,6 +63,7 @@ impl GanLoss {
             GanLoss::Hinge => "hinge",
             GanLoss::WganClip => "wgan-clip",
             GanLoss::WganSn => "wgan-sn",
+            GanLoss::WganGp => "wgan-gp",
         }
     }
 
@@ -70,6 +76,7 @@ impl GanLoss {
             GanLoss::Hinge => "hinge",
             GanLoss::WganClip => "WGAN, weight clipping",
             GanLoss::WganSn => "WGAN, spectral normalisation",
+            GanLoss::WganGp => "WGAN-GP, gradient penalty",
         }
     }
 
@@ -82,6 +89,7 @@ impl GanLoss {
             "hinge" => Some(GanLoss::Hinge),
             "wgan-clip" | "wgan" => Some(GanLoss::WganClip),
             "wgan-sn" => Some(GanLoss::WganSn),
+            "wgan-gp" => Some(GanLoss::WganGp),
             _ => None,
         }
     }
@@ -89,7 +97,7 @@ impl GanLoss {
     /// Whether the discriminator is a Wasserstein critic: its score estimates the distance
     /// between the real and generated distributions (E[D(x)] − E[D(G(z))]).
     pub fn is_wasserstein(self) -> bool {
-        matches!(self, GanLoss::WganClip | GanLoss::WganSn)
+        matches!(self, GanLoss::WganClip | GanLoss::WganSn | GanLoss::WganGp)
     }
 
     /// Whether the loss needs the critic under spectral normalisation.
@@ -159,9 +167,10 @@ impl GanLoss {
 
     /// `base` (whose loss is this one) with the settings this loss was published with, where
     /// it has its own: the original WGAN's RMSprop at 5e-5, 5 critic updates per step and
-    /// clipping at 0.01; for WGAN with spectral normalisation WGAN-GP's Adam at 1e-4 with
-    /// betas (0, 0.9) and 5 critic updates. Other losses keep `base` (without clipping, a
-    /// penalty or a balance's γ).
+    /// clipping at 0.01; for WGAN with spectral normalisation Adam at 1e-4 with betas (0,
+    /// 0.9) and 5 critic updates; for WGAN-GP its Adam at 1e-4 with betas (0.5, 0.9), 5 critic
+    /// updates and the penalty's λ = 10. Other losses keep `base` (without clipping, a penalty
+    /// or a balance's γ).
     pub fn published(self, base: TrainConfig) -> TrainConfig {
         let base = TrainConfig {
             clip: None,
@@ -185,6 +194,16 @@ impl GanLoss {
                 beta1: 0.0,
                 beta2: 0.9,
                 d_steps: 5,
+                ..base
+            },
+            GanLoss::WganGp => TrainConfig {
+                optimizer: OptimizerKind::Adam,
+                lr_g: 1e-4,
+                lr_d: 1e-4,
+                beta1: 0.5,
+                beta2: 0.9,
+                d_steps: 5,
+                gradient_penalty: Some(super::penalty::PAPER_WEIGHT),
                 ..base
             },
             _ => base,
@@ -217,7 +236,7 @@ impl GanLoss {
             // E[max(0, 1 − r)] + E[max(0, 1 + f)]
             GanLoss::Hinge => relu(real.neg() + 1.0).mean() + relu(fake + 1.0).mean(),
             // E[f] − E[r]: minimising it maximises the critic's distance estimate
-            GanLoss::WganClip | GanLoss::WganSn => fake.mean() - real.mean(),
+            GanLoss::WganClip | GanLoss::WganSn | GanLoss::WganGp => fake.mean() - real.mean(),
         }
     }
 
@@ -230,7 +249,9 @@ impl GanLoss {
             GanLoss::Saturating => log_sigmoid(fake.neg()).mean(),
             GanLoss::LeastSquares => (fake - 1.0).square().mean() * 0.5,
             // −E[f]
-            GanLoss::Hinge | GanLoss::WganClip | GanLoss::WganSn => fake.mean().neg(),
+            GanLoss::Hinge | GanLoss::WganClip | GanLoss::WganSn | GanLoss::WganGp => {
+                fake.mean().neg()
+            }
         }
     }
 
