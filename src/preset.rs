@@ -12,6 +12,7 @@
 use serde::Serialize;
 
 use crate::latent::{self, Prior};
+use crate::model::began::BeganConfig;
 use crate::model::cs231n::Cs231nConfig;
 use crate::model::sample::codes_for;
 use crate::model::variant::NZ;
@@ -131,6 +132,17 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default().with_loss(GanLoss::WganGp),
             steps: 1500,
             shipped: "wgan-gp",
+            progress_cols: 8,
+        },
+        Preset {
+            name: "began",
+            aliases: &[],
+            legacy_explorer_name: "began",
+            title: "BEGAN (autoencoder discriminator, balance k_t)",
+            model: ModelConfig::Began(BeganConfig::default()),
+            train: TrainConfig::default().with_loss(GanLoss::Began),
+            steps: 1500,
+            shipped: "began",
             progress_cols: 8,
         },
         Preset {

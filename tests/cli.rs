@@ -302,7 +302,7 @@ fn bad_files_and_values_get_clear_errors() {
     assert!(
         err.contains("invalid value 'wasserstein' for '--loss <LOSS>'")
             && err.contains(
-                "[possible values: non-saturating, saturating, least-squares, hinge, wgan-clip, wgan-sn, wgan-gp]"
+                "[possible values: non-saturating, saturating, least-squares, hinge, wgan-clip, wgan-sn, wgan-gp, began]"
             ),
         "{err}"
     );

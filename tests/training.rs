@@ -381,3 +381,56 @@ fn trained_weights<M: burn::module::Module>(module: &M) -> Vec<f32> {
     module.visit(&mut collect);
     collect.0
 }
+
+#[test]
+fn a_began_step_moves_its_balance_by_the_energies_and_a_checkpoint_keeps_it() {
+    let data = data();
+    let device = Device::flex();
+    let model = ModelConfig::default_for(ModelKind::Began)
+        .with_width(Sizes::Generator, 8)
+        .unwrap()
+        .with_width(Sizes::Discriminator, 8)
+        .unwrap();
+    let config = TrainConfig {
+        batch_size: 8,
+        ..small(3, GanLoss::NonSaturating).with_loss(GanLoss::Began)
+    };
+    let gamma = config.gamma.unwrap();
+    assert_eq!(gamma, 0.5, "BEGAN's default γ");
+    let mut trainer = GanTrainer::new(model, config, &data, &device);
+    let mut k = 0.0f32;
+    for _ in 0..3 {
+        let f = trainer.train_step(&data, StepMode::Both).read();
+        // k_{t+1} = clip(k_t + 0.001 (γ L(x) − L(G(z))), 0, 1) on the D update's energies,
+        // and M_global = L(x) + |γ L(x) − L(G(z))|.
+        let imbalance = gamma as f32 * f.d_real - f.d_fake;
+        k = (k + 0.001 * imbalance).clamp(0.0, 1.0);
+        assert!((f.balance - k).abs() < 1e-6, "{f:?}: k {k}");
+        assert!(
+            (f.convergence - (f.d_real + imbalance.abs())).abs() < 1e-5,
+            "{f:?}"
+        );
+        assert!(
+            f.d_real > 0.0 && f.d_fake > 0.0,
+            "energies are mean absolute errors"
+        );
+        assert!(f.penalty.is_nan(), "no gradient penalty here");
+    }
+    assert!(k > 0.0, "k_t moved off 0 (γ·L(x) above L(G(z)) here): {k}");
+    let checkpoint = block_on(trainer.to_checkpoint(false)).unwrap();
+    let saved = checkpoint.training.as_ref().unwrap().balance.unwrap();
+    assert!((saved - k).abs() < 1e-6);
+    let resumed = GanTrainer::resume(
+        &checkpoint,
+        gan_studio::lifecycle::ResumeOptions {
+            config: None,
+            restore_optimizers: false,
+        },
+        &data,
+        &device,
+    )
+    .unwrap()
+    .trainer;
+    let again = block_on(resumed.to_checkpoint(false)).unwrap();
+    assert_eq!(again.training.unwrap().balance, Some(saved));
+}

@@ -243,14 +243,14 @@ impl LabConfig {
     }
 }
 
-/// The losses the lab offers: every image-model loss but the spectral WGAN (its critic
-/// needs convolutions) and WGAN-GP, which is the WGAN loss with the gradient penalty chosen
-/// as its constraint here ([`Lipschitz`]).
+/// The losses the lab offers: every image-model loss that reads a score (the lab's critic is
+/// no autoencoder), but the spectral WGAN (its critic needs convolutions) and WGAN-GP, which
+/// is the WGAN loss with the gradient penalty chosen as its constraint here ([`Lipschitz`]).
 pub fn losses() -> impl Iterator<Item = GanLoss> {
-    GanLoss::ALL
-        .iter()
-        .copied()
-        .filter(|&loss| !matches!(loss, GanLoss::WganSn | GanLoss::WganGp))
+    GanLoss::ALL.iter().copied().filter(|&loss| {
+        loss.reads() == crate::model::Output::Score
+            && !matches!(loss, GanLoss::WganSn | GanLoss::WganGp)
+    })
 }
 
 /// How the lab's menu shows `loss`: its own title, but the WGAN loss's without "weight

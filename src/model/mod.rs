@@ -10,6 +10,7 @@
 
 pub mod acgan;
 pub mod activation;
+pub mod began;
 pub mod cdcgan;
 pub mod conv;
 pub mod cs231n;

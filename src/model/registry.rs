@@ -13,8 +13,8 @@ use super::variant::{
     Architecture, DiscriminatorNet, GeneratorNet, NZ, Setting, Sizes, VariantInfo,
 };
 use super::{
-    acgan::AcganConfig, cdcgan::CdcganConfig, cs231n::Cs231nConfig, dcgan::DcganConfig,
-    infogan::InfoganConfig, mlp::MlpGanConfig, wgan_gp::WganGpConfig,
+    acgan::AcganConfig, began::BeganConfig, cdcgan::CdcganConfig, cs231n::Cs231nConfig,
+    dcgan::DcganConfig, infogan::InfoganConfig, mlp::MlpGanConfig, wgan_gp::WganGpConfig,
 };
 use crate::latent::Prior;
 use crate::model::InitScheme;
@@ -316,4 +316,6 @@ registry! {
     /// WGAN-GP: the DCGAN's generator and a critic without BatchNorm whose input gradient a
     /// gradient penalty reads.
     WganGp => WganGpConfig,
+    /// BEGAN: the DCGAN's generator and an autoencoder discriminator.
+    Began => BeganConfig,
 }

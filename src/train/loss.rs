@@ -40,6 +40,11 @@ pub enum GanLoss {
     /// critic that writes out its input gradient; the paper's Adam 1e-4, betas (0.5, 0.9)
     /// and 5 critic updates per generator update.
     WganGp,
+    /// BEGAN (Berthelot et al.), on an autoencoder's energies L(v) = mean |v − D(v)|:
+    /// D: L(x) − k_t·L(G(z)), G: L(G(z)), with the balance k_t kept by the step so that
+    /// E[L(G(z))] stays at γ·E[L(x)] (src/train/balance.rs); the paper's Adam 1e-4, betas
+    /// (0.5, 0.999), γ 0.5.
+    Began,
 }
 
 impl GanLoss {
@@ -52,6 +57,7 @@ impl GanLoss {
         GanLoss::WganClip,
         GanLoss::WganSn,
         GanLoss::WganGp,
+        GanLoss::Began,
     ];
 
     /// The name used on the command line and in checkpoints.
@@ -64,6 +70,7 @@ impl GanLoss {
             GanLoss::WganClip => "wgan-clip",
             GanLoss::WganSn => "wgan-sn",
             GanLoss::WganGp => "wgan-gp",
+            GanLoss::Began => "began",
         }
     }
 
@@ -77,6 +84,7 @@ impl GanLoss {
             GanLoss::WganClip => "WGAN, weight clipping",
             GanLoss::WganSn => "WGAN, spectral normalisation",
             GanLoss::WganGp => "WGAN-GP, gradient penalty",
+            GanLoss::Began => "BEGAN, equilibrium (autoencoder D)",
         }
     }
 
@@ -90,6 +98,7 @@ impl GanLoss {
             "wgan-clip" | "wgan" => Some(GanLoss::WganClip),
             "wgan-sn" => Some(GanLoss::WganSn),
             "wgan-gp" => Some(GanLoss::WganGp),
+            "began" => Some(GanLoss::Began),
             _ => None,
         }
     }
@@ -106,8 +115,11 @@ impl GanLoss {
     }
 
     /// What the loss reads from the discriminator's first output.
-    fn reads(self) -> Output {
-        Output::Score
+    pub fn reads(self) -> Output {
+        match self {
+            GanLoss::Began => Output::Energy,
+            _ => Output::Score,
+        }
     }
 
     /// `model` made fit to train with this loss where the architecture can be: `wgan-sn`
@@ -169,8 +181,8 @@ impl GanLoss {
     /// it has its own: the original WGAN's RMSprop at 5e-5, 5 critic updates per step and
     /// clipping at 0.01; for WGAN with spectral normalisation Adam at 1e-4 with betas (0,
     /// 0.9) and 5 critic updates; for WGAN-GP its Adam at 1e-4 with betas (0.5, 0.9), 5 critic
-    /// updates and the penalty's λ = 10. Other losses keep `base` (without clipping, a penalty
-    /// or a balance's γ).
+    /// updates and the penalty's λ = 10; for BEGAN its Adam at 1e-4 with betas (0.5, 0.999)
+    /// and γ = 0.5. Other losses keep `base` (without clipping, a penalty or a balance's γ).
     pub fn published(self, base: TrainConfig) -> TrainConfig {
         let base = TrainConfig {
             clip: None,
@@ -206,6 +218,16 @@ impl GanLoss {
                 gradient_penalty: Some(super::penalty::PAPER_WEIGHT),
                 ..base
             },
+            GanLoss::Began => TrainConfig {
+                optimizer: OptimizerKind::Adam,
+                lr_g: 1e-4,
+                lr_d: 1e-4,
+                beta1: 0.5,
+                beta2: 0.999,
+                d_steps: 1,
+                gamma: Some(super::balance::GAMMA),
+                ..base
+            },
             _ => base,
         }
     }
@@ -213,7 +235,7 @@ impl GanLoss {
     /// Whether the loss keeps a balance between its terms (BEGAN's k_t,
     /// [`super::balance`]).
     pub fn is_equilibrium(self) -> bool {
-        false
+        self == GanLoss::Began
     }
 
     /// The discriminator's loss from its logits on real `[B, 1]` and fake `[B, 1]` images
@@ -224,7 +246,6 @@ impl GanLoss {
         fake: Tensor<2>,
         balance: Option<Tensor<1>>,
     ) -> Tensor<1> {
-        let _ = balance;
         match self {
             // BCE(real, 1) + BCE(fake, 0) = −log σ(r) − log σ(−f)
             GanLoss::NonSaturating | GanLoss::Saturating => {
@@ -237,6 +258,11 @@ impl GanLoss {
             GanLoss::Hinge => relu(real.neg() + 1.0).mean() + relu(fake + 1.0).mean(),
             // E[f] − E[r]: minimising it maximises the critic's distance estimate
             GanLoss::WganClip | GanLoss::WganSn | GanLoss::WganGp => fake.mean() - real.mean(),
+            // L(x) − k_t·L(G(z)) on the energies
+            GanLoss::Began => {
+                let k = balance.expect("an equilibrium loss's step keeps its balance");
+                real.mean() - fake.mean() * k
+            }
         }
     }
 
@@ -252,6 +278,8 @@ impl GanLoss {
             GanLoss::Hinge | GanLoss::WganClip | GanLoss::WganSn | GanLoss::WganGp => {
                 fake.mean().neg()
             }
+            // L(G(z))
+            GanLoss::Began => fake.mean(),
         }
     }
 

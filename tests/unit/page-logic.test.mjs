@@ -21,7 +21,7 @@ const presets = new Presets(execFileSync(GAN_BIN, ["presets", "--json"], { encod
 test("the registry: names, aliases and the old explorer names", () => {
   assert.equal(presets.default.name, "dcgan");
   assert.deepEqual(presets.list.map((p) => p.name).sort(),
-    ["acgan", "cdcgan", "cdcgan-half", "cs231n", "cs231n-mlp", "dcgan", "infogan", "mlp", "wgan", "wgan-gp", "wgan-sn"]);
+    ["acgan", "began", "cdcgan", "cdcgan-half", "cs231n", "cs231n-mlp", "dcgan", "infogan", "mlp", "wgan", "wgan-gp", "wgan-sn"]);
   assert.equal(presets.named("cdcgan").model.ngf, 128, "cdcgan is the course's width");
   assert.equal(presets.named("cdcgan-half").model.ngf, 64);
   assert.equal(presets.named("cdcgan-course").name, "cdcgan", "the old trainer name is an alias");
@@ -34,7 +34,7 @@ test("the registry: names, aliases and the old explorer names", () => {
     assert.ok(presets.losses.some((l) => l.name === p.train.loss), `${p.name}'s loss is in the loss menu`);
   }
   assert.deepEqual(presets.losses.map((l) => l.name),
-    ["non-saturating", "saturating", "least-squares", "hinge", "wgan-clip", "wgan-sn", "wgan-gp"]);
+    ["non-saturating", "saturating", "least-squares", "hinge", "wgan-clip", "wgan-sn", "wgan-gp", "began"]);
   assert.ok(presets.losses.every((l) => l.title.length > 0), "every loss has a menu title");
 });
 
