@@ -18,9 +18,7 @@ use gan_studio::interop::pytorch::{
 use gan_studio::interop::safetensors::export_generator;
 use gan_studio::interop::samples::ReferenceSamples;
 use gan_studio::model::sample::{codes_for, sample};
-use gan_studio::model::{
-    AcganConfig, CdcganConfig, DcganConfig, InfoganConfig, MlpGanConfig, ModelConfig,
-};
+use gan_studio::model::{CdcganConfig, DcganConfig, MlpGanConfig, ModelConfig, ModelKind, Sizes};
 use gan_studio::preset::preset;
 use serde_json::Value;
 
@@ -74,6 +72,13 @@ fn each_fixture_imports_and_draws_what_pytorch_drew() {
             "mlp",
             "nz 8, hidden 16",
             ("to_pixels.weight", "fc3.weight"),
+        ),
+        // CS231N's own nn.Sequential: ReLU before each BatchNorm1d/2d, an Unflatten.
+        (
+            "cs231n",
+            "cs231n",
+            "nz 8, ngf 4",
+            ("G.5.running_var", "bn2.running_var"),
         ),
     ];
     for (name, model, settings, (from, to)) in cases {
@@ -400,33 +405,13 @@ fn burn_linear_weight(generator: &gan_studio::model::Generator, layer: &str) -> 
 #[test]
 fn export_then_import_draws_the_same_images() {
     let device = Device::flex();
-    let models = [
-        ModelConfig::Mlp(MlpGanConfig {
-            nz: 6,
-            hidden: 12,
-            ..MlpGanConfig::default()
-        }),
-        ModelConfig::Dcgan(DcganConfig {
-            nz: 6,
-            ngf: 3,
-            ..DcganConfig::default()
-        }),
-        ModelConfig::Cdcgan(CdcganConfig {
-            nz: 6,
-            ngf: 3,
-            ..CdcganConfig::default()
-        }),
-        ModelConfig::Acgan(AcganConfig {
-            nz: 6,
-            ngf: 3,
-            ..AcganConfig::default()
-        }),
-        ModelConfig::Infogan(InfoganConfig {
-            nz: 6,
-            ngf: 3,
-            ..InfoganConfig::default()
-        }),
-    ];
+    // Every architecture in the registry, with nz 6 and a generator of width 3.
+    let models = ModelKind::ALL.iter().map(|&kind| {
+        ModelConfig::default_for(kind)
+            .with_setting("nz", 6)
+            .and_then(|model| model.with_width(Sizes::Generator, 3))
+            .unwrap()
+    });
     for model in models {
         let kind = model.kind();
         let generator = model.init_generator(&device);

@@ -25,7 +25,6 @@ from safetensors.torch import load_file
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/gan-studio/target"))
-SHIPPED = ["dcgan", "mlp", "cdcgan-half", "cdcgan", "wgan", "wgan-sn", "acgan", "infogan"]
 COUNT = 8
 
 
@@ -58,8 +57,11 @@ def main():
     assert tuple(ns["images"].shape) == (16, 1, 32, 32), ns["images"].shape
     print(f"the snippet ran: images {tuple(ns['images'].shape)}")
 
+    # Every preset's shipped file, from the registry.
+    registry = json.loads(run(args.gan, "presets", "--json"))
+    shipped = [preset["shipped"] for preset in registry["presets"]]
     worst = 0.0
-    for name in SHIPPED:
+    for name in shipped:
         weights = os.path.join(ROOT, "weights", f"{name}.bpk")
         path = f"{name}.safetensors"
         run(args.gan, "export", "--safetensors", "--weights", weights, "--out", path)
@@ -68,6 +70,8 @@ def main():
         kind, nz, code = meta["gan_studio.model"], int(meta["gan_studio.nz"]), int(meta["gan_studio.code_size"])
         if kind == "mlp":
             g = ns["mlp_generator"](nz, int(meta["gan_studio.hidden"]))
+        elif kind == "cs231n":
+            g = ns["cs231n_generator"](nz, int(meta["gan_studio.ngf"]))
         elif kind == "cdcgan":
             g = ns["ConditionalGenerator"](nz, int(meta["gan_studio.ngf"]))
         else:
@@ -80,7 +84,7 @@ def main():
         labels = [i % 10 for i in range(COUNT)]
         onehot = F.one_hot(torch.tensor(labels), 10).float()
         with torch.no_grad():
-            if kind == "mlp":
+            if kind in ("mlp", "cs231n"):
                 images = g(z)
             elif kind == "cdcgan":
                 images = g(z, onehot)

@@ -9,7 +9,7 @@ fixtures are committed):
 
     ~/.cache/gan-studio/bench-venv/bin/python tools/pytorch/make_fixtures.py
 
-It writes tests/fixtures/pytorch/{dcgan,cdcgan-half,cdcgan-label-first,mlp}.{pt,json}.
+It writes tests/fixtures/pytorch/{dcgan,cdcgan-half,cdcgan-label-first,mlp,cs231n}.{pt,json}.
 """
 
 import json
@@ -116,12 +116,44 @@ class MLPGenerator(nn.Module):
         return torch.tanh(self.to_pixels(x))
 
 
+def cs231n_generator(noise_dim, ngf):
+    """CS231N's build_dc_generator (its GAN assignment), one nn.Sequential: each layer's ReLU
+    before its BatchNorm, an Unflatten between the linear and the convolutional layers, and
+    a flat 784-value output."""
+    return nn.Sequential(
+        nn.Linear(noise_dim, 16 * ngf),
+        nn.ReLU(),
+        nn.BatchNorm1d(16 * ngf),
+        nn.Linear(16 * ngf, 7 * 7 * 2 * ngf),
+        nn.ReLU(),
+        nn.BatchNorm1d(7 * 7 * 2 * ngf),
+        nn.Unflatten(1, (2 * ngf, 7, 7)),
+        nn.ConvTranspose2d(2 * ngf, ngf, 4, 2, 1),
+        nn.ReLU(),
+        nn.BatchNorm2d(ngf),
+        nn.ConvTranspose2d(ngf, 1, 4, 2, 1),
+        nn.Tanh(),
+        nn.Flatten(),
+    )
+
+
+class CS231NGenerator(nn.Module):
+    """The assignment's generator behind the fixtures' `g(z, y)` call."""
+
+    def __init__(self, noise_dim, ngf):
+        super().__init__()
+        self.G = cs231n_generator(noise_dim, ngf)
+
+    def forward(self, z, y=None):
+        return self.G(z)
+
+
 def settle(g, nz, conditional):
     """Gives the BatchNorms weights, biases and running statistics far from their defaults:
     random affine parameters, then a few training-mode passes on random inputs."""
     with torch.no_grad():
         for m in g.modules():
-            if isinstance(m, nn.BatchNorm2d):
+            if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.normal_(0.0, 0.2)
     g.train()
@@ -166,6 +198,7 @@ def main():
     fixture("cdcgan-half", "cdcgan-half", cDCGAN_G(8, 4), 8, 4, True)
     fixture("cdcgan-label-first", "cdcgan", LabelFirstGenerator(12, 2), 12, 2, True)
     fixture("mlp", "mlp", MLPGenerator(8, 16), 8, 16, False)
+    fixture("cs231n", "cs231n", CS231NGenerator(8, 4), 8, 4, False)
 
 
 if __name__ == "__main__":
