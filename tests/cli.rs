@@ -610,3 +610,99 @@ fn lab_takes_a_gradient_penalty_for_its_wgan_critic() {
     ]);
     assert!(err.contains("penalty's weight"), "{err}");
 }
+
+#[test]
+fn every_preset_trains_samples_inspects_and_exports_from_the_command_line() {
+    // The registry's presets, new ones included, with nothing named here.
+    let registry: serde_json::Value = serde_json::from_str(&ok(&["presets", "--json"])).unwrap();
+    let dir = scratch("every-preset");
+    for preset in registry["presets"].as_array().unwrap() {
+        let name = preset["name"].as_str().unwrap();
+        let kind = preset["model"]["kind"].as_str().unwrap();
+        let variant = registry["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == kind)
+            .unwrap();
+        let side = variant["image_size"].as_u64().unwrap() as u32;
+        let weights = dir.join(format!("{name}.bpk"));
+        let log = gan(&[
+            "train",
+            "--model",
+            name,
+            "--steps",
+            "10",
+            "--batch",
+            "4",
+            "--d-steps",
+            "1",
+            "--log-every",
+            "1",
+            "--save-every",
+            "0",
+            "--out",
+            s(&weights),
+        ]);
+        assert!(
+            log.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&log.stderr)
+        );
+        // The progress line names the loss's own figures where it has them.
+        let log = String::from_utf8_lossy(&log.stderr);
+        let line = log
+            .lines()
+            .find(|l| l.starts_with("step 10/10"))
+            .unwrap_or_else(|| panic!("{name}: {log}"));
+        let penalty = preset["train"]["gradient_penalty"].is_number();
+        assert_eq!(line.contains("gradient penalty"), penalty, "{name}: {line}");
+        let balance = preset["train"]["gamma"].is_number();
+        assert_eq!(
+            line.contains("k_t") && line.contains("M_global"),
+            balance,
+            "{name}: {line}"
+        );
+
+        let grid = dir.join(format!("{name}.png"));
+        ok(&[
+            "sample",
+            "--weights",
+            s(&weights),
+            "--grid",
+            "2x3",
+            "--scale",
+            "1",
+            "--out",
+            s(&grid),
+        ]);
+        let png = read_png(&grid);
+        assert_eq!(
+            (png.0, png.1),
+            (3 * (side + 1) + 1, 2 * (side + 1) + 1),
+            "{name}"
+        );
+        assert_ne!(
+            png_cell(&png, 0, 0, side as usize, 1),
+            png_cell(&png, 1, 2, side as usize, 1),
+            "{name}"
+        );
+
+        let inspected = ok(&["inspect", s(&weights)]);
+        assert!(
+            inspected.contains(&format!("model:         {kind}")),
+            "{name}: {inspected}"
+        );
+        let exported = dir.join(format!("{name}.safetensors"));
+        ok(&[
+            "export",
+            "--safetensors",
+            "--weights",
+            s(&weights),
+            "--out",
+            s(&exported),
+        ]);
+        assert!(std::fs::metadata(&exported).unwrap().len() > 1000, "{name}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
