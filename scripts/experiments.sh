@@ -3,9 +3,12 @@
 # one thing against the defaults: nz 10 / 100 / 1000, ngf/ndf halved and doubled, DCGAN init
 # vs Burn's default, and every generator loss (non-saturating is the baseline; saturating,
 # least squares, hinge, WGAN with clipping, WGAN with spectral normalisation, each with its
-# paper's settings). Each run trains for $STEPS steps (default 1500; a WGAN step is 5 critic
-# updates and one generator update), then `gan eval` scores it and `gan sample` draws an
-# 8x8 grid (seed 7); for the loss runs `gan bench` also times 5 of its steps.
+# paper's settings; and the two losses that need a discriminator of their own, each on its
+# preset: WGAN-GP's gradient penalty on its critic without BatchNorm, BEGAN's equilibrium on
+# its autoencoder, both with the DCGAN's generator). Each run trains for $STEPS steps
+# (default 1500; a WGAN step is 5 critic updates and one generator update), then `gan eval`
+# scores it and `gan sample` draws an 8x8 grid (seed 7); for the loss runs `gan bench` also
+# times 5 of its steps.
 #
 # Checkpoints go to $EXP_DIR (default /tmp/gan-experiments); grids and the figures go to
 # weights/experiments/, one row per run in a tab-separated file: results.tsv (name, flags,
@@ -39,19 +42,24 @@ declare -A flags=(
   [hinge]="--loss hinge"
   [wgan-clip]="--loss wgan-clip"
   [wgan-sn]="--loss wgan-sn"
+  [wgan-gp]="--loss wgan-gp"
+  [began]="--loss began"
 )
-losses=(baseline saturating lsgan hinge wgan-clip wgan-sn)
+# The preset each run starts from: the DCGAN's, but where the loss needs its own critic.
+declare -A models=([wgan-gp]=wgan-gp [began]=began)
+losses=(baseline saturating lsgan hinge wgan-clip wgan-sn wgan-gp began)
 order=(baseline nz10 nz1000 default-init half-width double-width "${losses[@]:1}")
 [ $# -gt 0 ] && order=("$@")
 [ "${order[*]}" = losses ] && order=("${losses[@]}")
 
 for name in "${order[@]}"; do
   ckpt="$exp_dir/$name-$steps.bpk"
+  model="${models[$name]:-dcgan}"
   seconds=""
   if [ ! -f "$ckpt" ]; then
     start=$(date +%s)
     # shellcheck disable=SC2086
-    "$gan" train --model dcgan ${flags[$name]} --steps "$steps" --seed 1 \
+    "$gan" train --model "$model" ${flags[$name]} --steps "$steps" --seed 1 \
       --out "$ckpt" --save-every 500 --log-every 500
     seconds=$(( $(date +%s) - start ))
   fi
@@ -61,7 +69,7 @@ for name in "${order[@]}"; do
   case " ${losses[*]} " in
     *" $name "*)
       # shellcheck disable=SC2086
-      bench=$("$gan" bench --model dcgan ${flags[$name]} --steps 5 --samples 0)
+      bench=$("$gan" bench --model "$model" ${flags[$name]} --steps 5 --samples 0)
       ms=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$bench")
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${flags[$name]:--}" "$steps" "${seconds:-?}" \
         "${ms:-?}" "$row" | tee -a "$out_dir/losses.tsv" ;;

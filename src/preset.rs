@@ -220,7 +220,8 @@ pub fn presets() -> Vec<Preset> {
 /// "optimizers": [...], "inits": [...], "priors": [...], "nz": {...}, "limits": {...}}`.
 /// Each variant is an architecture's [`crate::model::VariantInfo`]: its image size, codes,
 /// heads, settings with their ranges and PyTorch layout. Each loss has its `name`, `title`,
-/// whether it is `wasserstein` (its critic's mean scores differ by a distance estimate) and,
+/// whether it is `wasserstein` (its critic's mean scores differ by a distance estimate), what
+/// it `reads` from the discriminator (`score`, or an autoencoder's `energy`) and,
 /// for the losses published with settings of their own (the WGANs'), those `settings`
 /// ([`TrainConfig::with_loss`]). `limits` are the training settings' ranges, `figures` what
 /// a step measures, in the order the wasm Trainer's arrays give them.
@@ -238,6 +239,7 @@ pub fn registry_json() -> String {
                 "name": loss.name(),
                 "title": loss.title(),
                 "wasserstein": loss.is_wasserstein(),
+                "reads": loss.reads(),
                 "settings": settings,
             })
         })

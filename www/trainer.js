@@ -120,6 +120,8 @@ export class TrainerPanel {
         step: h.step[last], lossD: h.lossD[last], lossG: h.lossG[last],
         dReal: h.dReal[last], dFake: h.dFake[last],
       },
+      // the loss's own figures at the last step (a penalty, a balance), where it has them
+      extra: last < 0 ? null : Object.fromEntries(h.extraSeries().map((s) => [s.key, s.values[last]])),
       gridDraws: this.gridDraws,
       snapshots: this.snapshots.map((s) => s.step),
       chunk: this.chunk,
@@ -829,7 +831,9 @@ export class TrainerPanel {
       return;
     }
     const raw = this.run?.train?.loss !== "non-saturating" && this.run?.train?.loss !== "saturating";
-    drawChart($("train-d-chart"), raw ? "Mean D score (raw)" : "Mean D output", h.step, [
+    const title = loss?.reads === "energy" ? "Mean energy L(v) = |v − D(v)| (lower: more real)"
+      : raw ? "Mean D score (raw)" : "Mean D output";
+    drawChart($("train-d-chart"), title, h.step, [
       { label: "D(x)", color: COLORS.dReal, values: h.dReal },
       { label: "D(G(z))", color: COLORS.dFake, values: h.dFake },
     ], [0, 1]);

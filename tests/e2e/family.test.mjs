@@ -1,7 +1,8 @@
 // Browser tests of the course's GAN family in the page: every preset's shipped generator
 // draws in the explorer, the ACGAN's digit picker and the InfoGAN's code controls work, and
-// every loss (hinge, WGAN with clipping, WGAN with spectral normalisation) and the ACGAN and
-// InfoGAN train in the trainer panel.
+// every loss (hinge, WGAN with clipping, with spectral normalisation and with a gradient
+// penalty, BEGAN's) and every architecture (ACGAN, InfoGAN, WGAN-GP's critic, BEGAN's
+// autoencoder, CS231N's two) train in the trainer panel, with their own figures charted.
 //
 // The CPU path (#device=cpu): the explorer and the trainer pick it on this machine anyway,
 // and SwiftShader's probes would only cost time. Small grids, batch 4, a few steps.
@@ -171,6 +172,10 @@ describe("the course's GAN family", { timeout: 30 * 60_000 }, () => {
       { preset: "wgan-sn" },
       { preset: "acgan" },
       { preset: "infogan" },
+      { preset: "wgan-gp" },
+      { preset: "began" },
+      { preset: "cs231n" },
+      { preset: "cs231n-mlp" },
     ];
     for (const { preset, loss } of cases) {
       await page.selectOption("#train-preset", preset);
@@ -198,11 +203,31 @@ describe("the course's GAN family", { timeout: 30 * 60_000 }, () => {
         assert.ok(Math.abs(state.last.lossD - (state.last.dFake - state.last.dReal)) < 1e-4, "critic loss = E[D(G(z))] − E[D(x)]");
       }
       if (preset === "wgan-sn") assert.deepEqual([train.loss, config.norm, train.beta1, train.beta2], ["wgan-sn", "spectral", 0, 0.9]);
+      // The loss's own figures get a chart of their own, one point per step: WGAN-GP's
+      // penalty (beside its Wasserstein estimate), BEGAN's balance k_t and M_global.
+      const extra = await page.$eval("#train-extra-chart", (el) => ({ hidden: el.hidden, points: el.dataset.points }));
+      if (preset === "wgan-gp") {
+        assert.deepEqual([train.loss, train.gradient_penalty, train.beta1, train.beta2, train.d_steps], ["wgan-gp", 10, 0.5, 0.9, 5]);
+        assert.deepEqual(Object.keys(state.extra), ["penalty"]);
+        assert.ok(state.extra.penalty >= 0, `penalty ${state.extra.penalty}`);
+        assert.deepEqual(extra, { hidden: false, points: "2" });
+        assert.equal(await page.$eval("#train-d-chart", (el) => el.dataset.points), "2", "the Wasserstein estimate");
+      } else if (preset === "began") {
+        assert.deepEqual([train.loss, train.gamma, kind], ["began", 0.5, "began"]);
+        assert.deepEqual(Object.keys(state.extra), ["balance", "convergence"]);
+        assert.ok(state.extra.balance >= 0 && state.extra.balance <= 1, `k_t ${state.extra.balance}`);
+        assert.ok(state.extra.convergence > 0, `M_global ${state.extra.convergence}`);
+        assert.deepEqual(extra, { hidden: false, points: "2" });
+      } else {
+        assert.deepEqual(Object.keys(state.extra), [], `${preset}: no figures of its own`);
+        assert.equal(extra.hidden, true, `${preset}: no third chart`);
+      }
       if (preset === "dcgan") assert.equal(train.loss, "hinge");
       // the progress grid: a row per digit (code) for the ACGAN and the InfoGAN
       const grid = await page.$eval("#train-grid", (el) => [el.width, el.height]);
       const rows = ["acgan", "infogan"].includes(preset) ? 10 : 4;
-      assert.deepEqual(grid, [4 * 33 + 1, rows * 33 + 1], `${preset}: progress grid`);
+      const cell = (preset.startsWith("cs231n") ? 28 : 32) + 1;
+      assert.deepEqual(grid, [4 * cell + 1, rows * cell + 1], `${preset}: progress grid`);
     }
 
     // wgan-sn needs the spectral critic: a BatchNorm run refuses it and keeps its loss
