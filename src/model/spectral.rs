@@ -4,10 +4,9 @@
 //! forward pass, from a vector `u` kept between steps (state, saved in checkpoints, not
 //! trained).
 //!
-//! This is the Lipschitz constraint GAN Studio ships instead of WGAN-GP's gradient penalty:
-//! the penalty needs the gradient of a gradient, and Burn 0.22's autodiff returns gradients
-//! without a graph of their own (`Tensor::grad`: "The returned gradient doesn't have an
-//! autodiff association"), so it cannot differentiate through one.
+//! One of the three Lipschitz constraints GAN Studio trains a Wasserstein critic with,
+//! beside weight clipping (src/train/clip.rs) and WGAN-GP's gradient penalty on a critic
+//! that writes out its input gradient (src/model/wgan_gp.rs).
 
 use burn::module::RunningState;
 use burn::nn::PaddingConfig2d;
