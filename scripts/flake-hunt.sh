@@ -28,7 +28,7 @@ fi
 
 for i in $(seq 1 "$native"); do
   log="$hunt_dir/native-$i.log"
-  if cargo test --release --locked >"$log" 2>&1; then
+  if cargo test --release --locked --no-fail-fast >"$log" 2>&1; then
     echo "native run $i: ok"
   else
     echo "native run $i: FAILED (see $log)"
