@@ -32,6 +32,14 @@ pub enum ResumeError {
     /// The optimiser state does not load.
     #[error("optimiser state: {0}")]
     Optimizer(String),
+    /// The checkpoint learned another data set than the one given.
+    #[error("this checkpoint learned {checkpoint}; the data given is {given}")]
+    OtherDataSet {
+        /// The checkpoint's data set.
+        checkpoint: String,
+        /// The data set given to continue on.
+        given: &'static str,
+    },
 }
 
 /// How [`GanTrainer::resume`] treats a checkpoint.
@@ -83,6 +91,12 @@ impl GanTrainer {
         if checkpoint.discriminator.is_none() {
             return Err(ResumeError::NoDiscriminator);
         }
+        if checkpoint.data_set != data.data_set().name {
+            return Err(ResumeError::OtherDataSet {
+                checkpoint: checkpoint.data_set.clone(),
+                given: data.data_set().name,
+            });
+        }
         let saved = checkpoint.training_or_default();
         let mut config = options.config.unwrap_or_else(|| saved.config.clone());
         config.seed = saved.config.seed;
@@ -106,10 +120,10 @@ impl GanTrainer {
         let mut trainer = GanTrainer::from_parts(
             checkpoint.model.clone(),
             config,
-            generator,
-            discriminator,
+            (generator, discriminator),
             saved.step,
             order,
+            data.data_set(),
             device,
         );
         let restore = options.restore_optimizers && same_optimizer;
@@ -164,6 +178,7 @@ impl GanTrainer {
         let (model, mut training) = (self.model.clone(), self.training_state());
         let (generator, discriminator) = (self.generator.clone(), self.discriminator.clone());
         let balance = self.balance.clone();
+        let data_set = self.data_set.name;
         async move {
             if let Some(balance) = balance {
                 let read = |e: String| CheckpointError::Read(format!("the balance k_t: {e}"));
@@ -176,6 +191,7 @@ impl GanTrainer {
             }
             Ok(Checkpoint {
                 model,
+                data_set: data_set.to_owned(),
                 training: Some(training),
                 generator: record_bytes_async(&generator).await?,
                 discriminator: Some(record_bytes_async(&discriminator).await?),

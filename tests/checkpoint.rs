@@ -33,6 +33,7 @@ fn checkpoint_of(config: &ModelConfig, seed: u64) -> (Checkpoint, Vec<f32>) {
     let output = outputs(&generator, config);
     let checkpoint = Checkpoint {
         model: config.clone(),
+        data_set: "mnist".into(),
         training: None,
         generator: block_on(record_bytes_async(&generator)).unwrap(),
         discriminator: Some(block_on(record_bytes_async(&discriminator)).unwrap()),
@@ -189,6 +190,7 @@ fn async_export_matches_burns_own_record_bytes() {
         .to_vec();
     let checkpoint = Checkpoint {
         model: config.clone(),
+        data_set: "mnist".into(),
         training: None,
         generator: sync_bytes,
         discriminator: None,

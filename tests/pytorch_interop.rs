@@ -133,7 +133,8 @@ fn each_fixture_imports_and_draws_what_pytorch_drew() {
         );
 
         // Through the checkpoint, as `gan import` writes it and `gan sample` reads it.
-        let checkpoint = pollster::block_on(imported.checkpoint()).unwrap();
+        let checkpoint =
+            pollster::block_on(imported.checkpoint(&gan_studio::data::sets::MNIST)).unwrap();
         assert!(checkpoint.discriminator.is_none() && checkpoint.training.is_none());
         let checkpoint = Checkpoint::from_bytes(&checkpoint.to_bytes()).unwrap();
         let generator = checkpoint.load_generator(&device).unwrap();

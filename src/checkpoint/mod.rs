@@ -35,6 +35,7 @@ use frame::{FrameError, FrameSpec};
 pub use record::{Precision, record_bytes_async, record_bytes_async_as};
 
 use crate::data::OrderPosition;
+use crate::data::sets::default_name;
 use crate::model::{Discriminator, Generator, ModelConfig, ModelKind};
 use crate::train::TrainConfig;
 
@@ -146,6 +147,9 @@ pub struct TrainingState {
 struct Header {
     format_version: u32,
     model: ModelConfig,
+    /// The data set the model learned (files from before it was recorded: MNIST).
+    #[serde(default = "default_name")]
+    data_set: String,
     training: Option<TrainingState>,
     sections: Vec<(String, usize)>,
     /// CRC32 of each section, in `sections`' order (version 2 on).
@@ -158,6 +162,9 @@ struct Header {
 pub struct Checkpoint {
     /// The model's kind and settings.
     pub model: ModelConfig,
+    /// The name of the data set the model learned ([`crate::data::sets`]; files from before
+    /// it was recorded say MNIST).
+    pub data_set: String,
     /// Training state, if the checkpoint came from a run.
     pub training: Option<TrainingState>,
     /// Generator weights (burnpack).
@@ -197,6 +204,7 @@ impl Checkpoint {
         let header = Header {
             format_version: FORMAT_VERSION,
             model: self.model.clone(),
+            data_set: self.data_set.clone(),
             training: self.training.clone(),
             sections: sections
                 .iter()
@@ -287,6 +295,7 @@ impl Checkpoint {
         }
         Ok(Self {
             model: header.model,
+            data_set: header.data_set,
             training: header.training,
             generator: generator.ok_or(CheckpointError::MissingSection(GENERATOR))?,
             discriminator,

@@ -30,6 +30,7 @@ use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
 use thiserror::Error;
 
 use super::resize::resize_28_to_32_with;
+use super::sets::{DataSet, MNIST};
 use super::{COLS, IMAGE_PIXELS, NUM_CLASSES, RESIZED_PIXELS, ROWS};
 
 /// The 8 bytes every GAN Studio MNIST file starts with.
@@ -147,6 +148,9 @@ pub struct MnistSet {
     heldout: Vec<bool>,
     /// `len() * 784` grey levels, image after image, row-major; 0 = background, 255 = ink.
     pixels: Vec<u8>,
+    /// Which data set the images are (the file does not say: whoever loads it does; MNIST
+    /// unless told).
+    data_set: &'static DataSet,
 }
 
 impl std::fmt::Debug for MnistSet {
@@ -154,6 +158,7 @@ impl std::fmt::Debug for MnistSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let heldout = self.heldout.iter().filter(|&&h| h).count();
         f.debug_struct("MnistSet")
+            .field("data_set", &self.data_set.name)
             .field("len", &self.len())
             .field("train", &(self.len() - heldout))
             .field("heldout", &heldout)
@@ -308,6 +313,37 @@ impl MnistSet {
             labels,
             heldout,
             pixels: payload,
+            data_set: &MNIST,
+        })
+    }
+
+    /// A set of `labels` (0..9), held-out flags and `labels.len() * 784` grey levels; a
+    /// message when they do not fit together.
+    pub fn from_parts(
+        labels: Vec<u8>,
+        heldout: Vec<bool>,
+        pixels: Vec<u8>,
+    ) -> Result<Self, DataError> {
+        let count = labels.len() as u32;
+        if heldout.len() != labels.len() || pixels.len() != labels.len() * IMAGE_PIXELS {
+            return Err(DataError::PayloadLengthMismatch {
+                count,
+                expected: labels.len() as u64 * BYTES_PER_IMAGE,
+                actual: Some((labels.len() + heldout.len() + pixels.len()) as u64),
+            });
+        }
+        if let Some((index, &label)) = labels
+            .iter()
+            .enumerate()
+            .find(|&(_, &l)| usize::from(l) >= NUM_CLASSES)
+        {
+            return Err(DataError::LabelOutOfRange { index, label });
+        }
+        Ok(Self {
+            labels,
+            heldout,
+            pixels,
+            data_set: &MNIST,
         })
     }
 
@@ -340,6 +376,16 @@ impl MnistSet {
         }
         out.extend_from_slice(&compressed);
         out
+    }
+
+    /// This set, known to be the images of `data_set`.
+    pub fn with_data_set(self, data_set: &'static DataSet) -> Self {
+        Self { data_set, ..self }
+    }
+
+    /// Which data set the images are.
+    pub fn data_set(&self) -> &'static DataSet {
+        self.data_set
     }
 
     /// Number of images.
@@ -428,6 +474,7 @@ mod tests {
     /// A small synthetic set: image i has label i % 10 and pixels (i * 7 + k) % 256.
     fn synthetic(n: usize) -> MnistSet {
         MnistSet {
+            data_set: &MNIST,
             labels: (0..n).map(|i| (i % 10) as u8).collect(),
             heldout: (0..n).map(|i| i % 3 == 0).collect(),
             pixels: (0..n * IMAGE_PIXELS)
@@ -438,6 +485,7 @@ mod tests {
 
     fn with_constant_image(value: u8) -> MnistSet {
         MnistSet {
+            data_set: &MNIST,
             labels: vec![0],
             heldout: vec![false],
             pixels: vec![value; IMAGE_PIXELS],
@@ -522,6 +570,7 @@ mod tests {
         assert!(again == real);
 
         let empty = MnistSet {
+            data_set: &MNIST,
             labels: vec![],
             heldout: vec![],
             pixels: vec![],

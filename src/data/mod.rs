@@ -13,7 +13,9 @@
 
 pub mod batches;
 pub mod format;
+pub mod idx;
 pub mod resize;
+pub mod sets;
 
 pub use batches::{BatchOrder, OrderPosition};
 pub use format::{DataError, FORMAT_VERSION, MAGIC, MnistSet};

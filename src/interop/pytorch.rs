@@ -29,6 +29,7 @@ use thiserror::Error;
 
 use super::layers::{Layer, LayerKind, generator_layers};
 use crate::checkpoint::{Checkpoint, CheckpointError, record_bytes_async};
+use crate::data::sets::DataSet;
 use crate::model::variant::WidthLayer;
 use crate::model::{Generator, ModelConfig, ModelKind, Sizes};
 
@@ -304,10 +305,12 @@ pub struct Imported {
 
 impl Imported {
     /// A generator-only checkpoint of the imported model (no discriminator, no training
-    /// state), as `gan export --generator-only` writes them.
-    pub async fn checkpoint(&self) -> Result<Checkpoint, CheckpointError> {
+    /// state), as `gan export --generator-only` writes them, of a model that learned
+    /// `data_set`.
+    pub async fn checkpoint(&self, data_set: &DataSet) -> Result<Checkpoint, CheckpointError> {
         Ok(Checkpoint {
             model: self.model.clone(),
+            data_set: data_set.name.to_owned(),
             training: None,
             generator: record_bytes_async(&self.generator).await?,
             discriminator: None,

@@ -17,6 +17,7 @@ use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
+use crate::data::sets::DataSet;
 use crate::data::{BatchOrder, MnistSet};
 use crate::latent;
 use crate::model::sample::{codes_for, codes_tensor, sample, z_tensor};
@@ -61,6 +62,8 @@ pub struct GanTrainer {
     /// An equilibrium loss's balance k_t `[1]` (BEGAN's), on the device; `None` for the
     /// other losses.
     pub(crate) balance: Option<Tensor<1>>,
+    /// The data set the run learns.
+    pub(crate) data_set: &'static DataSet,
     pub(crate) device: Device,
 }
 
@@ -91,7 +94,8 @@ impl GanTrainer {
                 (generator, discriminator)
             });
         let order = BatchOrder::new(data.train_indices(), config.seed);
-        Self::from_parts(model, config, generator, discriminator, 0, order, &device)
+        let parts = (generator, discriminator);
+        Self::from_parts(model, config, parts, 0, order, data.data_set(), &device)
     }
 
     /// A run of the given networks at `step` with its batch order where it stands, and fresh
@@ -99,10 +103,10 @@ impl GanTrainer {
     pub(crate) fn from_parts(
         model: ModelConfig,
         config: TrainConfig,
-        generator: Generator,
-        discriminator: Discriminator,
+        (generator, discriminator): (Generator, Discriminator),
         step: u64,
         order: BatchOrder,
+        data_set: &'static DataSet,
         device: &Device,
     ) -> Self {
         let device = device.clone().autodiff();
@@ -124,8 +128,14 @@ impl GanTrainer {
             step,
             order,
             balance,
+            data_set,
             device,
         }
+    }
+
+    /// The data set the run learns.
+    pub fn data_set(&self) -> &'static DataSet {
+        self.data_set
     }
 
     /// The model's kind and settings.

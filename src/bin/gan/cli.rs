@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    bench, compare, eval, export, import, inspect, interpolate, invert, lab, neighbours, presets,
-    sample, train, train_classifier,
+    bench, compare, convert, eval, export, import, inspect, interpolate, invert, lab, neighbours,
+    presets, sample, train, train_classifier,
 };
 
 /// The whole command line: one subcommand.
@@ -57,6 +57,9 @@ enum Command {
     Invert(Box<invert::InvertArgs>),
     /// The training digits nearest to a generated image, by classifier features and by pixels.
     Neighbours(neighbours::NeighboursArgs),
+    /// Write MNIST-format data (IDX image/label files, gzipped or not) as GAN Studio's data
+    /// file, sorted by label with a stratified train / held-out split.
+    Convert(convert::ConvertArgs),
     /// Train a 2-D lab run (points in the plane) and print its losses, divergences, modes
     /// covered and speed.
     Lab(lab::LabArgs),
@@ -77,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Presets(args) => presets::run(args),
         Command::Lab(args) => lab::run(args),
+        Command::Convert(args) => convert::run(args),
         Command::Invert(args) => invert::run(*args),
         Command::Neighbours(args) => neighbours::run(args),
     };

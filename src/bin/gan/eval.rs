@@ -9,7 +9,9 @@ use clap::Args;
 use gan_studio::eval::{Classifier, ClassifierFile, Evaluator};
 use pollster::block_on;
 
-use crate::files::{load_data, named, read_generator};
+use crate::data_args::{DataArgs, named_data_set};
+use crate::files::{named, read_generator};
+use gan_studio::data::sets::MNIST;
 
 /// `gan eval`'s flags.
 #[derive(Args)]
@@ -26,9 +28,14 @@ pub struct EvalArgs {
     /// Seed of the latent vectors and labels (or of the choice of real digits).
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Classifier file (written by `gan train-classifier`).
-    #[arg(long, default_value = "weights/classifier.bpk")]
-    classifier: PathBuf,
+    /// Classifier file (written by `gan train-classifier`; default: the data set's,
+    /// `weights/classifier.bpk` for MNIST).
+    #[arg(long)]
+    classifier: Option<PathBuf>,
+    /// The data set whose held-out part is the reference (default: the one the checkpoint
+    /// learned; with --real, MNIST unless given), and where its images are.
+    #[command(flatten)]
+    data: DataArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -36,19 +43,24 @@ pub struct EvalArgs {
 
 /// Runs `gan eval`.
 pub fn run(args: EvalArgs) -> Result<()> {
-    let data = load_data(None)?;
     let device = Device::flex();
-    let (classifier, file) = read_classifier(&args.classifier, &device)?;
     // Read the checkpoint before the slower reference pass, so a bad file fails at once.
-    let model = match &args.weights {
+    let (model, learned) = match &args.weights {
         Some(path) => {
             let (checkpoint, generator) = read_generator(path, &device)?;
-            Some((checkpoint.model, generator))
+            let learned = named_data_set(&checkpoint.data_set)?;
+            (Some((checkpoint.model, generator)), learned)
         }
-        None => None,
+        None => (None, &MNIST),
     };
+    let data = args.data.load(learned)?;
+    let classifier_path = args
+        .classifier
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("weights/{}.bpk", data.data_set().classifier)));
+    let (classifier, file) = read_classifier(&classifier_path, &device)?;
     if let Some(training) = &file.training {
-        eprintln!("classifier {}: {training}", args.classifier.display());
+        eprintln!("classifier {}: {training}", classifier_path.display());
     }
     let evaluator = block_on(Evaluator::new(classifier, &data, &device))?;
     let report = match &model {

@@ -1,24 +1,103 @@
-//! The files the commands read and write: the MNIST digits, checkpoints and PNG grids, with
-//! errors that name the file.
+//! The files the commands read and write: data sets (GAN Studio's files and IDX files),
+//! checkpoints and PNG grids, with errors that name the file.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use burn::prelude::*;
 use gan_studio::checkpoint::Checkpoint;
-use gan_studio::data::MnistSet;
+use gan_studio::data::idx::{IdxFile, Labelled};
+use gan_studio::data::sets::DataSet;
+use gan_studio::data::{MAGIC, MnistSet};
 use gan_studio::image::grid;
 use gan_studio::model::Generator;
 
-/// The 10,000 shipped digits, so the CLI works from any directory.
+/// The shipped data sets' files, so the CLI works from any directory.
 static SHIPPED_MNIST: &[u8] = include_bytes!("../../../www/data/mnist.bin");
+static SHIPPED_FASHION: &[u8] = include_bytes!("../../../www/data/fashion.bin");
 
-/// The MNIST digits in `path`, or the shipped ones.
+/// The shipped file of `set` (`www/data/<file>`), decoded.
+pub fn load_shipped(set: &DataSet) -> Result<MnistSet> {
+    let bytes = match set.file {
+        "mnist.bin" => SHIPPED_MNIST,
+        "fashion.bin" => SHIPPED_FASHION,
+        other => bail!("no shipped file {other} in this build"),
+    };
+    MnistSet::from_bytes(bytes).with_context(|| format!("the shipped {}", set.file))
+}
+
+/// The data in `path`, or the shipped MNIST digits.
 pub fn load_data(path: Option<&Path>) -> Result<MnistSet> {
     match path {
-        None => Ok(MnistSet::from_bytes(SHIPPED_MNIST)?),
-        Some(path) => MnistSet::from_bytes(&read(path)?).with_context(|| named(path)),
+        None => load_shipped(&gan_studio::data::sets::MNIST),
+        Some(path) => read_data(path),
     }
+}
+
+/// The data set in `path`: a GAN Studio data file, or IDX files (gzipped or not), given as
+/// a folder holding `train-images-idx3-ubyte` and `train-labels-idx1-ubyte` (torchvision's and
+/// Debian's names; the folder's `t10k-*` pair, when there, is the held-out part) or as an
+/// image file with its label file beside it. Anything else is refused, naming the file.
+pub fn read_data(path: &Path) -> Result<MnistSet> {
+    if path.is_dir() {
+        let train = idx_pair(path, "train")?
+            .ok_or_else(|| anyhow!("{}: no train-images-idx3-ubyte[.gz] in it", named(path)))?;
+        return Ok(match idx_pair(path, "t10k")? {
+            Some(heldout) => Labelled::into_set_with_heldout(train, heldout),
+            None => train.into_set(),
+        });
+    }
+    let bytes = read(path)?;
+    if bytes.starts_with(&MAGIC) {
+        return MnistSet::from_bytes(&bytes).with_context(|| named(path));
+    }
+    let labels = labels_beside(path)?;
+    Ok(read_pair(path, &bytes, &labels)?.into_set())
+}
+
+/// The pair `<prefix>-images-idx3-ubyte[.gz]` / `<prefix>-labels-idx1-ubyte[.gz]` in `dir`,
+/// if its image file is there.
+pub fn idx_pair(dir: &Path, prefix: &str) -> Result<Option<Labelled>> {
+    for suffix in ["", ".gz"] {
+        let images = dir.join(format!("{prefix}-images-idx3-ubyte{suffix}"));
+        if images.is_file() {
+            let labels = dir.join(format!("{prefix}-labels-idx1-ubyte{suffix}"));
+            return read_pair(&images, &read(&images)?, &labels).map(Some);
+        }
+    }
+    Ok(None)
+}
+
+/// The label file beside the IDX image file `images` (its name with `images` and `idx3` made
+/// `labels` and `idx1`).
+fn labels_beside(images: &Path) -> Result<PathBuf> {
+    let name = images
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| n.contains("images"))
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: neither a GAN Studio data file nor an IDX image file (its name has no \"images\" to find its labels by)",
+                named(images)
+            )
+        })?;
+    Ok(images.with_file_name(name.replace("images", "labels").replace("idx3", "idx1")))
+}
+
+/// The images of `images_path` (whose bytes are `images`) labelled by the file `labels`.
+fn read_pair(images_path: &Path, images: &[u8], labels: &Path) -> Result<Labelled> {
+    let label_bytes = read(labels)?;
+    let (images_name, labels_name) = (named(images_path), named(labels));
+    Ok(Labelled::read(
+        IdxFile {
+            name: &images_name,
+            bytes: images,
+        },
+        IdxFile {
+            name: &labels_name,
+            bytes: &label_bytes,
+        },
+    )?)
 }
 
 /// The bytes of `path`; the error says "cannot read PATH: ...".

@@ -3,10 +3,12 @@
 
 use std::path::PathBuf;
 
+use crate::data_args::DataArgs;
 use anyhow::{Context, Result};
 use burn::prelude::*;
 use burn_store::pytorch_reader::PytorchReader;
 use clap::Args;
+use gan_studio::data::sets::MNIST;
 use gan_studio::interop::pytorch::{ImportError, ImportSettings, StateDict, import_generator};
 use gan_studio::preset::preset;
 
@@ -34,6 +36,9 @@ pub struct ImportArgs {
     /// discriminator is imported).
     #[arg(long)]
     ndf: Option<usize>,
+    /// The data set the generator learned (recorded in the checkpoint; default: MNIST).
+    #[command(flatten)]
+    data: DataArgs,
     /// Checkpoint to write (generator only).
     #[arg(long)]
     out: PathBuf,
@@ -83,7 +88,8 @@ pub fn run(args: ImportArgs) -> Result<()> {
         println!("  {from:<width$}  -> {}{how}", m.to);
     }
 
-    let checkpoint = pollster::block_on(imported.checkpoint()).with_context(in_file)?;
+    let data_set = args.data.data_set(&MNIST)?;
+    let checkpoint = pollster::block_on(imported.checkpoint(data_set)).with_context(in_file)?;
     // Load it back, as `gan sample` will, before writing it anywhere.
     checkpoint
         .load_generator(&device)

@@ -24,6 +24,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
     let (checkpoint, generator) = read_generator(path, &device)?;
     println!("file:          {}", path.display());
     println!("model:         {}", checkpoint.model.kind().name());
+    println!("data set:      {}", checkpoint.data_set);
     println!(
         "config:        {}",
         serde_json::to_string(&checkpoint.model).unwrap_or_default()

@@ -19,7 +19,8 @@ use gan_studio::model::ModelConfig;
 use pollster::block_on;
 
 use crate::backend::BackendArg;
-use crate::files::{load_data, named, read, read_generator, write_atomically};
+use crate::data_args::learned_data;
+use crate::files::{named, read, read_generator, write_atomically};
 use crate::render::check_digit;
 
 /// `gan invert`'s flags.
@@ -108,7 +109,7 @@ fn invert_one(args: &InvertArgs, config: &InversionConfig) -> Result<()> {
     }
     let device = args.compute.device()?;
     let (checkpoint, generator) = read_generator(weights, &device)?;
-    let model = checkpoint.model;
+    let model = checkpoint.model.clone();
     let kind = model.kind();
     if args.label.is_some() && kind.code_size() == 0 {
         bail!("the {} model takes no label", kind.name());
@@ -124,7 +125,7 @@ fn invert_one(args: &InvertArgs, config: &InversionConfig) -> Result<()> {
             )
         }
         (None, Some(i)) => {
-            let data = load_data(None)?;
+            let data = learned_data(&checkpoint)?;
             let heldout = data.heldout_indices();
             let &index = heldout.get(i).ok_or_else(|| {
                 anyhow!(
@@ -259,7 +260,10 @@ fn eval_heldout(args: &InvertArgs, count: usize, config: &InversionConfig) -> Re
         bail!("--eval-heldout takes 1 to 999 digits, got {count}");
     }
     let device = args.compute.device()?;
-    let data = load_data(None)?;
+    // The held-out items are the first checkpoint's data set's; every checkpoint must have
+    // learned it.
+    let (first, _) = read_generator(&args.weights[0], &device)?;
+    let data = learned_data(&first)?;
     let plan = HeldoutPlan {
         indices: spread_heldout(&data, count),
         steps: args.steps,
@@ -284,6 +288,14 @@ fn eval_heldout(args: &InvertArgs, count: usize, config: &InversionConfig) -> Re
     for path in &args.weights {
         let started = Instant::now();
         let (checkpoint, generator) = read_generator(path, &device)?;
+        if checkpoint.data_set != data.data_set().name {
+            bail!(
+                "{}: it learned {}, the first checkpoint {}",
+                named(path),
+                checkpoint.data_set,
+                data.data_set().name
+            );
+        }
         let result = block_on(invert_heldout(
             &generator,
             &checkpoint.model,

@@ -15,7 +15,8 @@ use gan_studio::neighbours::{DigitIndex, Neighbour, Neighbours};
 use pollster::block_on;
 
 use crate::backend::BackendArg;
-use crate::files::{load_data, named, read, read_generator, write_atomically};
+use crate::data_args::learned_data;
+use crate::files::{named, read, read_generator, write_atomically};
 use crate::sample::{GridLayout, grid_inputs, read_point};
 
 /// `gan neighbours`' flags.
@@ -43,9 +44,10 @@ pub struct NeighboursArgs {
     /// Integer pixel scale of --out.
     #[arg(long, default_value_t = 3)]
     scale: usize,
-    /// Classifier file (written by `gan train-classifier`).
-    #[arg(long, default_value = "weights/classifier.bpk")]
-    classifier: PathBuf,
+    /// Classifier file (written by `gan train-classifier`; default: the data set's,
+    /// `weights/classifier.bpk` for MNIST).
+    #[arg(long)]
+    classifier: Option<PathBuf>,
     /// Also measure how far this many held-out digits lie from their nearest training digit
     /// (the distance of a digit that is new, not a copy); 0 skips it.
     #[arg(long, default_value_t = 100)]
@@ -68,6 +70,7 @@ pub fn run(args: NeighboursArgs) -> Result<()> {
     }
     let device = args.compute.device()?;
     let (checkpoint, generator) = read_generator(&args.weights, &device)?;
+    let data = learned_data(&checkpoint)?;
     let model = checkpoint.model;
     let (image, what) = match &args.z {
         Some(path) => {
@@ -113,8 +116,11 @@ pub fn run(args: NeighboursArgs) -> Result<()> {
         .try_to_vec()
         .map_err(|e| anyhow::anyhow!("reading the image: {e:?}"))?;
 
-    let data = load_data(None)?;
-    let classifier = read_classifier(&args.classifier, &device)?;
+    let classifier_path = args
+        .classifier
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("weights/{}.bpk", data.data_set().classifier)));
+    let classifier = read_classifier(&classifier_path, &device)?;
     let index = block_on(DigitIndex::build(
         &classifier,
         &data,

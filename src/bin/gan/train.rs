@@ -15,8 +15,10 @@ use gan_studio::train::{GanTrainer, StepMode, ema_update};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::backend::BackendArg;
-use crate::files::{load_data, named, read_checkpoint, write_atomically, write_grid_png};
+use crate::data_args::{DataArgs, named_data_set};
+use crate::files::{named, read_checkpoint, write_atomically, write_grid_png};
 use crate::model_args::{ModelArgs, OptimArgs};
+use gan_studio::data::sets::MNIST;
 
 /// `gan train`'s flags.
 #[derive(Args)]
@@ -47,9 +49,9 @@ pub struct TrainArgs {
     /// Read the losses (and check they are finite) every N steps.
     #[arg(long, default_value_t = 10)]
     log_every: u64,
-    /// MNIST file (default: the copy built into this binary).
-    #[arg(long)]
-    data: Option<PathBuf>,
+    /// The data set, and where its images are.
+    #[command(flatten)]
+    data: DataArgs,
     /// The backend to train on.
     #[command(flatten)]
     compute: BackendArg,
@@ -65,15 +67,23 @@ pub struct TrainArgs {
 
 /// Runs `gan train`.
 pub fn run(args: TrainArgs) -> Result<()> {
-    let data = load_data(args.data.as_deref())?;
     let device = args.compute.device()?;
-    let mut trainer = match &args.resume {
+    let resumed = match &args.resume {
+        Some(path) => Some((path, read_checkpoint(path)?)),
+        None => None,
+    };
+    // A resumed run goes on with the data set it learned, unless told otherwise.
+    let default_set = match &resumed {
+        Some((_, checkpoint)) => named_data_set(&checkpoint.data_set)?,
+        None => &MNIST,
+    };
+    let data = args.data.load(default_set)?;
+    let mut trainer = match resumed {
         None => {
             let config = args.optim.apply(args.model.preset().train)?;
             GanTrainer::new(args.model.config(&config)?, config, &data, &device)
         }
-        Some(path) => {
-            let checkpoint = read_checkpoint(path)?;
+        Some((path, checkpoint)) => {
             let saved = checkpoint.training_or_default().config;
             let options = ResumeOptions {
                 config: Some(args.optim.apply(saved)?),

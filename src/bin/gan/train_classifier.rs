@@ -13,7 +13,9 @@ use gan_studio::eval::{
 };
 use pollster::block_on;
 
-use crate::files::{load_data, write_atomically};
+use crate::data_args::DataArgs;
+use crate::files::write_atomically;
+use gan_studio::data::sets::MNIST;
 
 /// `gan train-classifier`'s flags.
 #[derive(Args)]
@@ -27,14 +29,14 @@ pub struct TrainClassifierArgs {
     /// Seed of the weights, the batch order and the augmentation.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// MNIST file (default: the copy built into this binary).
-    #[arg(long)]
-    data: Option<PathBuf>,
+    /// The data set to classify, and where its images are.
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 /// Runs `gan train-classifier`.
 pub fn run(args: TrainClassifierArgs) -> Result<()> {
-    let data = load_data(args.data.as_deref())?;
+    let data = args.data.load(&MNIST)?;
     let config = ClassifierTrainConfig {
         epochs: args.epochs,
         seed: args.seed,
