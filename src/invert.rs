@@ -145,34 +145,32 @@ impl InversionConfig {
     }
 }
 
-/// Pixels per image at `kind`'s resolution (784 for the MLP GAN, 1024 for the others).
-pub fn pixels_per_image(kind: ModelKind) -> usize {
-    kind.image_size() * kind.image_size()
+/// Pixels per image of a model making images of side `side` (784 at 28, 1024 at 32, 4096
+/// at 64).
+pub fn pixels_per_image(side: usize) -> usize {
+    side * side
 }
 
-/// A 28x28 digit (784 values in [-1, 1]) at `kind`'s resolution: as it is for the MLP GAN,
-/// resized to 32x32 as [`crate::data`] resizes the dataset for the others.
+/// A 28x28 digit (784 values in [-1, 1]) at side `side`: as it is at 28, resized as
+/// [`crate::data`] resizes the data sets otherwise.
 ///
 /// # Panics
 /// If `digit` does not have 784 values.
-pub fn to_model_resolution(kind: ModelKind, digit: &[f32]) -> Vec<f32> {
+pub fn to_model_resolution(side: usize, digit: &[f32]) -> Vec<f32> {
     assert_eq!(digit.len(), IMAGE_PIXELS, "a 28x28 digit has 784 values");
-    if kind.image_size() == ROWS {
+    if side == ROWS {
         digit.to_vec()
     } else {
-        crate::eval::resize_28_to_32(digit)
+        let mut out = Vec::with_capacity(side * side);
+        crate::data::resize_28_with(side, |p| digit[p], |v| out.push(v));
+        out
     }
 }
 
-/// Held-out digit `i` of `data` at `kind`'s resolution, in [-1, 1], exactly as the models
-/// read the dataset.
-pub fn dataset_target(kind: ModelKind, data: &MnistSet, i: usize) -> Vec<f32> {
+/// Item `i` of `data` at side `side`, in [-1, 1], exactly as the models read the data set.
+pub fn dataset_target(side: usize, data: &MnistSet, i: usize) -> Vec<f32> {
     let mut out = Vec::new();
-    if kind.image_size() == ROWS {
-        data.push_flat_28(i, &mut out);
-    } else {
-        data.push_resized_32(i, &mut out);
-    }
+    data.push_at(i, side, &mut out);
     out
 }
 
@@ -346,10 +344,11 @@ fn mean(values: &[f32]) -> f32 {
 /// a model without codes they are ignored) and returns `n`.
 fn check_targets(
     kind: ModelKind,
+    side: usize,
     targets: &[f32],
     labels: &[Option<u8>],
 ) -> Result<usize, InvertError> {
-    let per_image = pixels_per_image(kind);
+    let per_image = pixels_per_image(side);
     let n = targets.len() / per_image;
     if n == 0 || n * per_image != targets.len() {
         return Err(InvertError::BadTargets {
@@ -386,13 +385,13 @@ pub async fn best_random(
     device: &Device,
 ) -> Result<RandomBest, InvertError> {
     let kind = model.kind();
-    let n = check_targets(kind, targets, labels)?;
+    let n = check_targets(kind, model.image_size(), targets, labels)?;
     if count == 0 {
         return Err(InvertError::BadSetting(
             "at least one random draw is needed".to_owned(),
         ));
     }
-    let (nz, pixels) = (model.nz(), pixels_per_image(kind));
+    let (nz, pixels) = (model.nz(), pixels_per_image(model.image_size()));
     let takes_codes = kind.code_size() > 0;
     let z_all = model.prior().sample(seed, count, nz);
     let continuous_all = if kind.has_latent_codes() {
@@ -567,7 +566,7 @@ impl Inversion {
     ) -> Result<Self, InvertError> {
         config.validate()?;
         let kind = model.kind();
-        let n = check_targets(kind, targets, labels)?;
+        let n = check_targets(kind, model.image_size(), targets, labels)?;
         let plain_device = device.clone().inner();
         let plain = generator.valid().to_device(&plain_device);
         let best = best_random(
@@ -604,7 +603,7 @@ impl Inversion {
             codes_tensor(&latent::one_hot(&digits), DIGITS, &autodiff)
         });
         let targets = Tensor::<2>::from_data(
-            TensorData::new(targets.to_vec(), [n, pixels_per_image(kind)]),
+            TensorData::new(targets.to_vec(), [n, pixels_per_image(model.image_size())]),
             &autodiff,
         );
         Ok(Self {
@@ -659,7 +658,7 @@ impl Inversion {
         let images = self.generator.forward(z, codes); // [n, 1, H, W]
         let flat = images
             .clone()
-            .reshape([n, pixels_per_image(self.model.kind())]); // [n, P]
+            .reshape([n, pixels_per_image(self.model.image_size())]); // [n, P]
         let errors = (flat - self.targets.clone()).powi_scalar(2).mean_dim(1); // [n, 1]
         let prior = values.powi_scalar(2).mean_dim(1); // [n, 1]
         let objectives = errors.clone() + prior * self.config.prior_weight; // [n, 1]
@@ -691,7 +690,7 @@ impl Inversion {
         let values = self.latent.values.val().detach(); // [n, nz + trained]
         let (errors, objectives, images) = self.objective(values.clone());
         let [n, _] = values.dims();
-        let pixels = pixels_per_image(self.model.kind());
+        let pixels = pixels_per_image(self.model.image_size());
         let all = Tensor::cat(
             vec![images.reshape([n, pixels]), errors, objectives, values],
             1,
@@ -701,7 +700,7 @@ impl Inversion {
             steps: self.steps,
             nz: self.model.nz(),
             pixels,
-            side: self.model.kind().image_size(),
+            side: self.model.image_size(),
             kind: self.model.kind(),
             labels: self.labels.clone(),
         }
@@ -912,7 +911,7 @@ pub async fn invert_heldout(
     let kind = model.kind();
     let targets: Vec<f32> = indices
         .iter()
-        .flat_map(|&i| dataset_target(kind, data, i))
+        .flat_map(|&i| dataset_target(model.image_size(), data, i))
         .collect();
     let labels: Vec<Option<u8>> = indices
         .iter()

@@ -16,8 +16,10 @@
 use burn::prelude::*;
 use thiserror::Error;
 
-use crate::data::{IMAGE_PIXELS, MnistSet, RESIZED_PIXELS, RESIZED_SIDE};
-use crate::eval::{Classifier, EvalError, classify_digits, resize_28_to_32, to_classifier_input};
+use crate::data::{MnistSet, RESIZED_PIXELS, RESIZED_SIDE};
+use crate::eval::{
+    Classifier, EvalError, classify_digits, halve_64, resize_28_to_32, to_classifier_input,
+};
 
 /// Why a search for neighbours cannot run.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -25,7 +27,7 @@ pub enum NeighbourError {
     /// The index has no digits.
     #[error("no digits to search")]
     Empty,
-    /// The query images are not whole 28x28 or 32x32 images.
+    /// The query images are not whole images of their side.
     #[error("{got} values are not a whole number of {side}x{side} images")]
     BadImages {
         /// Values given.
@@ -33,8 +35,8 @@ pub enum NeighbourError {
         /// The side the values were read as.
         side: usize,
     },
-    /// An image side other than 28 or 32.
-    #[error("images must be 28x28 or 32x32, not {0}x{0}")]
+    /// An image side other than 28, 32 or 64.
+    #[error("images must be 28x28, 32x32 or 64x64, not {0}x{0}")]
     BadSide(usize),
     /// No neighbours asked for, or more than the index holds.
     #[error("k must be 1 to {most}, got {k}")]
@@ -227,11 +229,11 @@ impl DigitIndex {
     }
 }
 
-/// Images `[n, side, side]` as `[n, 32, 32]` values (28x28 ones resized as the dataset is).
+/// Images `[n, side, side]` as `[n, 32, 32]` values (28x28 ones resized as the dataset is,
+/// 64x64 ones halved).
 fn to_32(images: &[f32], side: usize) -> Result<Vec<f32>, NeighbourError> {
     let per_image = match side {
-        28 => IMAGE_PIXELS,
-        RESIZED_SIDE => RESIZED_PIXELS,
+        28 | RESIZED_SIDE | 64 => side * side,
         other => return Err(NeighbourError::BadSide(other)),
     };
     if images.is_empty() || !images.len().is_multiple_of(per_image) {
@@ -240,12 +242,12 @@ fn to_32(images: &[f32], side: usize) -> Result<Vec<f32>, NeighbourError> {
             side,
         });
     }
-    Ok(if side == RESIZED_SIDE {
-        images.to_vec()
-    } else {
-        images
-            .chunks_exact(IMAGE_PIXELS)
+    Ok(match side {
+        RESIZED_SIDE => images.to_vec(),
+        64 => images.chunks_exact(per_image).flat_map(halve_64).collect(),
+        _ => images
+            .chunks_exact(per_image)
             .flat_map(resize_28_to_32)
-            .collect()
+            .collect(),
     })
 }

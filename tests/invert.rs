@@ -174,8 +174,8 @@ fn targets_inverted_together_move_as_each_alone() {
     let (model, generator) = load(DCGAN);
     let data = MnistSet::from_bytes(MNIST).unwrap();
     let heldout = data.heldout_indices();
-    let a = dataset_target(model.kind(), &data, heldout[10]);
-    let b = dataset_target(model.kind(), &data, heldout[500]);
+    let a = dataset_target(model.image_size(), &data, heldout[10]);
+    let b = dataset_target(model.image_size(), &data, heldout[500]);
     let both: Vec<f32> = a.iter().chain(&b).copied().collect();
     let run = |targets: &[f32], n: usize| {
         let mut inversion = block_on(Inversion::start(
@@ -239,9 +239,8 @@ fn a_28x28_picture_is_taken_as_it_is_and_a_light_background_inverted() {
     let negative: Vec<u8> = pixels.iter().map(|p| 255 - p).collect();
     assert_eq!(digit_from_gray(28, 28, &negative).unwrap(), expected);
     // At a conv model's resolution it is the dataset's own 32x32 image.
-    let kind = gan_studio::model::ModelKind::Dcgan;
-    let resized = to_model_resolution(kind, &digit);
-    let dataset = dataset_target(kind, &data, 3);
+    let resized = to_model_resolution(32, &digit);
+    let dataset = dataset_target(32, &data, 3);
     assert!(
         resized
             .iter()

@@ -42,6 +42,17 @@ fn parameter_counts_match_the_hand_computed_layer_lists() {
             6_675_009,
             1_102_721,
         ),
+        // The DCGAN at 64x64, one block more each way: G 100·256·16, BN 512, 256·128·16,
+        // BN 256, 128·64·16, BN 128, 64·32·16, BN 64, 32·16; D 16·32, BN 64, 32·64·16, BN 128,
+        // 64·128·16, BN 256, 128·256·16, BN 512, 256·16.
+        (
+            ModelConfig::Dcgan(DcganConfig {
+                image_size: 64,
+                ..DcganConfig::default()
+            }),
+            1_099_200,
+            693_696,
+        ),
     ];
     for (config, g, d) in cases {
         let name = config.kind().name();
@@ -85,7 +96,7 @@ fn shapes_and_range(config: ModelConfig) {
     )
     .map(|codes| codes_tensor(&codes, kind.code_size(), &device));
     let images = generator.forward(z, codes.clone());
-    let side = kind.image_size();
+    let side = config.image_size();
     assert_eq!(images.dims(), [batch, 1, side, side], "{}", kind.name());
     let values: Vec<f32> = images.clone().into_data().try_to_vec().unwrap();
     assert!(values.iter().all(|v| (-1.0..=1.0).contains(v)));
@@ -158,6 +169,35 @@ fn every_critic_that_writes_out_its_input_gradient_agrees_with_autodiff() {
             "{kind:?}: {difference} at {scale}"
         );
     }
+}
+
+#[test]
+fn the_dcgan_at_64_makes_64x64_images_and_reads_them_and_other_sizes_are_refused() {
+    let big = ModelConfig::Dcgan(DcganConfig::default())
+        .with_image_size(64)
+        .unwrap();
+    assert_eq!(big.image_size(), 64);
+    shapes_and_range(big.clone());
+    let err = big.clone().with_image_size(48).unwrap_err();
+    assert_eq!(err, "the dcgan makes images of 32x32 or 64x64, not 48");
+    let err = ModelConfig::default_for(ModelKind::Cdcgan)
+        .with_image_size(64)
+        .unwrap_err();
+    assert!(err.contains("the cdcgan makes images of 32x32"), "{err}");
+    // A 64x64 model's JSON names its size; a file from before sizes reads as 32.
+    let json = serde_json::to_value(&big).unwrap();
+    assert_eq!(json["image_size"], 64);
+    let old: ModelConfig =
+        serde_json::from_str(r#"{"kind":"dcgan","nz":100,"ngf":32,"ndf":32,"init":"dcgan"}"#)
+            .unwrap();
+    assert_eq!(old.image_size(), 32);
+    let mut bad = json;
+    bad["image_size"] = serde_json::json!(40);
+    let bad: ModelConfig = serde_json::from_value(bad).unwrap();
+    assert_eq!(
+        bad.validate().unwrap_err(),
+        "image size must be 32x32 or 64x64, got 40"
+    );
 }
 
 #[test]

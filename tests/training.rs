@@ -187,7 +187,7 @@ fn head_loss(trainer: &GanTrainer, data: &MnistSet) -> f32 {
     let discriminator = trainer.discriminator().valid();
     let n = 64;
     if kind == ModelKind::Acgan {
-        let real = Batch::from_dataset(data, &data.heldout_indices()[..n], kind, &device);
+        let real = Batch::from_dataset(data, &data.heldout_indices()[..n], model, &device);
         let labels = real.labels.expect("ACGAN batches carry their digits");
         let scores = discriminator.scores(kind, real.images, None);
         return cross_entropy(scores.classes.unwrap(), labels).into_scalar::<f32>();

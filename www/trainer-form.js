@@ -95,22 +95,37 @@ export class TrainerForm {
    */
   buildSizeFields() {
     const box = $("train-model-sizes");
-    const keys = this.sizes.map((s) => s.key).join(",");
+    const imageSizes = this.variant.image_sizes;
+    const keys = [...this.sizes.map((s) => s.key), ...imageSizes].join(",");
     if (box.dataset.keys === keys) return;
     box.dataset.keys = keys;
-    box.replaceChildren(...this.sizes.map(({ key, title, min, max }) => {
-      const field = document.createElement("div");
-      field.className = "field";
+    const field = (key, title, control) => {
+      const row = document.createElement("div");
+      row.className = "field";
       const label = document.createElement("label");
       label.htmlFor = `train-${key}`;
       label.textContent = title;
-      const input = Object.assign(document.createElement("input"), {
-        id: `train-${key}`, type: "number", min, max, step: 1,
-      });
-      input.dataset.setting = key;
-      field.append(label, input);
-      return field;
-    }));
+      control.id = `train-${key}`;
+      control.dataset.setting = key;
+      row.append(label, control);
+      return row;
+    };
+    const rows = this.sizes.map(({ key, title, min, max }) =>
+      field(key, title, Object.assign(document.createElement("input"), { type: "number", min, max, step: 1 })));
+    // An architecture that offers several image sizes (the DCGAN: 32 or 64) gets a menu.
+    if (imageSizes.length > 1) {
+      const menu = document.createElement("select");
+      menu.append(...imageSizes.map((s) => new Option(`${s}×${s}`, String(s))));
+      rows.push(field("image_size", "Image size", menu));
+    }
+    box.replaceChildren(...rows);
+  }
+
+  /** The model fields of the chosen architecture: its sizes, and its image size where it offers several. */
+  get modelFieldIds() {
+    const ids = this.sizes.map(({ key }) => `train-${key}`);
+    if (this.variant.image_sizes.length > 1) ids.push("train-image_size");
+    return ids;
   }
 
   /**
@@ -121,6 +136,7 @@ export class TrainerForm {
   modelConfig() {
     const config = { ...this.preset.model, init: $("train-init").value, prior: $("train-prior").value };
     for (const { key, title } of this.sizes) config[key] = intFrom(`train-${key}`, title);
+    if (this.variant.image_sizes.length > 1) config.image_size = Number($("train-image_size").value);
     return config;
   }
 
@@ -219,6 +235,7 @@ export class TrainerForm {
   showModel(model) {
     this.buildSizeFields();
     for (const { key } of this.sizes) $(`train-${key}`).value = model[key];
+    if (this.variant.image_sizes.length > 1) $("train-image_size").value = String(model.image_size);
     $("train-init").value = model.init;
     $("train-prior").value = model.prior;
   }
@@ -257,8 +274,7 @@ export class TrainerForm {
   syncModelFields() {
     // Fine-tuning keeps the checkpoint's architecture: its settings are shown, not chosen.
     const fromFile = this.start !== "scratch";
-    const ids = [...this.sizes.map(({ key }) => `train-${key}`), "train-init", "train-prior"];
-    for (const id of ids) $(id).disabled = fromFile;
+    for (const id of [...this.modelFieldIds, "train-init", "train-prior"]) $(id).disabled = fromFile;
     $("train-from-file-hint").hidden = !fromFile;
   }
 

@@ -29,7 +29,7 @@ use miniz_oxide::inflate::TINFLStatus;
 use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
 use thiserror::Error;
 
-use super::resize::resize_28_to_32_with;
+use super::resize::{resize_28_to_32_with, resize_28_with};
 use super::sets::{DataSet, MNIST};
 use super::{COLS, IMAGE_PIXELS, NUM_CLASSES, RESIZED_PIXELS, ROWS};
 
@@ -438,6 +438,19 @@ impl MnistSet {
     /// of the MLP GAN. Panics if `i >= len()`.
     pub fn push_flat_28(&self, i: usize, out: &mut Vec<f32>) {
         out.extend(self.pixels(i).iter().map(|&p| f32::from(p) / 127.5 - 1.0));
+    }
+
+    /// Appends image `i` at side `side` as `side²` values in [-1, 1] (row-major): as stored
+    /// for 28 ([`MnistSet::push_flat_28`]), resized otherwise as [`MnistSet::push_resized_32`]
+    /// resizes to 32. Panics if `i >= len()`.
+    pub fn push_at(&self, i: usize, side: usize, out: &mut Vec<f32>) {
+        if side == ROWS {
+            self.push_flat_28(i, out);
+        } else {
+            let src = self.pixels(i);
+            out.reserve(side * side);
+            resize_28_with(side, |p| f32::from(src[p]), |v| out.push(v / 127.5 - 1.0));
+        }
     }
 
     /// Appends image `i` resized to 32x32 as 1024 values in [-1, 1] (row-major), the input of

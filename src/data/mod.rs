@@ -19,7 +19,7 @@ pub mod sets;
 
 pub use batches::{BatchOrder, OrderPosition};
 pub use format::{DataError, FORMAT_VERSION, MAGIC, MnistSet};
-pub use resize::resize_28_to_32_with;
+pub use resize::{resize_28_to_32_with, resize_28_with};
 
 /// Image height in pixels.
 pub const ROWS: usize = 28;

@@ -32,25 +32,46 @@ pub fn resize_28_to_32(image: &[f32]) -> Vec<f32> {
     out
 }
 
-/// Images `[B, 1, 28, 28]` or `[B, 1, 32, 32]` as classifier input `[B, 1, 32, 32]`: 32x32
-/// images pass through, 28x28 ones are resized on their device with Burn's bilinear
-/// interpolation, half-pixel centres (`align_corners = false`), which computes what
-/// [`resize_28_to_32`] does.
+/// Images `[B, 1, 28, 28]`, `[B, 1, 32, 32]` or `[B, 1, 64, 64]` as classifier input
+/// `[B, 1, 32, 32]`: 32x32 images pass through, the others are resized on their device with
+/// Burn's bilinear interpolation, half-pixel centres (`align_corners = false`): for 28x28
+/// what [`resize_28_to_32`] does, for 64x64 the mean of each 2x2 block.
 ///
 /// # Panics
-/// If the images are neither 28x28 nor 32x32.
+/// If the images are none of those sizes.
 pub fn to_classifier_input(images: Tensor<4>) -> Tensor<4> {
     let [_, _, height, width] = images.dims();
     match (height, width) {
         (RESIZED_SIDE, RESIZED_SIDE) => images,
-        (ROWS, COLS) => interpolate(
+        (ROWS, COLS) | (LARGE_SIDE, LARGE_SIDE) => interpolate(
             images,
             InterpolateOptions::new(InterpolateMode::Bilinear)
                 .with_align_corners(false)
                 .with_output_size([RESIZED_SIDE, RESIZED_SIDE]),
         ), // [B, 1, 32, 32]
-        _ => panic!("the classifier reads 28x28 or 32x32 images, got {height}x{width}"),
+        _ => panic!("the classifier reads 28x28, 32x32 or 64x64 images, got {height}x{width}"),
     }
+}
+
+/// Side of the larger DCGAN's images.
+const LARGE_SIDE: usize = 64;
+
+/// A row-major 64x64 image as 32x32: the mean of each 2x2 block, which is what a bilinear
+/// resize with half-pixel centres computes at this scale ([`to_classifier_input`] on a
+/// device).
+pub fn halve_64(image: &[f32]) -> Vec<f32> {
+    assert_eq!(
+        image.len(),
+        LARGE_SIDE * LARGE_SIDE,
+        "a 64x64 image has 4096 values"
+    );
+    (0..RESIZED_PIXELS)
+        .map(|p| {
+            let (y, x) = (2 * (p / RESIZED_SIDE), 2 * (p % RESIZED_SIDE));
+            let at = |dy: usize, dx: usize| image[(y + dy) * LARGE_SIDE + x + dx];
+            (at(0, 0) + at(0, 1) + at(1, 0) + at(1, 1)) / 4.0
+        })
+        .collect()
 }
 
 /// One random distortion of a training digit: a shift and a rotation about the centre.

@@ -23,7 +23,7 @@ use thiserror::Error;
 pub use crate::train::loss::cross_entropy;
 pub use classifier::{Classifier, ClassifierConfig, ClassifierFile, ClassifierTraining};
 pub use frechet::{GaussianStats, SymmetricEigen, frechet_distance, sqrt_psd};
-pub use images::{Augmentation, resize_28_to_32, to_classifier_input};
+pub use images::{Augmentation, halve_64, resize_28_to_32, to_classifier_input};
 pub use report::{
     COVERAGE_THRESHOLD, ClassifierOutputs, EvalReport, Evaluator, classify_digits, classify_images,
     evaluate,

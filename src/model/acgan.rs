@@ -52,6 +52,7 @@ impl Architecture for AcganConfig {
         name: "acgan",
         title: "ACGAN (32×32)",
         image_size: 32,
+        image_sizes: &[32],
         codes: Codes::Label,
         discriminator_reads_labels: false,
         output: Output::Score,

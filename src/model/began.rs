@@ -64,6 +64,7 @@ impl Architecture for BeganConfig {
         name: "began",
         title: "BEGAN (32×32)",
         image_size: SIDE,
+        image_sizes: &[SIDE],
         codes: Codes::None,
         discriminator_reads_labels: false,
         output: Output::Energy,

@@ -53,6 +53,7 @@ impl Architecture for CdcganConfig {
         name: "cdcgan",
         title: "Conditional DCGAN (32×32)",
         image_size: 32,
+        image_sizes: &[32],
         codes: Codes::Label,
         discriminator_reads_labels: true,
         output: Output::Score,

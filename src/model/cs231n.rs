@@ -66,6 +66,7 @@ impl Architecture for Cs231nConfig {
         name: "cs231n",
         title: "CS231N's DC-GAN (28×28)",
         image_size: SIDE,
+        image_sizes: &[SIDE],
         codes: Codes::None,
         discriminator_reads_labels: false,
         output: Output::Score,

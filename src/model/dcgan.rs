@@ -1,4 +1,6 @@
-//! DCGAN for 1x32x32 MNIST, with the course's layer list (see shared DESIGN.md).
+//! DCGAN for 1x32x32 MNIST, with the course's layer list (see shared DESIGN.md), and at
+//! 64x64 with one more block in each network, as the course suggests for larger images (the
+//! layers of pytorch/examples' DCGAN: 8·ngf, 4·ngf, 2·ngf, ngf and ndf, 2·ndf, 4·ndf, 8·ndf).
 
 use burn::nn::BatchNorm;
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
@@ -38,6 +40,14 @@ pub struct DcganConfig {
     /// The distribution z is drawn from (files from before it was a setting: Gaussian).
     #[serde(default)]
     pub prior: Prior,
+    /// Side of the images: 32, or 64 with one more block in each network (files from
+    /// before it was a setting: 32).
+    #[serde(default = "thirty_two")]
+    pub image_size: usize,
+}
+
+fn thirty_two() -> usize {
+    32
 }
 
 impl Default for DcganConfig {
@@ -49,6 +59,7 @@ impl Default for DcganConfig {
             init: InitScheme::Dcgan,
             norm: DiscriminatorNorm::Batch,
             prior: Prior::Gaussian,
+            image_size: 32,
         }
     }
 }
@@ -56,8 +67,9 @@ impl Default for DcganConfig {
 impl Architecture for DcganConfig {
     const INFO: VariantInfo = VariantInfo {
         name: "dcgan",
-        title: "DCGAN (32×32)",
+        title: "DCGAN (32×32 or 64×64)",
         image_size: 32,
+        image_sizes: &[32, 64],
         codes: Codes::None,
         discriminator_reads_labels: false,
         output: Output::Score,
@@ -79,6 +91,10 @@ impl Architecture for DcganConfig {
 
     fn init(&self) -> InitScheme {
         self.init
+    }
+
+    fn image_size(&self) -> usize {
+        self.image_size
     }
 
     fn init_generator(&self, device: &Device) -> DcganGenerator {
@@ -169,17 +185,36 @@ impl DiscriminatorNorm {
 }
 
 impl DcganConfig {
+    /// Whether the networks have the 64x64 images' extra block.
+    fn larger(&self) -> bool {
+        self.image_size == 64
+    }
+
     /// Builds the generator on `device`.
     pub fn init_generator(&self, device: &Device) -> DcganGenerator {
         let (nz, ngf, init) = (self.nz, self.ngf, self.init);
+        // The widths from the first block down to ngf: 4, 2, 1 (·ngf), or 8, 4, 2, 1.
+        let top = if self.larger() { 8 } else { 4 };
+        let up = |from: usize, to: usize| conv_transpose([from, to], K4_S2_P1, false, init, device);
+        let (conv4, bn4, conv5) = if self.larger() {
+            (
+                up(2 * ngf, ngf),
+                Some(batch_norm(ngf, init, device)),
+                Some(up(ngf, 1)),
+            )
+        } else {
+            (up(ngf, 1), None, None)
+        };
         DcganGenerator {
-            conv1: conv_transpose([nz, 4 * ngf], K4_S1_P0, false, init, device),
-            bn1: batch_norm(4 * ngf, init, device),
-            conv2: conv_transpose([4 * ngf, 2 * ngf], K4_S2_P1, false, init, device),
-            bn2: batch_norm(2 * ngf, init, device),
-            conv3: conv_transpose([2 * ngf, ngf], K4_S2_P1, false, init, device),
-            bn3: batch_norm(ngf, init, device),
-            conv4: conv_transpose([ngf, 1], K4_S2_P1, false, init, device),
+            conv1: conv_transpose([nz, top * ngf], K4_S1_P0, false, init, device),
+            bn1: batch_norm(top * ngf, init, device),
+            conv2: up(top * ngf, top / 2 * ngf),
+            bn2: batch_norm(top / 2 * ngf, init, device),
+            conv3: up(top / 2 * ngf, top / 4 * ngf),
+            bn3: batch_norm(top / 4 * ngf, init, device),
+            conv4,
+            bn4,
+            conv5,
         }
     }
 
@@ -196,19 +231,36 @@ impl DcganConfig {
         device: &Device,
     ) -> DcganDiscriminator {
         let (ndf, init) = (self.ndf, self.init);
+        let down = |from: usize, to: usize| conv([from, to], K4_S2_P1, false, init, device);
+        let (conv4, bn4, conv5) = if self.larger() {
+            (
+                down(4 * ndf, 8 * ndf),
+                Some(batch_norm(8 * ndf, init, device)),
+                Some(conv([8 * ndf, outputs], K4_S1_P0, false, init, device)),
+            )
+        } else {
+            (
+                conv([4 * ndf, outputs], K4_S1_P0, false, init, device),
+                None,
+                None,
+            )
+        };
         DcganDiscriminator {
-            conv1: conv([1, ndf], K4_S2_P1, false, init, device),
+            conv1: down(1, ndf),
             bn1: batch_norm(ndf, init, device),
-            conv2: conv([ndf, 2 * ndf], K4_S2_P1, false, init, device),
+            conv2: down(ndf, 2 * ndf),
             bn2: batch_norm(2 * ndf, init, device),
-            conv3: conv([2 * ndf, 4 * ndf], K4_S2_P1, false, init, device),
+            conv3: down(2 * ndf, 4 * ndf),
             bn3: batch_norm(4 * ndf, init, device),
-            conv4: conv([4 * ndf, outputs], K4_S1_P0, false, init, device),
+            conv4,
+            bn4,
+            conv5,
         }
     }
 }
 
-/// DCGAN generator: z [B, nz] -> image [B, 1, 32, 32] in [-1, 1].
+/// DCGAN generator: z [B, nz] -> image [B, 1, 32, 32] in [-1, 1], or [B, 1, 64, 64] with the
+/// extra block (`bn4`, `conv5`).
 #[derive(Module, Debug)]
 pub struct DcganGenerator {
     conv1: ConvTranspose2d,
@@ -218,6 +270,8 @@ pub struct DcganGenerator {
     conv3: ConvTranspose2d,
     bn3: BatchNorm,
     conv4: ConvTranspose2d,
+    bn4: Option<BatchNorm>,
+    conv5: Option<ConvTranspose2d>,
 }
 
 impl DcganGenerator {
@@ -228,15 +282,22 @@ impl DcganGenerator {
         let x = relu(norm::batch_norm(
             &self.bn1,
             conv::conv_transpose_1x1_to_4x4(&self.conv1, x),
-        )); // [B, 4ngf, 4, 4]
-        let x = relu(norm::batch_norm(&self.bn2, self.conv2.forward(x))); // [B, 2ngf, 8, 8]
-        let x = relu(norm::batch_norm(&self.bn3, self.conv3.forward(x))); // [B, ngf, 16, 16]
-        tanh(self.conv4.forward(x)) // [B, 1, 32, 32]
+        )); // [B, 4ngf (8ngf), 4, 4]
+        let x = relu(norm::batch_norm(&self.bn2, self.conv2.forward(x))); // [B, 2ngf (4ngf), 8, 8]
+        let x = relu(norm::batch_norm(&self.bn3, self.conv3.forward(x))); // [B, ngf (2ngf), 16, 16]
+        match (&self.bn4, &self.conv5) {
+            (Some(bn4), Some(conv5)) => {
+                let x = relu(norm::batch_norm(bn4, self.conv4.forward(x))); // [B, ngf, 32, 32]
+                tanh(conv5.forward(x)) // [B, 1, 64, 64]
+            }
+            _ => tanh(self.conv4.forward(x)), // [B, 1, 32, 32]
+        }
     }
 }
 
-/// DCGAN discriminator: image [B, 1, 32, 32] -> logit [B, 1] (the sigmoid is in the loss),
-/// or [B, outputs] with heads beside the logit.
+/// DCGAN discriminator: image [B, 1, 32, 32] (or [B, 1, 64, 64] with the extra block, `bn4`
+/// and `conv5`) -> logit [B, 1] (the sigmoid is in the loss), or [B, outputs] with heads
+/// beside the logit.
 #[derive(Module, Debug)]
 pub struct DcganDiscriminator {
     conv1: Conv2d,
@@ -246,26 +307,26 @@ pub struct DcganDiscriminator {
     conv3: Conv2d,
     bn3: BatchNorm,
     conv4: Conv2d,
+    bn4: Option<BatchNorm>,
+    conv5: Option<Conv2d>,
 }
 
 impl DcganDiscriminator {
     /// Scores images; a larger logit (the first output) means "more likely real".
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
         let batch = images.dims()[0];
-        let outputs = self.conv4.weight.dims()[0];
-        let x = leaky_relu(
-            norm::batch_norm(&self.bn1, self.conv1.forward(images)),
-            LEAKY_SLOPE,
-        ); // [B, ndf, 16, 16]
-        let x = leaky_relu(
-            norm::batch_norm(&self.bn2, self.conv2.forward(x)),
-            LEAKY_SLOPE,
-        ); // [B, 2ndf, 8, 8]
-        let x = leaky_relu(
-            norm::batch_norm(&self.bn3, self.conv3.forward(x)),
-            LEAKY_SLOPE,
-        ); // [B, 4ndf, 4, 4]
-        conv::conv_4x4_to_1x1(&self.conv4, x).reshape([batch, outputs]) // [B, outputs]
+        let block = |conv: &Conv2d, bn: &BatchNorm, x| {
+            leaky_relu(norm::batch_norm(bn, conv.forward(x)), LEAKY_SLOPE)
+        };
+        let x = block(&self.conv1, &self.bn1, images); // [B, ndf, 16 (32), 16 (32)]
+        let x = block(&self.conv2, &self.bn2, x); // [B, 2ndf, 8 (16), 8 (16)]
+        let x = block(&self.conv3, &self.bn3, x); // [B, 4ndf, 4 (8), 4 (8)]
+        let (last, x) = match (&self.bn4, &self.conv5) {
+            (Some(bn4), Some(conv5)) => (conv5, block(&self.conv4, bn4, x)), // [B, 8ndf, 4, 4]
+            _ => (&self.conv4, x),
+        };
+        let outputs = last.weight.dims()[0];
+        conv::conv_4x4_to_1x1(last, x).reshape([batch, outputs]) // [B, outputs]
     }
 }
 

@@ -55,6 +55,7 @@ impl Architecture for InfoganConfig {
         name: "infogan",
         title: "InfoGAN (32×32)",
         image_size: 32,
+        image_sizes: &[32],
         codes: Codes::Latent {
             categories: CATEGORIES,
             continuous: CONTINUOUS_CODES,

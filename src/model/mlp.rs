@@ -60,6 +60,7 @@ impl Architecture for MlpGanConfig {
         name: "mlp",
         title: "MLP GAN (28×28)",
         image_size: SIDE,
+        image_sizes: &[SIDE],
         codes: Codes::None,
         discriminator_reads_labels: false,
         output: Output::Score,

@@ -85,6 +85,13 @@ macro_rules! registry {
                 }
             }
 
+            /// Side of the images the model makes and judges.
+            pub fn image_size(&self) -> usize {
+                match self {
+                    $( ModelConfig::$case(c) => Architecture::image_size(c), )*
+                }
+            }
+
             /// Whether the discriminator is a critic under spectral normalisation.
             pub fn spectral(&self) -> bool {
                 match self {
@@ -281,8 +288,32 @@ impl ModelConfig {
             .expect("every model has a prior")
     }
 
+    /// This model making images of side `size`, if its architecture offers that size.
+    pub fn with_image_size(self, size: usize) -> Result<Self, String> {
+        let offered = self.info().image_sizes;
+        if !offered.contains(&size) {
+            return Err(format!(
+                "the {} makes images of {}, not {size}",
+                self.kind().name(),
+                sizes_in_words(offered)
+            ));
+        }
+        if offered.len() == 1 {
+            return Ok(self);
+        }
+        self.with_field("image_size", serde_json::json!(size))
+    }
+
     /// Checks that every size is in its range; returns a message naming the bad setting.
     pub fn validate(&self) -> Result<(), String> {
+        let offered = self.info().image_sizes;
+        if !offered.contains(&self.image_size()) {
+            return Err(format!(
+                "image size must be {}, got {}",
+                sizes_in_words(offered),
+                self.image_size()
+            ));
+        }
         let check = |setting: &Setting| {
             let value = self.setting(setting.key).unwrap_or(0);
             if (setting.min..=setting.max).contains(&value) {
@@ -298,6 +329,12 @@ impl ModelConfig {
             .chain(self.info().settings)
             .try_for_each(check)
     }
+}
+
+/// Image sides in words: "32 or 64".
+fn sizes_in_words(sizes: &[usize]) -> String {
+    let words: Vec<String> = sizes.iter().map(|s| format!("{s}x{s}")).collect();
+    words.join(" or ")
 }
 
 registry! {

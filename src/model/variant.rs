@@ -199,8 +199,11 @@ pub struct VariantInfo {
     pub name: &'static str,
     /// A short title.
     pub title: &'static str,
-    /// Side of the square images it makes and judges (28: MNIST's own; 32: resized).
+    /// Side of the square images it makes and judges by default (28: MNIST's own; 32 and 64:
+    /// resized).
     pub image_size: usize,
+    /// Every side it offers (its config's `image_size` setting), the default first.
+    pub image_sizes: &'static [usize],
     /// What the generator takes beside z.
     pub codes: Codes,
     /// Whether the discriminator reads the digit beside the image (the conditional DCGAN).
@@ -285,6 +288,11 @@ pub trait Architecture:
     fn prior(&self) -> Prior;
     /// How its parameters are initialised.
     fn init(&self) -> InitScheme;
+    /// Side of the images it makes: [`VariantInfo::image_size`] unless the architecture
+    /// offers other sizes.
+    fn image_size(&self) -> usize {
+        Self::INFO.image_size
+    }
     /// Builds the generator on `device`.
     fn init_generator(&self, device: &Device) -> Self::Generator;
     /// Builds the discriminator on `device`.

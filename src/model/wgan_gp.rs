@@ -65,6 +65,7 @@ impl Architecture for WganGpConfig {
         name: "wgan-gp",
         title: "WGAN-GP (32×32)",
         image_size: 32,
+        image_sizes: &[32],
         codes: Codes::None,
         discriminator_reads_labels: false,
         output: Output::Score,

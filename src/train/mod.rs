@@ -215,7 +215,7 @@ impl GanTrainer {
         let kind = self.model.kind();
         let batch_size = self.config.batch_size;
         let indices = self.order.next_batch(batch_size);
-        let real = Batch::from_dataset(data, &indices, kind, &self.device);
+        let real = Batch::from_dataset(data, &indices, &self.model, &self.device);
         let stream = 1 + 2 * update as u64; // update 0 draws what a one-update step always did
         let mut rng = SplitMix64::new(step_seed(self.config.seed, self.step, stream));
         let nz = self.model.nz();

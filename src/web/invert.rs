@@ -93,7 +93,7 @@ impl Inversion {
             let (model, device) = state.borrow().loaded()?;
             let kind = model.config.kind();
             let digit = invert::digit_from_gray(width, height, &grey).map_err(js_error)?;
-            let target = invert::to_model_resolution(kind, &digit);
+            let target = invert::to_model_resolution(model.config.image_size(), &digit);
             let label = label.filter(|_| kind.code_size() > 0);
             let run = invert::Inversion::start(
                 &model.generator,
@@ -138,10 +138,10 @@ impl Inversion {
         })
     }
 
-    /// The target as the model sees it (28x28 for the MLP GAN, 32x32 for the others).
+    /// The target as the model sees it (at its image size: 28, 32 or 64).
     #[wasm_bindgen(getter)]
     pub fn target(&self) -> Result<Rendered, JsValue> {
-        let side = self.kind.image_size();
+        let side = (self.target.len() as f64).sqrt() as usize;
         Ok(grid(&self.target, side, 1, 1, 0).map_err(js_error)?.into())
     }
 

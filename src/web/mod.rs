@@ -252,7 +252,7 @@ fn describe(config: &ModelConfig) -> String {
     serde_json::json!({
         "kind": config.kind().name(),
         "nz": config.nz(),
-        "imageSize": config.kind().image_size(),
+        "imageSize": config.image_size(),
         "conditional": config.kind().is_conditional(),
         "latentCodes": config.kind().has_latent_codes(),
         "codeSize": config.kind().code_size(),

@@ -21,7 +21,7 @@ use crate::data::MnistSet;
 use crate::eval::{Classifier, Evaluator};
 use crate::image::grid;
 use crate::lifecycle::ResumeOptions;
-use crate::model::{ModelConfig, ModelKind};
+use crate::model::ModelConfig;
 use crate::rng::SplitMix64;
 use crate::train::figures::FIGURES;
 use crate::train::{GanTrainer, StepMode, TrainConfig, read_steps_async, real_images};
@@ -233,8 +233,8 @@ impl Trainer {
         })
     }
 
-    /// `rows` x `cols` real training digits, chosen with `seed`, at the current model's image
-    /// size (28 for the MLP GAN, 32 otherwise), for showing real beside fake.
+    /// `rows` x `cols` real training items, chosen with `seed`, at the current model's image
+    /// size (28, 32 or 64), for showing real beside fake.
     #[wasm_bindgen(js_name = realDigits)]
     pub fn real_digits(
         &self,
@@ -243,16 +243,15 @@ impl Trainer {
         cols: usize,
         gap: usize,
     ) -> Result<Rendered, JsValue> {
-        let kind = self
+        let size = self
             .run
             .borrow()
             .as_ref()
-            .map_or_else(default_kind, |run| run.model().kind());
+            .map_or_else(default_size, |run| run.model().image_size());
         let mut indices = self.data.train_indices();
         SplitMix64::new(u64::from(seed)).shuffle(&mut indices);
         let count = (rows * cols).min(indices.len());
-        let values = real_images(&self.data, &indices[..count], kind);
-        let size = kind.image_size();
+        let values = real_images(&self.data, &indices[..count], size);
         let image = grid(&values, size, rows, cols, gap).map_err(js_error)?;
         Ok(Rendered::from(image))
     }
@@ -325,10 +324,10 @@ impl Trainer {
     }
 }
 
-/// The architecture of the default preset: real digits shown before any run are its size.
-fn default_kind() -> ModelKind {
+/// The image size of the default preset: real items shown before any run are its size.
+fn default_size() -> usize {
     crate::preset::preset(crate::preset::DEFAULT_PRESET)
         .expect("the default preset exists")
         .model
-        .kind()
+        .image_size()
 }

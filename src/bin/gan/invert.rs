@@ -119,7 +119,7 @@ fn invert_one(args: &InvertArgs, config: &InversionConfig) -> Result<()> {
             let digit = read_digit_png(path)?;
             let label = args.label.filter(|_| kind.code_size() > 0);
             (
-                to_model_resolution(kind, &digit),
+                to_model_resolution(model.image_size(), &digit),
                 label,
                 path.display().to_string(),
             )
@@ -140,7 +140,7 @@ fn invert_one(args: &InvertArgs, config: &InversionConfig) -> Result<()> {
                 .or(kind.is_conditional().then_some(digit))
                 .filter(|_| kind.code_size() > 0);
             (
-                dataset_target(kind, &data, index),
+                dataset_target(model.image_size(), &data, index),
                 label,
                 format!("held-out digit {i} (dataset index {index}, a {digit})"),
             )
@@ -190,7 +190,7 @@ fn invert_one(args: &InvertArgs, config: &InversionConfig) -> Result<()> {
         println!("wrote {}", out.display());
     }
     if let Some(png) = &args.png {
-        let side = kind.image_size();
+        let side = model.image_size();
         let mut both = target.clone();
         both.extend_from_slice(&progress.images);
         let image = grid(&both, side, 1, 2, 1).and_then(|g| g.scaled(args.scale))?;

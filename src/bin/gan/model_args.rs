@@ -129,6 +129,10 @@ pub struct ModelArgs {
     /// The distribution z is drawn from.
     #[arg(long, value_parser = prior_names())]
     prior: Option<Prior>,
+    /// Side of the images, where the model offers several (the DCGAN: 32 or 64, with one
+    /// more block in each network).
+    #[arg(long)]
+    image_size: Option<usize>,
     /// The DCGAN discriminator's normalisation: BatchNorm, or spectral normalisation of
     /// every layer (what --loss wgan-sn uses, and SN-GAN with --loss hinge).
     #[arg(long, value_parser = norm_names())]
@@ -162,6 +166,9 @@ impl ModelArgs {
         }
         if let Some(prior) = self.prior {
             config = config.with_prior(prior);
+        }
+        if let Some(size) = self.image_size {
+            config = config.with_image_size(size).map_err(Error::msg)?;
         }
         config = match self.norm {
             Some(norm) => {

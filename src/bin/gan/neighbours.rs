@@ -110,7 +110,7 @@ pub fn run(args: NeighboursArgs) -> Result<()> {
             (image, what)
         }
     };
-    let side = model.kind().image_size();
+    let side = model.image_size();
     let pixels: Vec<f32> = image
         .into_data()
         .try_to_vec()
