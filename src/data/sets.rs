@@ -18,7 +18,8 @@ pub struct DataSet {
     /// The classes' names, by label.
     pub classes: [&'static str; NUM_CLASSES],
     /// Its shipped file under `www/data/` (10,000 items with a stratified train / held-out
-    /// split).
+    /// split; Fashion-MNIST's are its test file's, so that models trained on its training
+    /// file never saw them).
     pub file: &'static str,
     /// The quality meter's classifier for it, `weights/<classifier>.bpk`.
     pub classifier: &'static str,
