@@ -45,10 +45,36 @@ pub struct Preset {
     pub train: TrainConfig,
     /// Steps a run trains for unless told otherwise (`gan train --steps`, the page's budget).
     pub steps: u64,
-    /// The shipped checkpoint, `weights/<shipped>.bpk`.
+    /// The shipped checkpoint, `weights/<shipped>.bpk` (trained on MNIST).
     pub shipped: &'static str,
+    /// The other data sets it has shipped weights for: `weights/<data set>-<shipped>.bpk`
+    /// ([`Preset::shipped_file`]).
+    pub also_shipped_for: &'static [&'static str],
     /// Columns of the progress grid (see [`progress_grid`]); its rows follow from the model.
     pub progress_cols: usize,
+}
+
+impl Preset {
+    /// The stem of its shipped checkpoint for the data set called `data_set`
+    /// (`weights/<stem>.bpk`), if it has one: `shipped` for MNIST, `<data set>-<shipped>` for
+    /// the others it lists.
+    pub fn shipped_file(&self, data_set: &str) -> Option<String> {
+        if data_set == crate::data::sets::MNIST.name {
+            Some(self.shipped.to_owned())
+        } else {
+            self.also_shipped_for
+                .contains(&data_set)
+                .then(|| format!("{data_set}-{}", self.shipped))
+        }
+    }
+
+    /// Every shipped checkpoint's stem, by data set name.
+    pub fn shipped_files(&self) -> Vec<(&'static str, String)> {
+        crate::data::sets::DATA_SETS
+            .iter()
+            .filter_map(|set| self.shipped_file(set.name).map(|file| (set.name, file)))
+            .collect()
+    }
 }
 
 /// Every preset, in the order the page's menus list them.
@@ -63,6 +89,7 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default(),
             steps: 1500,
             shipped: "dcgan",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
         Preset {
@@ -74,6 +101,7 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default(),
             steps: 1500,
             shipped: "cdcgan-half",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
         Preset {
@@ -85,6 +113,7 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default(),
             steps: 1500,
             shipped: "cdcgan",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
         Preset {
@@ -96,6 +125,7 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default(),
             steps: 1500,
             shipped: "mlp",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
         Preset {
@@ -107,6 +137,7 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default().with_loss(GanLoss::WganClip),
             steps: 1500,
             shipped: "wgan",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
         Preset {
@@ -121,6 +152,7 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default().with_loss(GanLoss::WganSn),
             steps: 1500,
             shipped: "wgan-sn",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
         Preset {
@@ -132,6 +164,7 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default().with_loss(GanLoss::WganGp),
             steps: 1500,
             shipped: "wgan-gp",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
         Preset {
@@ -143,6 +176,7 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default().with_loss(GanLoss::Began),
             steps: 1500,
             shipped: "began",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
         Preset {
@@ -154,6 +188,7 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default(),
             steps: 1500,
             shipped: "acgan",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
         Preset {
@@ -170,6 +205,7 @@ pub fn presets() -> Vec<Preset> {
             },
             steps: 1500,
             shipped: "infogan",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
         Preset {
@@ -187,6 +223,7 @@ pub fn presets() -> Vec<Preset> {
             },
             steps: 1500,
             shipped: "cs231n",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
         Preset {
@@ -210,14 +247,18 @@ pub fn presets() -> Vec<Preset> {
             },
             steps: 1500,
             shipped: "cs231n-mlp",
+            also_shipped_for: &[],
             progress_cols: 8,
         },
     ]
 }
 
 /// The registry as the page reads it (the wasm `presets()`) and `gan presets --json` prints
-/// it: `{"default": DEFAULT_PRESET, "presets": [...], "variants": [...], "losses": [...],
+/// it: `{"default": DEFAULT_PRESET, "presets": [...], "data_sets": [...], "variants": [...],
+/// "losses": [...],
 /// "optimizers": [...], "inits": [...], "priors": [...], "nz": {...}, "limits": {...}}`.
+/// Each preset has its `shipped_files`, the stem of its shipped checkpoint for each data set
+/// (`weights/<stem>.bpk`); each data set its `classes`, `file` and `classifier`.
 /// Each variant is an architecture's [`crate::model::VariantInfo`]: its image size, codes,
 /// heads, settings with their ranges and PyTorch layout. Each loss has its `name`, `title`,
 /// whether it is `wasserstein` (its critic's mean scores differ by a distance estimate), what
@@ -260,9 +301,23 @@ pub fn registry_json() -> String {
             })
         })
         .collect();
+    let presets: Vec<_> = presets()
+        .iter()
+        .map(|preset| {
+            let mut json = serde_json::to_value(preset).expect("a preset serialises");
+            let files: serde_json::Map<String, serde_json::Value> = preset
+                .shipped_files()
+                .into_iter()
+                .map(|(set, file)| (set.to_owned(), file.into()))
+                .collect();
+            json["shipped_files"] = files.into();
+            json
+        })
+        .collect();
     serde_json::json!({
         "default": DEFAULT_PRESET,
-        "presets": presets(),
+        "presets": presets,
+        "data_sets": crate::data::sets::DATA_SETS,
         "variants": variants,
         "losses": losses,
         "optimizers": optimizers,

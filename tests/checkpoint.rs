@@ -426,10 +426,15 @@ fn a_nan_written_into_the_weights_is_refused_at_load() {
 
 #[test]
 fn every_shipped_checkpoint_loads_its_declared_model_and_draws() {
-    // The page and the CLI offer each preset's weights/<shipped>.bpk: the file must hold
-    // exactly that preset's model (both networks, so the trainer can fine-tune it) and draw.
-    for preset in presets() {
-        let path = format!("weights/{}.bpk", preset.shipped);
+    // The page and the CLI offer each preset's shipped weights for each data set: the file
+    // must hold exactly that preset's model, trained on that data set (both networks, so the
+    // trainer can fine-tune it), and draw.
+    let shipped = presets().into_iter().flat_map(|preset| {
+        let files = preset.shipped_files();
+        files.into_iter().map(move |file| (preset.clone(), file))
+    });
+    for (preset, (data_set, file)) in shipped {
+        let path = format!("weights/{file}.bpk");
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let checkpoint = Checkpoint::from_bytes(&bytes).unwrap();
         assert_eq!(
@@ -437,6 +442,7 @@ fn every_shipped_checkpoint_loads_its_declared_model_and_draws() {
             "{path} holds the {} preset",
             preset.name
         );
+        assert_eq!(checkpoint.data_set, data_set, "{path}");
         let loss = checkpoint.training.as_ref().map(|t| t.config.loss);
         assert_eq!(
             preset_of_run(&checkpoint.model, loss).name,

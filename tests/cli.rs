@@ -398,10 +398,26 @@ fn presets_json_is_the_registry_with_its_shipped_files() {
     }
     let weights = Path::new(env!("CARGO_MANIFEST_DIR")).join("weights");
     for preset in presets {
-        let shipped = preset["shipped"].as_str().expect("a shipped file");
-        let file = weights.join(format!("{shipped}.bpk"));
-        assert!(file.is_file(), "{} is not there", file.display());
+        let files = preset["shipped_files"]
+            .as_object()
+            .expect("files by data set");
+        assert_eq!(
+            files["mnist"], preset["shipped"],
+            "MNIST's is weights/<shipped>.bpk"
+        );
+        for stem in files.values() {
+            let file = weights.join(format!("{}.bpk", stem.as_str().unwrap()));
+            assert!(file.is_file(), "{} is not there", file.display());
+        }
     }
+    let data_sets: Vec<&str> = json["data_sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|set| set["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(data_sets, ["mnist", "fashion"]);
+    assert_eq!(json["data_sets"][1]["classes"][0], "T-shirt/top");
 
     // The table names every preset and its shipped file.
     let table = ok(&["presets"]);

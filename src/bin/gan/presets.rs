@@ -69,7 +69,12 @@ fn row(preset: &Preset) -> [String; 10] {
         preset.train.lr_g.to_string(),
         preset.train.lr_d.to_string(),
         preset.steps.to_string(),
-        format!("weights/{}.bpk", preset.shipped),
+        preset
+            .shipped_files()
+            .iter()
+            .map(|(_, file)| format!("weights/{file}.bpk"))
+            .collect::<Vec<_>>()
+            .join(", "),
     ]
 }
 
