@@ -34,6 +34,7 @@ pub mod latent;
 pub mod lifecycle;
 pub mod model;
 pub mod neighbours;
+pub mod picture;
 pub mod preset;
 pub mod rng;
 pub mod train;

@@ -6,13 +6,12 @@
 use burn::prelude::*;
 use gan_studio::checkpoint::Checkpoint;
 use gan_studio::data::{IMAGE_PIXELS, MnistSet};
-use gan_studio::invert::{
-    HeldoutPlan, Inversion, InversionConfig, InvertError, LatentPoint, best_random, dataset_target,
-    digit_from_gray, invert_heldout, spread_heldout, to_model_resolution,
-};
+use gan_studio::eval::inversion::{HeldoutPlan, invert_heldout, spread_heldout};
+use gan_studio::invert::{Inversion, InversionConfig, InvertError, LatentPoint, best_random};
 use gan_studio::latent;
 use gan_studio::model::sample::{codes_for, sample};
 use gan_studio::model::{Generator, ModelConfig};
+use gan_studio::picture::{PictureError, dataset_target, digit_from_gray, to_model_resolution};
 use pollster::block_on;
 
 static MNIST: &[u8] = include_bytes!("../www/data/mnist.bin");
@@ -285,11 +284,11 @@ fn a_large_picture_is_cropped_scaled_and_centred_as_mnist() {
     let blank = vec![200u8; 50 * 50];
     assert!(matches!(
         digit_from_gray(50, 50, &blank),
-        Err(InvertError::BadPicture(_))
+        Err(PictureError(_))
     ));
     assert!(matches!(
         digit_from_gray(10, 10, &[0; 99]),
-        Err(InvertError::BadPicture(_))
+        Err(PictureError(_))
     ));
 }
 

@@ -14,6 +14,7 @@
 pub mod classifier;
 pub mod frechet;
 pub mod images;
+pub mod inversion;
 pub mod report;
 pub mod training;
 

@@ -34,6 +34,7 @@ use crate::image::grid;
 use crate::invert::{self, InversionConfig, InversionProgress, LatentPoint};
 use crate::model::ModelKind;
 use crate::neighbours::{DigitIndex, Neighbour, Neighbours};
+use crate::picture;
 
 /// The most steps one [`Inversion::step`] call may take: bounds the work behind one await.
 const MAX_STEPS_PER_CALL: usize = 1000;
@@ -92,8 +93,8 @@ impl Inversion {
             let config = read_options(options)?;
             let (model, device) = state.borrow().loaded()?;
             let kind = model.config.kind();
-            let digit = invert::digit_from_gray(width, height, &grey).map_err(js_error)?;
-            let target = invert::to_model_resolution(model.config.image_size(), &digit);
+            let digit = picture::digit_from_gray(width, height, &grey).map_err(js_error)?;
+            let target = picture::to_model_resolution(model.config.image_size(), &digit);
             let label = label.filter(|_| kind.code_size() > 0);
             let run = invert::Inversion::start(
                 &model.generator,

@@ -10,12 +10,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
+use gan_studio::eval::inversion::{HeldoutPlan, invert_heldout, spread_heldout};
 use gan_studio::image::grid;
-use gan_studio::invert::{
-    HeldoutPlan, Inversion, InversionConfig, LatentPoint, dataset_target, digit_from_gray,
-    invert_heldout, spread_heldout, to_model_resolution,
-};
+use gan_studio::invert::{Inversion, InversionConfig, LatentPoint};
 use gan_studio::model::ModelConfig;
+use gan_studio::picture::{dataset_target, digit_from_gray, to_model_resolution};
 use pollster::block_on;
 
 use crate::backend::BackendArg;
@@ -191,7 +190,7 @@ fn invert_one(args: &InvertArgs, config: &InversionConfig) -> Result<()> {
     }
     if let Some(png) = &args.png {
         let side = model.image_size();
-        let mut both = target.clone();
+        let mut both = target.to_vec();
         both.extend_from_slice(&progress.images);
         let image = grid(&both, side, 1, 2, 1).and_then(|g| g.scaled(args.scale))?;
         write_atomically(png, &image.to_png()?)?;
