@@ -7,6 +7,7 @@
 //!
 //! - [`pytorch`]: a `torch.save(G.state_dict(), path)` file mapped onto our generator by layer
 //!   order and shape, whatever the student named the modules;
+//! - [`state_dict`]: the file read into tensors in PyTorch's registration order;
 //! - [`safetensors`]: our generator as a SafeTensors file with an `nn.Sequential`'s keys;
 //! - [`samples`]: reference samples (z, labels and images another framework drew) and how far
 //!   ours are from them.
@@ -18,3 +19,4 @@ pub mod layers;
 pub mod pytorch;
 pub mod safetensors;
 pub mod samples;
+pub mod state_dict;
