@@ -722,3 +722,63 @@ fn every_preset_trains_samples_inspects_and_exports_from_the_command_line() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn train_writes_tensorboard_events_with_every_figure_and_the_progress_grid() {
+    let dir = scratch("tensorboard");
+    let log = dir.join("log");
+    let out = dir.join("run.bpk");
+    ok(&[
+        "train",
+        "--model",
+        "began",
+        "--steps",
+        "20",
+        "--batch",
+        "4",
+        "--log-every",
+        "5",
+        "--save-every",
+        "10",
+        "--log",
+        s(&log),
+        "--out",
+        s(&out),
+    ]);
+    let files: Vec<_> = std::fs::read_dir(&log)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("events.out.tfevents."), "{name}");
+    // TFRecords: a u64 length, 4 bytes of its CRC, the event, 4 bytes of its CRC.
+    let bytes = std::fs::read(&files[0]).unwrap();
+    let mut events = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let len = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+        events.push(&bytes[at + 12..at + 12 + len]);
+        at += 16 + len;
+    }
+    assert_eq!(at, bytes.len(), "whole records");
+    // The version, four steps of scalars (5, 10, 15, 20) and two grids (10, 20).
+    assert_eq!(events.len(), 1 + 4 + 2);
+    let has = |event: &[u8], text: &[u8]| event.windows(text.len()).any(|w| w == text);
+    assert!(has(events[0], b"brain.Event:2"));
+    let scalars = events.iter().filter(|e| has(e, b"loss_d")).count();
+    assert_eq!(scalars, 4);
+    assert!(
+        events
+            .iter()
+            .filter(|e| has(e, b"loss_d"))
+            .all(|e| has(e, b"balance") && has(e, b"convergence") && !has(e, b"penalty")),
+        "BEGAN's figures, no penalty"
+    );
+    let grids = events
+        .iter()
+        .filter(|e| has(e, b"samples") && has(e, b"\x89PNG"))
+        .count();
+    assert_eq!(grids, 2);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -9,7 +9,7 @@ use gan_studio::checkpoint::Checkpoint;
 use gan_studio::data::idx::{IdxFile, Labelled};
 use gan_studio::data::sets::DataSet;
 use gan_studio::data::{MAGIC, MnistSet};
-use gan_studio::image::grid;
+use gan_studio::image::{GrayImage, grid};
 use gan_studio::model::Generator;
 
 /// The shipped data sets' files, so the CLI works from any directory.
@@ -134,6 +134,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// `images` `[n, 1, size, size]` as a `rows` x `cols` grid, each pixel `scale` x `scale`.
+pub fn grid_image(images: Tensor<4>, rows: usize, cols: usize, scale: usize) -> Result<GrayImage> {
+    let size = images.dims()[3];
+    let values: Vec<f32> = images
+        .into_data()
+        .try_to_vec()
+        .map_err(|e| anyhow!("reading images: {e:?}"))?;
+    Ok(grid(&values, size, rows, cols, 1).and_then(|g| g.scaled(scale))?)
+}
+
 /// Writes `images` `[n, 1, size, size]` as a `rows` x `cols` grid PNG, each pixel `scale` x
 /// `scale`.
 pub fn write_grid_png(
@@ -143,11 +153,5 @@ pub fn write_grid_png(
     scale: usize,
     path: &Path,
 ) -> Result<()> {
-    let size = images.dims()[3];
-    let values: Vec<f32> = images
-        .into_data()
-        .try_to_vec()
-        .map_err(|e| anyhow!("reading images: {e:?}"))?;
-    let image = grid(&values, size, rows, cols, 1).and_then(|g| g.scaled(scale))?;
-    write_atomically(path, &image.to_png()?)
+    write_atomically(path, &grid_image(images, rows, cols, scale)?.to_png()?)
 }

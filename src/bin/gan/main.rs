@@ -48,6 +48,8 @@ mod files;
 mod model_args;
 #[cfg(not(target_arch = "wasm32"))]
 mod render;
+#[cfg(not(target_arch = "wasm32"))]
+mod tensorboard;
 
 /// Runs the command line (see `cli.rs`).
 #[cfg(not(target_arch = "wasm32"))]

@@ -16,9 +16,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::backend::BackendArg;
 use crate::data_args::{DataArgs, named_data_set};
-use crate::files::{named, read_checkpoint, write_atomically, write_grid_png};
+use crate::files::{grid_image, named, read_checkpoint, write_atomically};
 use crate::model_args::{ModelArgs, OptimArgs};
+use crate::tensorboard::EventWriter;
 use gan_studio::data::sets::MNIST;
+use gan_studio::train::figures::FIGURES;
+use std::cell::RefCell;
 
 /// `gan train`'s flags.
 #[derive(Args)]
@@ -49,6 +52,11 @@ pub struct TrainArgs {
     /// Read the losses (and check they are finite) every N steps.
     #[arg(long, default_value_t = 10)]
     log_every: u64,
+    /// Also write TensorBoard event files into this directory: every figure read (each
+    /// --log-every steps) as a scalar, and the progress grid (each --save-every steps) as an
+    /// image, for `tensorboard --logdir`.
+    #[arg(long)]
+    log: Option<PathBuf>,
     /// The data set, and where its images are.
     #[command(flatten)]
     data: DataArgs,
@@ -125,6 +133,12 @@ pub fn run(args: TrainArgs) -> Result<()> {
     }
     let mut average = args.ema.map(|_| trainer.generator().valid());
     let fixed = progress_grid(&model, trainer.config().seed, preset.progress_cols);
+    let events = args
+        .log
+        .as_deref()
+        .map(EventWriter::create)
+        .transpose()?
+        .map(RefCell::new);
     let save = |trainer: &GanTrainer, average: &Option<Generator>| -> Result<()> {
         let mut checkpoint = pollster::block_on(trainer.to_checkpoint(true))?;
         write_atomically(&args.out, &checkpoint.to_bytes())?;
@@ -134,16 +148,25 @@ pub fn run(args: TrainArgs) -> Result<()> {
             checkpoint.optimizers = None;
             write_atomically(path, &checkpoint.to_bytes())?;
         }
-        if let Some(dir) = &args.samples {
+        if args.samples.is_some() || events.is_some() {
             let ProgressGrid {
                 rows,
                 cols,
                 z,
                 codes,
             } = &fixed;
-            let images = trainer.sample(z, codes.as_deref());
-            let path = dir.join(format!("step-{:06}.png", trainer.step()));
-            write_grid_png(images, *rows, *cols, 2, &path)?;
+            let grid = grid_image(trainer.sample(z, codes.as_deref()), *rows, *cols, 2)?;
+            let png = grid.to_png()?;
+            if let Some(dir) = &args.samples {
+                let path = dir.join(format!("step-{:06}.png", trainer.step()));
+                write_atomically(&path, &png)?;
+            }
+            if let Some(events) = &events {
+                let mut events = events.borrow_mut();
+                let (width, height) = (grid.width as u32, grid.height as u32);
+                events.image(trainer.step(), "samples", width, height, &png)?;
+                events.flush()?;
+            }
         }
         Ok(())
     };
@@ -190,13 +213,23 @@ pub fn run(args: TrainArgs) -> Result<()> {
                 eprintln!("step {step}/{} {rate:.2} step/s {message}", steps);
             }
             bar.set_message(message);
+            if let Some(events) = &events {
+                let values: Vec<(&str, f32)> = FIGURES
+                    .iter()
+                    .map(|figure| figure.key)
+                    .zip(f.values())
+                    .collect();
+                events.borrow_mut().scalars(step, &values)?;
+            }
         }
         bar.set_position(step);
         if args.save_every > 0 && step % args.save_every == 0 {
             save(&trainer, &average)?;
         }
     }
-    save(&trainer, &average)?;
+    if args.save_every == 0 || !trainer.step().is_multiple_of(args.save_every) {
+        save(&trainer, &average)?; // the last step, unless the loop just saved it
+    }
     bar.finish();
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
