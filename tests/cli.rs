@@ -591,7 +591,7 @@ fn the_gan_family_trains_and_samples_from_the_command_line() {
         s(&sweep),
     ]);
     assert!(
-        err.contains("--code-sweep needs an infogan checkpoint"),
+        err.contains("--code-sweep needs a checkpoint of a model with latent codes (infogan)"),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(dir);

@@ -22,7 +22,7 @@ const $ = (id) => document.getElementById(id);
 
 /** The PyTorch-file message (the page cannot read them: `gan import` converts them). */
 export const PYTORCH_MESSAGE =
-  "PyTorch files are converted on the command line: `gan import --pytorch FILE.pt --model dcgan|cdcgan|cdcgan-half|mlp --out FILE.bpk`, then drop FILE.bpk here.";
+  "PyTorch files are converted on the command line: `gan import --pytorch FILE.pt --model PRESET --out FILE.bpk` (`gan presets` lists the presets), then drop FILE.bpk here.";
 
 /** Whether a dropped file is a PyTorch one: a `.pt`/`.pth` name, or ZIP bytes (`PK\x03\x04`). */
 export function isPyTorchFile(name, bytes) {

@@ -6,8 +6,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 use gan_studio::invert::LatentPoint;
 use gan_studio::latent::{self, CONTINUOUS_CODES};
-use gan_studio::model::ModelConfig;
 use gan_studio::model::sample::{codes_for, sample};
+use gan_studio::model::{ModelConfig, ModelKind};
 
 use crate::files::{named, read};
 use crate::render::{RenderArgs, check_digit};
@@ -109,15 +109,26 @@ pub fn grid_inputs(args: &GridLayout, model: &ModelConfig) -> Result<GridInputs>
     let (rows, cols) = parse_grid(&args.grid)?;
     check_digit(args.label)?;
     let kind = model.kind();
+    // The architectures that take a code, and those whose code is learned: from the registry.
+    let kinds = |wanted: fn(ModelKind) -> bool| {
+        let names: Vec<&str> = ModelKind::ALL
+            .iter()
+            .filter(|&&k| wanted(k))
+            .map(|k| k.name())
+            .collect();
+        names.join(", ")
+    };
     if kind.code_size() == 0 && (args.label.is_some() || args.label_rows) {
         bail!(
-            "the {} model takes no label; --label and --label-rows need a cdcgan, acgan or infogan checkpoint",
-            kind.name()
+            "the {} model takes no label; --label and --label-rows need a checkpoint of a model that takes one ({})",
+            kind.name(),
+            kinds(|k| k.code_size() > 0)
         );
     }
     if args.code_sweep.is_some() && !kind.has_latent_codes() {
         bail!(
-            "--code-sweep needs an infogan checkpoint, not {}",
+            "--code-sweep needs a checkpoint of a model with latent codes ({}), not {}",
+            kinds(ModelKind::has_latent_codes),
             kind.name()
         );
     }
