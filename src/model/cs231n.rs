@@ -122,13 +122,6 @@ impl Architecture for Cs231nConfig {
     }
 }
 
-/// BatchNorm of a fully connected layer's outputs `[B, F]` (PyTorch's BatchNorm1d), as
-/// BatchNorm over F channels of 1x1 maps.
-fn batch_norm_1d(bn: &BatchNorm, x: Tensor<2>) -> Tensor<2> {
-    let [batch, features] = x.dims();
-    norm::batch_norm(bn, x.reshape([batch, features, 1, 1])).reshape([batch, features])
-}
-
 /// CS231N's generator: z [B, nz] -> image [B, 1, 28, 28] in [-1, 1].
 #[derive(Module, Debug)]
 pub struct Cs231nGenerator {
@@ -145,8 +138,8 @@ impl GeneratorNet for Cs231nGenerator {
     fn generate(&self, z: Tensor<2>, _codes: Option<Tensor<2>>) -> Tensor<4> {
         let batch = z.dims()[0];
         let channels = self.conv1.weight.dims()[0];
-        let x = batch_norm_1d(&self.bn1, relu(self.fc1.forward(z))); // [B, 16ngf]
-        let x = batch_norm_1d(&self.bn2, relu(self.fc2.forward(x))); // [B, 7·7·2ngf]
+        let x = norm::batch_norm_1d(&self.bn1, relu(self.fc1.forward(z))); // [B, 16ngf]
+        let x = norm::batch_norm_1d(&self.bn2, relu(self.fc2.forward(x))); // [B, 7·7·2ngf]
         let x = x.reshape([batch, channels, 7, 7]); // [B, 2ngf, 7, 7]
         let x = norm::batch_norm(&self.bn3, relu(self.conv1.forward(x))); // [B, ngf, 14, 14]
         tanh(self.conv2.forward(x)) // [B, 1, 28, 28]

@@ -47,3 +47,10 @@ pub fn batch_norm(bn: &BatchNorm, x: Tensor<4>) -> Tensor<4> {
     update(&bn.running_var, variance);
     output.reshape([batch, channels, height, width]) // [B, C, H, W]
 }
+
+/// BatchNorm of a fully connected layer's outputs `[B, F]` (PyTorch's BatchNorm1d), as
+/// [`batch_norm`] over F channels of 1x1 maps.
+pub fn batch_norm_1d(bn: &BatchNorm, x: Tensor<2>) -> Tensor<2> {
+    let [batch, features] = x.dims();
+    batch_norm(bn, x.reshape([batch, features, 1, 1])).reshape([batch, features])
+}
