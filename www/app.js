@@ -457,7 +457,7 @@ class Explorer {
       option.value = s.model;
       option.textContent = this.customLabel ?? `${s.model} (loaded file)`;
     }
-    select.value = s.model;
+    select.value = this.empty ? "" : s.model; // without a model of the data set: "no shipped model yet"
     $("seed").value = s.seed;
     $("grid-size").value = s.grid;
     $("label").value = s.label;
