@@ -307,7 +307,9 @@ export class TrainerPanel {
     this.form.dataSet = set;
     this.form.offerShipped();
     $("train-data").textContent = `Trains on the training ${set.item}s of ${set.title} (downloaded once, when a run first needs them)`;
-    if (this.run && this.run.dataSet !== set.name) {
+    if (!this.run) {
+      for (const word of document.querySelectorAll(".run-item-word")) word.textContent = set.item;
+    } else if (this.run.dataSet !== set.name) {
       this.form.showPending(true);
       const learns = this.dataSets.named(this.run.dataSet)?.title ?? this.run.dataSet;
       this.say(`${set.title} applies on Reset: this run goes on learning ${learns}.`);
@@ -1155,6 +1157,7 @@ export class TrainerPanel {
     requestAnimationFrame(() => this.drawCharts());
 
     this.form.fill();
+    if (this.dataSets.current !== this.dataSets.default) this.dataSetChanged(); // a link's data set: its words
     this.showCounters();
     $("bar-play").disabled = false;
     this.syncButtons();

@@ -240,6 +240,24 @@ describe("data sets", { timeout: 40 * 60_000 }, () => {
     await page.close();
   });
 
+  test("(c2) a link with data=fashion opens on Fashion-MNIST: the menus, the explorer and the trainer's words", { timeout: TEST_TIMEOUT }, async () => {
+    const { page, errors } = await openApp("data=fashion&model=dcgan&n=2&s=1");
+    assert.equal(await page.$eval("#data-set", (el) => el.value), "fashion");
+    assert.equal(await page.$eval("#url-note", (el) => el.hidden), true, "nothing in the link was replaced");
+    if (!(await shipsModels(page, "fashion"))) {
+      assert.match(await page.$eval("#status", (el) => el.textContent), /^Ready: No shipped Fashion-MNIST model yet/);
+      assert.equal(await page.$eval("#model", (el) => el.selectedOptions[0]?.textContent), "no shipped model yet");
+      assert.equal(await page.isVisible("#grid-canvas"), false, "no grid is drawn");
+    }
+    assert.match(await page.$eval("#train-data", (el) => el.textContent), /^Trains on the training items of Fashion-MNIST/);
+    assert.equal(await page.$eval("#train-real + figcaption", (el) => el.textContent), "Real training items");
+    assert.equal(await page.$eval("#train-start option[value=shipped]", (el) => el.disabled),
+      !(await page.evaluate(() => Boolean(window.ganStudio.presets.named("dcgan").shipped_files.fashion))),
+      "the shipped weights are offered only where the preset has them for the set");
+    assertNoErrors(errors, "data=fashion");
+    await page.close();
+  });
+
   test("(d) a checkpoint that learned Fashion-MNIST, uploaded while MNIST shows, takes the page there", { timeout: TEST_TIMEOUT }, async (t) => {
     const buffer = fashionCheckpoint();
     const file = { name: "fashion-run.bpk", mimeType: "application/octet-stream", buffer };
