@@ -10,6 +10,10 @@
 import { contentWidth, paint, saveCanvas, scaledCopy, showCrisp } from "./canvas.js";
 import { TrainerPanel } from "./trainer.js";
 import { ensureClassifier, topDigit } from "./quality.js";
+import {
+  DataSets, capitalised, className, labelPhrase, nameClassOptions, noShippedModel, presetFor, shippedFile, withArticle,
+} from "./data-sets.js";
+import { DataSetMenu } from "./data-set-menu.js";
 import { FindZ, PYTORCH_MESSAGE, isPyTorchFile } from "./find-z.js";
 import { Coalescer } from "./coalescer.js";
 import { ensureIsolation } from "./isolation.js";
@@ -66,9 +70,10 @@ async function fetchWithProgress(url, onProgress) {
 /** Which mode the page shows: "explorer" (MNIST) or "lab" (the 2-D lab). */
 const pageMode = () => (document.body.dataset.mode === "lab" ? "lab" : "explorer");
 
-function writeHash(s) {
+/** Writes view `s` into the URL hash, with the device setting and the data set of `dataSets`. */
+function writeHash(s, dataSets) {
   if (pageMode() === "lab") return; // the hash is the lab's while it shows
-  history.replaceState(null, "", `#${hashOf(s, deviceSetting())}`);
+  history.replaceState(null, "", `#${hashOf(s, deviceSetting(), dataSets?.hashValue ?? null)}`);
 }
 
 /** Shows the page's `mode`: the tabs, the sections (style.css hides the other). */
@@ -93,7 +98,7 @@ function bindModes(lab, explorer) {
     lab.close();
     showMode("explorer");
     const app = explorer();
-    if (app) writeHash(app.state);
+    if (app) writeHash(app.state, app.dataSets);
     else history.replaceState(null, "", deviceSetting() === "auto" ? location.pathname + location.search : `#device=${deviceSetting()}`);
     app?.redrawAll();
   });
@@ -127,14 +132,20 @@ async function medianRenderMs(studio, args, repeats, enoughMs = Infinity) {
 }
 
 class Explorer {
-  constructor(wasm, studio, presets) {
+  /** `dataSets`: the page's data sets (www/data-sets.js); the link's `data=` chooses the one shown. */
+  constructor(wasm, studio, presets, dataSets) {
     this.wasm = wasm;
     this.studio = studio;
     this.presets = presets;
+    this.dataSets = dataSets;
     const rejected = [];
     // a lab link leaves the explorer at its defaults
-    this.state = stateFromHash(isLabHash(location.hash) ? "" : location.hash, presets, rejected);
+    const hash = isLabHash(location.hash) ? "" : location.hash;
+    this.state = stateFromHash(hash, presets, rejected);
+    dataSets.current = dataSets.fromHash(hash, rejected);
     showRejected(rejected);
+    this.empty = null; // the message shown instead of the views when no model of the data set is shown
+    this.dataSetMenu = new DataSetMenu(this); // www/data-set-menu.js
     this.info = null; // the loaded model's description
     this.modelBytes = null; // the loaded checkpoint's bytes (to load it on another device)
     this.customModel = null; // name of a checkpoint loaded from disk (or of a trainer snapshot)
@@ -167,15 +178,18 @@ class Explorer {
     return this.state.grid;
   }
 
-  /** Loads preset `name`'s shipped weights. */
-  async loadShipped(name, onProgress = () => {}) {
-    const bytes = await fetchWithProgress(`weights/${this.presets.named(name).shipped}.bpk`, onProgress);
+  /** Loads preset `name`'s shipped weights for data set `set` (by default the one shown). */
+  async loadShipped(name, onProgress = () => {}, set = this.dataSets.current) {
+    const file = shippedFile(this.presets.named(name), set);
+    if (!file) throw new Error(`${name} has no shipped ${set.title} weights`);
+    const bytes = await fetchWithProgress(`weights/${file}.bpk`, onProgress);
     this.applyCheckpoint(bytes, name);
   }
 
   /** Loads checkpoint bytes; throws (with the model unchanged) if they are not usable. */
   applyCheckpoint(bytes, name) {
     const info = JSON.parse(this.studio.load(bytes));
+    this.setEmpty(null);
     this.info = info;
     this.modelBytes = bytes;
     this.state.model = name;
@@ -189,6 +203,7 @@ class Explorer {
    */
   adoptModel(bytes, name) {
     this.info = JSON.parse(this.studio.load(bytes));
+    this.setEmpty(null);
     this.modelBytes = bytes;
     this.state.model = name;
     this.customModel = name;
@@ -198,6 +213,22 @@ class Explorer {
     $("load-error").hidden = true;
     setStatus(`Ready: ${name}`, "ready");
     this.redrawAll();
+    this.dataSetMenu.follow("The trainer's run");
+  }
+
+  /** Shows `message` instead of the explorer's views, which draw nothing meanwhile (null: the views again). */
+  setEmpty(message) {
+    this.empty = message;
+    $("app").dataset.empty = String(Boolean(message));
+    if (message) $("model-info").textContent = message;
+  }
+
+  /** Shows `message` instead of the views (no model of the data set to show), in the link and the status too. */
+  showEmpty(message) {
+    this.setEmpty(message);
+    this.syncControls();
+    writeHash(this.state, this.dataSets);
+    setStatus(`Ready: ${message}`, "ready");
   }
 
   resetLatents() {
@@ -294,7 +325,7 @@ class Explorer {
     this.state.cell = Math.max(0, Math.min(this.rows * this.cols - 1, cell));
     this.buildSliders();
     this.highlight($("grid-canvas"));
-    writeHash(this.state);
+    writeHash(this.state, this.dataSets);
     this.requestGuess();
   }
 
@@ -303,22 +334,24 @@ class Explorer {
    * classifier's one-time download) and writes its guess and confidence under the heading.
    */
   requestGuess() {
+    if (this.empty) return;
     this.finder?.cellChanged(); // the nearest training digits, once shown
     this.guesses.request(async () => {
       const out = $("cell-guess");
+      const set = this.dataSets.current;
       try {
-        await ensureClassifier(this.studio, fetchWithProgress);
+        await ensureClassifier(this.studio, fetchWithProgress, set);
       } catch (error) {
-        out.textContent = `The classifier could not be loaded: ${error.message ?? error}`;
+        out.textContent = error.message ?? String(error);
         return;
       }
       const cell = this.state.cell;
       const probabilities = await this.studio.classify(
         Float32Array.from(this.cellZ(cell)), this.codesFor(1, cell));
       const { digit, confidence } = topDigit(probabilities);
-      const asked = this.info.conditional ? `asked for a ${this.digitOf(cell)}; `
+      const asked = this.info.conditional ? `asked for ${withArticle(className(set, this.digitOf(cell)))}; `
         : this.info.latentCodes ? `code ${this.digitOf(cell)}; ` : "";
-      out.textContent = `Classifier: ${asked}it sees a ${digit} (${(100 * confidence).toFixed(0)}% sure).`;
+      out.textContent = `Classifier: ${asked}it sees ${withArticle(className(set, digit))} (${(100 * confidence).toFixed(0)}% sure).`;
       out.dataset.digit = String(digit);
       out.dataset.confidence = confidence.toFixed(4);
       out.dataset.cell = String(cell);
@@ -328,7 +361,8 @@ class Explorer {
 
   /** Redraws the whole grid; then, unless `guess` is false (a slider drag), the guess. */
   requestGrid({ guess = true } = {}) {
-    writeHash(this.state);
+    writeHash(this.state, this.dataSets);
+    if (this.empty) return;
     this.gridDraws.request(async () => {
       const z = this.gridLatents();
       const count = z.length / this.nz;
@@ -339,6 +373,7 @@ class Explorer {
 
   /** Redraws only the selected cell (what a z slider changes), pasted into the grid. */
   requestCell() {
+    if (this.empty) return;
     if (this.coded && this.state.styleGrid) {
       this.requestGrid({ guess: false }); // one z is shared by a whole column
       return;
@@ -389,7 +424,8 @@ class Explorer {
   }
 
   requestInterpolation(withStrip) {
-    writeHash(this.state);
+    writeHash(this.state, this.dataSets);
+    if (this.empty) return;
     this.interpDraws.request(async () => {
       const one = this.interpolation([this.state.alpha]);
       await this.draw($("interp-canvas"), one.z, one.codes, 1, 1);
@@ -421,7 +457,7 @@ class Explorer {
       option.value = s.model;
       option.textContent = this.customLabel ?? `${s.model} (loaded file)`;
     }
-    select.value = s.model;
+    select.value = this.empty ? "" : s.model; // without a model of the data set: "no shipped model yet"
     $("seed").value = s.seed;
     $("grid-size").value = s.grid;
     $("label").value = s.label;
@@ -442,10 +478,18 @@ class Explorer {
     };
     show(".conditional-only", this.coded);
     show(".latent-codes-only", this.info.latentCodes);
-    const unit = this.info.latentCodes ? "code" : "digit";
-    $("label-name").textContent = this.info.latentCodes ? "Categorical code" : "Digit";
-    $("label").querySelector('option[value="mixed"]').textContent = `each column a ${unit}`;
-    $("style-grid-name").textContent = `Style grid (row r is ${unit} r, each column one z)`;
+    const set = this.dataSets.current;
+    const unit = this.info.latentCodes ? "code" : set.item;
+    $("label-name").textContent = this.info.latentCodes ? "Categorical code" : capitalised(set.item);
+    // InfoGAN's categorical codes are numbers; the labels of the other models are classes
+    for (const select of [$("label"), $("y1"), $("y2")]) nameClassOptions(select, set, this.info.latentCodes);
+    $("label").querySelector('option[value="mixed"]').textContent = `each column ${withArticle(unit)}`;
+    const numbered = unit === "code" || /^\d+$/.test(set.classes[0]);
+    $("style-grid-name").textContent = numbered ? `Style grid (row r is ${unit} r, each column one z)`
+      : `Style grid (a row per class, ${set.classes[0]} to ${set.classes.at(-1)}; each column one z)`;
+    $("y1-name").textContent = `${capitalised(unit)} y₁`;
+    $("y2-name").textContent = `${capitalised(unit)} y₂`;
+    $("interp-label-option").textContent = `two ${unit}s (fixed z)`;
     for (const key of ["k1", "k2"]) {
       const slider = $(`code-${key}`);
       slider.min = String(-this.info.codeRange);
@@ -455,9 +499,9 @@ class Explorer {
     }
     const labelMode = this.coded && s.interpMode === "label";
     document.querySelector(".label-endpoints").hidden = !labelMode;
-    const what = this.info.conditional ? ", conditioned on the digit"
+    const what = this.info.conditional ? `, conditioned on the ${set.item}`
       : this.info.latentCodes ? ", with a categorical code (0–9) and two continuous codes it learned to use" : "";
-    $("model-info").textContent =
+    $("model-info").textContent = this.empty ??
       `${this.info.kind}: nz = ${this.info.nz}, ${this.info.imageSize}×${this.info.imageSize} images${what}`;
     this.buildSliders();
     this.finder?.modelChanged();
@@ -485,8 +529,8 @@ class Explorer {
     if (this.coded) {
       this.requestGrid();
       this.requestInterpolation(true);
-      const unit = this.info.latentCodes ? "code" : "digit";
-      return `Cell ${s.cell + 1} now draws it; the grid shows ${unit} ${label}.`;
+      const shown = this.info.latentCodes ? `code ${label}` : labelPhrase(this.dataSets.current, label);
+      return `Cell ${s.cell + 1} now draws it; the grid shows ${shown}.`;
     }
     this.requestCell();
     this.requestGuess();
@@ -531,6 +575,7 @@ class Explorer {
       if (!this.presets.named(name)) return; // the loaded file's entry: nothing to fetch
       await this.switchModel(name);
     });
+    this.dataSetMenu.bind(fail);
     $("seed").addEventListener("change", (e) => {
       const seed = intIn(e.target.value, 0, MAX_SEED);
       if (seed === null) {
@@ -668,10 +713,18 @@ class Explorer {
     this.hashChanges = this.hashChanges.then(async () => {
       const rejected = [];
       const next = stateFromHash(hash, this.presets, rejected);
+      const set = this.dataSets.fromHash(hash, rejected);
       showRejected(rejected);
       const model = next.model;
       this.state = { ...next, model: this.state.model };
-      if (model !== this.state.model) {
+      if (set !== this.dataSets.current || this.empty) {
+        // another data set, or none of its models to show: its own models, or its message
+        this.state.model = model;
+        if (set !== this.dataSets.current) await this.dataSetMenu.change(set.name);
+        this.resetLatents();
+        this.syncControls();
+        this.redrawAll();
+      } else if (model !== this.state.model) {
         await this.switchModel(model);
       } else {
         this.resetLatents();
@@ -682,6 +735,7 @@ class Explorer {
     return this.hashChanges;
   }
 
+  /** Loads preset `name`'s shipped weights for the data set shown; resolves to whether it did. */
   async switchModel(name) {
     const previous = this.state.model;
     try {
@@ -690,11 +744,13 @@ class Explorer {
       $("load-error").hidden = true;
       setStatus(`Ready: ${name}`, "ready");
       this.redrawAll();
+      return true;
     } catch (error) {
       this.state.model = previous;
       $("model").value = previous;
       this.showLoadError(`Could not load the ${name} weights: ${error.message ?? error}`);
       setStatus(`Ready: ${previous}`, "ready");
+      return false;
     }
   }
 
@@ -713,6 +769,7 @@ class Explorer {
       $("load-error").hidden = true;
       setStatus(`Ready: ${file.name}`, "ready");
       this.redrawAll();
+      await this.dataSetMenu.follow(file.name);
     } catch (error) {
       this.showLoadError(`${file.name}: ${error.message ?? error}. The current model is kept.`);
     }
@@ -887,27 +944,33 @@ async function main() {
   $("cpu-threads").textContent = describeThreads({ isolated: crossOriginIsolated, planned: cpuThreadCount() });
 
   const presets = new Presets(wasm.presets());
-  presets.fill($("model"));
-  const explorer = new Explorer(wasm, studio, presets);
+  const dataSets = new DataSets(presets.dataSets);
+  const explorer = new Explorer(wasm, studio, presets, dataSets);
+  explorer.dataSetMenu.fillModels();
   window.ganStudio = explorer; // for the console and the browser tests
-  let wanted = explorer.state.model;
+  const set = dataSets.current;
+  // The link's model if it has weights for the data set, else another that has; without
+  // any, the default's MNIST weights start the explorer unseen, and it says so instead.
+  const shown = presetFor(presets, set, explorer.state.model);
+  let wanted = shown?.name ?? defaultState(presets).model;
   const load = (name) => {
     setStatus(`Loading the ${name} weights…`);
     return explorer.loadShipped(name, (f) => {
       $("progress").value = f;
       setStatus(`Loading the ${name} weights: ${Math.round(f * 100)}%`);
-    });
+    }, shown ? set : dataSets.default);
   };
   try {
     await load(wanted);
   } catch (error) {
-    const fallback = defaultState(presets).model;
+    const fallback = presetFor(presets, shown ? set : dataSets.default, defaultState(presets).model).name;
     if (wanted === fallback) throw error;
     // A shared link may name a model whose weights fail to load: fall back to the default.
     explorer.showLoadError(`Could not load the ${wanted} weights (${error.message ?? error}); showing ${fallback} instead.`);
     wanted = fallback;
     await load(wanted);
   }
+  if (!shown) explorer.setEmpty(noShippedModel(set));
 
   setStatus("Warming up the GPU kernels…");
   for (const select of [$("y1"), $("y2")]) {
@@ -925,6 +988,8 @@ async function main() {
     presets,
     fetchBytes: fetchWithProgress,
     showInExplorer: (bytes, name) => explorer.adoptModel(bytes, name),
+    dataSets,
+    showDataSet: (name, why) => explorer.dataSetMenu.change(name, { why }),
     devices: { setting: deviceSetting, adapter },
   });
   trainer.bind();
@@ -948,7 +1013,7 @@ async function main() {
   });
   $("app").hidden = false;
   $("progress").hidden = true;
-  setStatus(`Ready: ${wanted}`, "ready");
+  setStatus(`Ready: ${explorer.empty ?? wanted}`, "ready");
   explorer.redrawAll();
   if (setting === "auto" && adapter.present) await probeExplorerDevice(explorer, adapter);
   else explorer.deviceChoice = { backend: studio.backend, sentence, timings: {} };

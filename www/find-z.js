@@ -5,18 +5,19 @@
 // generator, src/web/invert.rs) a few steps per await, drawing the reconstruction and its
 // error, then puts the z it found into the explorer's selected cell. Beside it, the training
 // digits nearest to the selected cell (the wasm `DigitSearch`: by the classifier's features
-// and by pixels), built on first use and updated as the cell changes.
+// and by pixels), built on first use and updated as the cell changes. Both use the items and
+// the classifier of the data set the page shows (www/data-sets.js), and name its classes.
 
 import { paint } from "./canvas.js";
 import { Coalescer } from "./coalescer.js";
 import { ensureClassifier } from "./quality.js";
+import { capitalised, className, nameClassOptions, withArticle } from "./data-sets.js";
 
 const SIDE = 28; // the pad: MNIST's size
 const STEPS_TOTAL = 300; // Adam steps of one "Find z"
 const STEPS_PER_CALL = 10; // steps behind one await: the page redraws between them
 const NEIGHBOURS = 5;
 const REFERENCE_DIGITS = 25; // held-out digits whose nearest training digit says what "near" is
-const MNIST_URL = "data/mnist.bin";
 
 const $ = (id) => document.getElementById(id);
 
@@ -45,8 +46,8 @@ export class FindZ {
     this.run = null; // the "Find z" under way: { cancelled }
     this.result = null; // the last finished run: { startError, error, steps, label, z, applied }
     this.target = null; // the last run's target at the model's resolution: { side, values }
-    this.mnist = null; // promise of data/mnist.bin's bytes
-    this.search = null; // { studio, promise of a DigitSearch }
+    this.search = null; // { studio, set, promise of a DigitSearch }
+    this.searchSize = null; // its training items, as the page writes the number
     this.heldout = null; // the held-out indices
     this.nearestOn = false; // the neighbours follow the selected cell once asked for
     this.nearestDraws = new Coalescer((error) => this.nearestFailed(error));
@@ -95,12 +96,28 @@ export class FindZ {
     this.drawPad();
   }
 
-  /** The explorer's model changed: the digit menu follows its labels. */
+  /** The data set the explorer shows. */
+  get set() {
+    return this.explorer.dataSets.current;
+  }
+
+  /** The explorer's model changed: the digit menu follows its labels (a data set's classes, InfoGAN's codes). */
   modelChanged() {
     const coded = this.explorer.coded;
+    const codes = this.explorer.info.latentCodes;
     $("find-label-row").hidden = !coded;
-    $("find-label-name").textContent = this.explorer.info.latentCodes ? "Categorical code" : "Digit";
+    $("find-label-name").textContent = codes ? "Categorical code" : capitalised(this.set.item);
+    nameClassOptions($("find-label"), this.set, codes);
     this.cellChanged();
+  }
+
+  /** The page's data set changed: held-out items and searches are that set's from now on. */
+  dataSetChanged() {
+    this.heldout = null;
+    for (const word of document.querySelectorAll(".item-word")) word.textContent = this.set.item;
+    $("find-item").textContent = withArticle(this.set.item);
+    $("nearest-results").hidden = true;
+    $("nearest-status").textContent = "";
   }
 
   // ------------------------------------------------------------ the pad
@@ -184,27 +201,27 @@ export class FindZ {
   // ------------------------------------------------------------ the digit search
 
   /**
-   * The DigitSearch of the explorer's current studio: the dataset downloaded and its training
-   * digits classified once per studio (a device move builds it again).
+   * The DigitSearch of the explorer's current studio and data set: the set's file downloaded
+   * once and its training items classified once per studio and set (a device move or another
+   * set builds it again). The studio gets the set's classifier first.
    */
-  digitSearch() {
+  async digitSearch() {
     const studio = this.explorer.studio;
-    if (this.search?.studio !== studio) {
+    const set = this.set;
+    await ensureClassifier(studio, this.fetchBytes, set);
+    if (this.search?.studio !== studio || this.search.set !== set) {
       const note = $("nearest-status");
+      const items = `${set.title} ${set.item}s`;
       const promise = (async () => {
-        note.textContent = "Finding… downloading the MNIST digits (1.6 MB, once).";
-        this.mnist ??= this.fetchBytes(MNIST_URL, () => {});
-        const bytes = await this.mnist.catch((error) => {
-          this.mnist = null;
-          throw error;
-        });
-        await ensureClassifier(studio, this.fetchBytes);
-        note.textContent = "Finding… the classifier reads the 9,001 training digits (once; seconds on the CPU).";
-        return this.wasm.DigitSearch.create(studio, bytes);
+        note.textContent = `Finding… downloading the ${items} (once).`;
+        const bytes = await this.explorer.dataSets.bytes(set, this.fetchBytes);
+        note.textContent = `Finding… the classifier reads the training ${items} (once; seconds on the CPU).`;
+        return this.wasm.DigitSearch.create(studio, bytes, set.name);
       })();
-      this.search = { studio, promise };
-      promise.then(() => {
-        if (!this.nearestOn) note.textContent = "The training digits are indexed: show the nearest ones to the selected cell.";
+      this.search = { studio, set, promise };
+      promise.then((search) => {
+        this.searchSize = search.size.toLocaleString("en-US");
+        if (!this.nearestOn) note.textContent = `The training ${set.item}s are indexed: show the nearest ones to the selected cell.`;
       }, () => {});
       promise.catch(() => {
         if (this.search?.promise === promise) this.search = null;
@@ -213,21 +230,23 @@ export class FindZ {
     return this.search.promise;
   }
 
-  /** Fills the pad with held-out digit `#heldout-index` (never trained on). */
+  /** Fills the pad with held-out item `#heldout-index` of the data set shown (never trained on). */
   async pickHeldout() {
     const input = $("heldout-index");
-    $("find-status").textContent = "Fetching the held-out digits…";
+    $("find-status").textContent = `Fetching the held-out ${this.set.item}s…`;
     const search = await this.digitSearch();
-    this.heldout ??= search.heldoutIndices();
-    const i = Math.max(0, Math.min(this.heldout.length - 1, Math.floor(Number(input.value) || 0)));
+    if (this.heldout?.search !== search) this.heldout = { search, indices: search.heldoutIndices() };
+    const heldout = this.heldout.indices;
+    const i = Math.max(0, Math.min(heldout.length - 1, Math.floor(Number(input.value) || 0)));
     input.value = String(i);
-    input.max = String(this.heldout.length - 1);
-    const index = this.heldout[i];
+    input.max = String(heldout.length - 1);
+    const index = heldout[i];
     this.grey.set(search.digit(index));
     this.drawPad();
     const digit = search.digitLabel(index);
     if (this.explorer.coded) $("find-label").value = String(digit);
-    $("find-status").textContent = `Held-out digit ${i} (dataset #${index}): a ${digit}. Press Find z.`;
+    const { item } = this.set;
+    $("find-status").textContent = `Held-out ${item} ${i} (dataset #${index}): ${withArticle(className(this.set, digit))}. Press Find z.`;
     this.updateNearestNote();
   }
 
@@ -298,12 +317,12 @@ export class FindZ {
 
   /** The selected cell (or its z, or the model) changed: the neighbours follow, once shown. */
   cellChanged() {
-    if (!this.nearestOn) return;
+    if (!this.nearestOn || this.explorer.empty) return;
     this.nearestDraws.request(async () => {
       const search = await this.digitSearch();
       const explorer = this.explorer;
       const cell = explorer.state.cell;
-      $("nearest-status").textContent = "Finding the nearest training digits…";
+      $("nearest-status").textContent = `Finding the nearest training ${this.set.item}s…`;
       const found = await search.nearest(
         explorer.studio, Float32Array.from(explorer.cellZ(cell)), explorer.codesFor(1, cell), NEIGHBOURS);
       try {
@@ -320,10 +339,11 @@ export class FindZ {
       const reference = await this.referenceDistances(search);
       results.dataset.referenceFeatures = String(reference.features);
       results.dataset.referencePixels = String(reference.pixels);
-      $("nearest-reference").textContent = `For scale: a real digit the models never trained on is at a median `
+      const { item } = this.set;
+      $("nearest-reference").textContent = `For scale: a real ${item} the models never trained on is at a median `
         + `${reference.features.toFixed(2)} (features) and ${reference.pixels.toFixed(2)} (pixels) from its nearest `
-        + `training digit (${REFERENCE_DIGITS} held-out digits). Much nearer than that looks like a copy; `
-        + "about as near, a new digit in the training set's style.";
+        + `training ${item} (${REFERENCE_DIGITS} held-out ${item}s). Much nearer than that looks like a copy; `
+        + `about as near, a new ${item} in the training set's style.`;
     });
   }
 
@@ -362,9 +382,10 @@ export class FindZ {
     const list = $(`nearest-${which}-list`);
     list.replaceChildren(...Array.from(distances, (d, i) => {
       const item = document.createElement("li");
+      const name = className(this.set, labels[i]);
       item.textContent = which === "pixels"
-        ? `${labels[i]}: ${d.toFixed(2)} (rms ${(d / 32).toFixed(3)})`
-        : `${labels[i]}: ${d.toFixed(2)}`;
+        ? `${name}: ${d.toFixed(2)} (rms ${(d / 32).toFixed(3)})`
+        : `${name}: ${d.toFixed(2)}`;
       return item;
     }));
     list.dataset.distances = JSON.stringify(Array.from(distances));
@@ -373,12 +394,14 @@ export class FindZ {
 
   updateNearestNote(cell = this.explorer.state.cell) {
     if (!this.nearestOn || $("nearest-results").hidden) return;
-    $("nearest-status").textContent = `Cell ${cell + 1}: its image first, then the ${NEIGHBOURS} nearest of the 9,001 training digits, nearest first, with their digits and distances.`;
+    const { item } = this.set;
+    const size = this.searchSize ?? "the";
+    $("nearest-status").textContent = `Cell ${cell + 1}: its image first, then the ${NEIGHBOURS} nearest of the ${size} training ${item}s, nearest first, with their ${item === "digit" ? "digits" : "classes"} and distances.`;
   }
 
   nearestFailed(error) {
     console.warn(error);
-    $("nearest-status").textContent = `The nearest digits could not be found: ${error.message ?? error}`;
+    $("nearest-status").textContent = `The nearest ${this.set.item}s could not be found: ${error.message ?? error}`;
   }
 
   say(error) {

@@ -6,10 +6,15 @@
 export class Presets {
   /** `registry`: the JSON that the wasm `presets()` returns. */
   constructor(registry) {
-    const { default: defaultName, presets, variants, losses, optimizers, inits, priors, nz, limits, figures } =
+    const { default: defaultName, presets, data_sets: dataSets, variants, losses, optimizers, inits, priors, nz, limits, figures } =
       JSON.parse(registry);
-    /** The presets, in menu order. */
+    /**
+     * The presets, in menu order; each has `shipped_files`, the stem of its shipped weights
+     * (`weights/<stem>.bpk`) for each data set that has them.
+     */
     this.list = presets;
+    /** The data sets as `{ name, title, item, classes, file, classifier }` (www/data-sets.js). */
+    this.dataSets = dataSets;
     /**
      * Every architecture as the registry describes it: `name`, `title`, `image_size`,
      * `codes`, `heads`, `output`, `settings` (its widths: `{ key, title, sizes, min, max }`).

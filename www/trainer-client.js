@@ -64,7 +64,8 @@ export class TrainerClient {
     this.pending.clear();
   }
 
-  reset(model, train) { return this.call("reset", model, train); }
+  reset(model, train, dataSet) { return this.call("reset", model, train, dataSet); }
+  addDataSet(name, bytes) { return this.call("addDataSet", name, bytes); }
   resume(bytes, train) { return this.call("resume", bytes, train); }
   setTrainConfig(train) { return this.call("setTrainConfig", train); }
   train(steps, mode) { return this.call("train", steps, mode); }
@@ -72,7 +73,7 @@ export class TrainerClient {
   realDigits(seed, rows, cols, gap) { return this.call("realDigits", seed, rows, cols, gap); }
   quality(n, seed) { return this.call("quality", n, seed); }
   checkpoint() { return this.call("checkpoint"); }
-  loadClassifier(bytes) { return this.call("loadClassifier", bytes); }
+  loadClassifier(bytes, dataSet) { return this.call("loadClassifier", bytes, dataSet); }
   info() { return this.call("info"); }
   memory() { return this.call("memory"); }
   saveToDevice(shown) { return this.call("saveToDevice", shown); }
@@ -106,30 +107,32 @@ function within(promise, ms) {
 
 /**
  * Starts a training worker with a Trainer on each of `backends` (the first that starts gets
- * the calls); resolves to the worker's { backends, failures, cpuThreads, threadsError }.
+ * the calls) on `data`, the file of the data set called `dataSet`; resolves to the worker's
+ * { backends, failures, cpuThreads, threadsError }.
  */
-async function startWorker(client, backends, mnist) {
+async function startWorker(client, backends, data, dataSet) {
   const threads = backends.includes("cpu") ? cpuThreadsPlan() : null;
-  const started = await client.call("start", { ...wasmUrls(), backends, mnist, threads });
+  const started = await client.call("start", { ...wasmUrls(), backends, data, dataSet, threads });
   client.backend = started.backends[0];
   await client.call("choose", { backend: client.backend });
   return started;
 }
 
 /**
- * Starts the training worker on the MNIST bytes `mnist`. `setting` is "cpu", "webgpu" or
+ * Starts the training worker on `data`, the file of the data set called `dataSet` (its
+ * Trainer gets other sets with addDataSet). `setting` is "cpu", "webgpu" or
  * "auto"; with "auto" and a WebGPU adapter (`adapter`, from describeAdapter) it times one
  * training step of `model`/`train` (JSON) on each device, each in a worker of its own, keeps
  * the faster and stops the other: a WebGPU probe past its limit is stopped then, so that a
  * software adapter's queued work does not slow the CPU's first steps. Resolves to
  * { trainer, choice } where `choice` is { backend, sentence, timings } for the page to show.
  */
-export async function startTrainer({ mnist, setting, model, train, adapter }) {
+export async function startTrainer({ data, dataSet, setting, model, train, adapter }) {
   const probe = setting === "auto" && adapter.present;
   // The CPU always starts too: it is the fallback when WebGPU cannot.
   const backends = setting === "webgpu" ? ["webgpu", "cpu"] : ["cpu"];
   let trainer = new TrainerClient();
-  const { failures, cpuThreads, threadsError } = await startWorker(trainer, backends, mnist);
+  const { failures, cpuThreads, threadsError } = await startWorker(trainer, backends, data, dataSet);
   const timings = {};
   if (probe) {
     timings.cpu = await trainer.call("probe", { model, train });
@@ -137,7 +140,7 @@ export async function startTrainer({ mnist, setting, model, train, adapter }) {
     const limitMs = Math.max(floorMs, factor * timings.cpu);
     const gpu = new TrainerClient();
     const gpuTiming = (async () => {
-      await startWorker(gpu, ["webgpu"], mnist);
+      await startWorker(gpu, ["webgpu"], data, dataSet);
       return gpu.call("probe", { model, train });
     })();
     gpuTiming.catch(() => {}); // a failure after the limit (the worker stopped) changes nothing

@@ -42,6 +42,8 @@ export class TrainerForm {
   constructor(presets, presetOf) {
     this.presets = presets;
     this.presetOf = presetOf;
+    /** The data set a new run learns (the page's; www/data-sets.js): which shipped weights there are. */
+    this.dataSet = presets.dataSets[0];
   }
 
   /** Fills the menus and the fields' ranges from the registry and shows the default preset's settings. */
@@ -217,17 +219,26 @@ export class TrainerForm {
    * and progress grid (a run keeps the ones it shows).
    */
   applyPreset(name, { runUnderWay = false } = {}) {
-    const { model, train, steps, shipped, progress_cols: cols } = this.presets.named(name);
+    const { model, train, steps, progress_cols: cols } = this.presets.named(name);
     this.showModel(model);
     this.showTrainSettings(train);
     if (!runUnderWay) {
       $("train-budget").value = steps;
       $("train-grid-size").value = cols;
     }
+    if ($("train-start").value === "upload") $("train-start").value = "scratch";
+    this.offerShipped();
+  }
+
+  /**
+   * Offers "the shipped weights" as a start where the chosen preset has them for the data set
+   * (`dataSet`), and enables the model fields for the start chosen.
+   */
+  offerShipped() {
+    const shipped = Boolean(this.preset.shipped_files?.[this.dataSet.name]);
     const start = $("train-start");
     start.querySelector('option[value="shipped"]').disabled = !shipped;
     if (start.value === "shipped" && !shipped) start.value = "scratch";
-    if (start.value === "upload") start.value = "scratch";
     this.syncModelFields();
   }
 

@@ -54,7 +54,7 @@ if (globalThis.GPUDevice) {
 /** The Trainer methods the page may call (see src/web/trainer.rs). */
 const METHODS = new Set([
   "reset", "resume", "setTrainConfig", "train", "render", "realDigits", "quality",
-  "checkpoint", "loadClassifier",
+  "checkpoint", "loadClassifier", "addDataSet",
 ]);
 
 /** Transferable buffers of a reply's value (byte and float arrays move instead of copying). */
@@ -85,12 +85,13 @@ async function timeStep(trainer, model, train) {
 
 const calls = {
   /**
-   * Starts a Trainer on each of `backends`: on the page's wasm module (`moduleUrl`,
+   * Starts a Trainer on each of `backends`, on `data` (the file of the data set called
+   * `dataSet`): on the page's wasm module (`moduleUrl`,
    * `wasmUrl`), except the CPU when `threads` ({ moduleUrl, count }) names the threaded CPU
    * module, which then runs on `count` threads (falling back to the main module's single
    * thread if it cannot start). Resolves to { backends, failures, cpuThreads, threadsError }.
    */
-  async start({ moduleUrl, wasmUrl, backends, mnist, threads }) {
+  async start({ moduleUrl, wasmUrl, backends, data, dataSet, threads }) {
     let main = null;
     const mainModule = async () => {
       if (!main) {
@@ -117,7 +118,7 @@ const calls = {
           wasm = await mainModule();
           if (backend === "cpu") cpuThreads = 1;
         }
-        trainers.set(backend, await wasm.Trainer.create(backend, mnist));
+        trainers.set(backend, await wasm.Trainer.create(backend, data, dataSet));
         modules.set(backend, wasm);
       } catch (error) {
         failures[backend] = String(error?.message ?? error);

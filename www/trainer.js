@@ -1,4 +1,5 @@
-// GAN Studio's trainer panel: trains a GAN on MNIST in the page.
+// GAN Studio's trainer panel: trains a GAN in the page on the data set the page shows
+// (www/data-sets.js; a run keeps the set it learns, and another applies on Reset).
 //
 // The model work is the wasm `Trainer` (src/web/trainer.rs), which runs in a Web Worker
 // (trainer-worker.js, reached through trainer-client.js) on the device that measured faster
@@ -15,7 +16,9 @@ import { contentWidth, paint, saveBlob, saveCanvas, scaledCopy, showCrisp } from
 import { drawChart } from "./chart.js";
 import { formatDuration, formatFigure, niceCeil } from "./format.js";
 import { RunHistory } from "./run-history.js";
-import { classifierBytes } from "./quality.js";
+import { describeClasses } from "./quality.js";
+import { shippedFile, switchSentence } from "./data-sets.js";
+import { WorkerData } from "./trainer-data.js";
 import { startTrainer } from "./trainer-client.js";
 import { MODEL_FIELDS, TRAIN_FIELDS, TrainerForm } from "./trainer-form.js";
 import { clearRun, loadRun } from "./run-store.js";
@@ -53,21 +56,25 @@ function emptyQuality() {
 export class TrainerPanel {
   /**
    * `wasm` the page's wasm bindings (latent helpers), `fetchBytes(url, onProgress)` downloads,
-   * `showInExplorer(bytes, name)` loads checkpoint bytes into the explorer, and `devices`
-   * { setting(), adapter } says which device the user asked for and what WebGPU there is.
+   * `showInExplorer(bytes, name)` loads checkpoint bytes into the explorer, `dataSets` are the
+   * page's data sets (a new run learns the one shown), `showDataSet(name, sentence)` switches
+   * the page to another, saying why, and `devices` { setting(), adapter } says which device
+   * the user asked for and what WebGPU there is.
    */
-  constructor({ wasm, presets, fetchBytes, showInExplorer, devices }) {
+  constructor({ wasm, presets, fetchBytes, showInExplorer, dataSets, showDataSet, devices }) {
     this.wasm = wasm;
     this.presets = presets; // the preset registry (www/presets.js)
     this.form = new TrainerForm(presets, (config, loss) => wasm.presetOf(JSON.stringify(config), loss));
+    this.form.dataSet = dataSets.current;
     this.fetchBytes = fetchBytes;
     this.showInExplorer = showInExplorer;
+    this.dataSets = dataSets;
+    this.showDataSet = showDataSet;
     this.devices = devices;
-    this.trainer = null; // the worker's Trainer (a TrainerClient), made once the digits are downloaded
+    this.trainer = null; // the worker's Trainer (a TrainerClient), made once the images are downloaded
     this.trainerReady = null; // promise of it (the download and the device probe happen once)
-    this.mnist = null; // the MNIST file's bytes, kept to start the worker again on another device
+    this.data = new WorkerData(this); // the data sets' images and classifiers the worker has
     this.deviceChoice = null; // { backend, sentence, timings } of the training device
-    this.classifierLoaded = false; // whether the worker's Trainer has the quality meter's classifier
     this.queue = Promise.resolve(); // every Trainer call runs after the previous one
     this.queued = 0; // Trainer calls queued or running
     this.tasks = 0; // user actions under way (downloads included)
@@ -131,6 +138,8 @@ export class TrainerPanel {
       quality: this.quality.reports.at(-1) ?? null,
       qualityScores: this.quality.step.length,
       kind: this.run?.kind ?? null,
+      dataSet: this.run?.dataSet ?? null, // the data set the run learns
+      pending: this.form.pending, // whether the form describes the next run (Reset applies it)
       train: this.run?.train ?? null,
       config: this.run?.config ?? null,
       savedStep: this.savedStep,
@@ -193,26 +202,27 @@ export class TrainerPanel {
   }
 
   /**
-   * Downloads the MNIST digits once (with progress) and starts the training worker on the
-   * device the setting names, or, with "auto", on the one that trains the form's model
-   * faster (it times a step on each).
+   * Downloads the images of data set `set` (by default the one shown) once (with progress)
+   * and starts the training worker on them, on the device the setting names, or, with
+   * "auto", on the one that trains the form's model faster (it times a step on each).
    */
-  ensureTrainer() {
+  ensureTrainer(set = this.dataSets.current) {
     if (this.trainer) return Promise.resolve(this.trainer);
     if (!this.trainerReady) {
       this.trainerReady = (async () => {
-        this.mnist ??= await this.download("data/mnist.bin", "the MNIST digits");
+        const data = await this.data.bytes(set);
         const setting = this.forcedDevice ?? this.devices.setting();
         this.say(setting === "auto" ? "Timing a training step on each device…" : "Starting the trainer…");
         const { trainer, choice } = await startTrainer({
-          mnist: this.mnist,
+          data,
+          dataSet: set.name,
           setting,
           adapter: this.devices.adapter,
           model: JSON.stringify(this.probeModel()),
           train: JSON.stringify(this.form.trainConfig()),
         });
         this.trainer = trainer;
-        this.classifierLoaded = false;
+        this.data.started(set);
         this.showDevice(choice);
         this.say("");
         return this.trainer;
@@ -256,7 +266,7 @@ export class TrainerPanel {
       await this.exclusive(() => old.terminate());
       await this.ensureTrainer();
       if (bytes) {
-        const info = await this.exclusive(() => this.trainer.resume(bytes, JSON.stringify(this.run.train)));
+        const info = await this.data.resume(bytes, JSON.stringify(this.run.train));
         await this.adoptRun(info);
         const adam = this.run.optimizersRestored ? "" : "; Adam starts afresh";
         this.say(`The run moved to the ${this.deviceChoice.backend === "webgpu" ? "GPU" : "CPU"} at step ${this.step}${adam}.`);
@@ -264,14 +274,17 @@ export class TrainerPanel {
     });
   }
 
-  /** Fetches `url` (relative to the page) with the panel's progress bar. */
-  async download(url, what) {
+  /**
+   * Fetches `url` (relative to the page) with the panel's progress bar; `fetch(onProgress)`
+   * downloads it (by default `fetchBytes`).
+   */
+  async download(url, what, fetch = (onProgress) => this.fetchBytes(url, onProgress)) {
     const bar = $("train-download-progress");
     bar.hidden = false;
     bar.value = 0;
     this.say(`Downloading ${what}…`);
     try {
-      return await this.fetchBytes(url, (f) => {
+      return await fetch((f) => {
         bar.value = f;
         this.say(`Downloading ${what}: ${Math.round(f * 100)}%`);
       });
@@ -280,6 +293,26 @@ export class TrainerPanel {
     } finally {
       bar.hidden = true;
       this.say("");
+    }
+  }
+
+  // ------------------------------------------------------------ data sets
+
+  /**
+   * The page's data set changed: the next run learns it (the form offers its shipped
+   * weights). A run of another set trains on until Reset, as after a model change, saying so.
+   */
+  dataSetChanged() {
+    const set = this.dataSets.current;
+    this.form.dataSet = set;
+    this.form.offerShipped();
+    $("train-data").textContent = `Trains on the training ${set.item}s of ${set.title} (downloaded once, when a run first needs them)`;
+    if (!this.run) {
+      for (const word of document.querySelectorAll(".run-item-word")) word.textContent = set.item;
+    } else if (this.run.dataSet !== set.name) {
+      this.form.showPending(true);
+      const learns = this.dataSets.named(this.run.dataSet)?.title ?? this.run.dataSet;
+      this.say(`${set.title} applies on Reset: this run goes on learning ${learns}.`);
     }
   }
 
@@ -334,20 +367,22 @@ export class TrainerPanel {
     await this.ensureTrainer();
     const start = this.form.start;
     const train = JSON.stringify(this.form.trainConfig());
+    const set = this.dataSets.current;
     let info;
     if (start === "scratch") {
       const model = JSON.stringify(this.form.modelConfig());
-      info = await this.exclusive(() => this.trainer.reset(model, train));
+      await this.data.ensure(set.name);
+      info = await this.exclusive(() => this.trainer.reset(model, train, set.name));
     } else {
       let bytes;
       if (start === "upload" && this.upload) bytes = this.upload.bytes;
       else {
-        const name = this.form.preset.shipped;
-        if (!name) throw new Error("No shipped weights for this preset: choose \"from scratch\"");
+        const name = shippedFile(this.form.preset, set);
+        if (!name) throw new Error(`No shipped ${set.title} weights for this preset: choose "from scratch"`);
         bytes = this.shipped.get(name) ?? (await this.download(`weights/${name}.bpk`, `the ${name} weights`));
         this.shipped.set(name, bytes);
       }
-      info = await this.exclusive(() => this.trainer.resume(bytes, train));
+      info = await this.data.resume(bytes, train);
     }
     await this.adoptRun(info);
   }
@@ -370,6 +405,9 @@ export class TrainerPanel {
     this.clearError();
     this.form.showPending(false);
     this.form.showRun(this.run);
+    const learns = this.dataSets.named(this.run.dataSet) ?? this.dataSets.current;
+    for (const word of document.querySelectorAll(".run-item-word")) word.textContent = learns.item;
+    $("train-real").setAttribute("aria-label", `Real training ${learns.item}s of ${learns.title}`);
     this.makeFixedNoise();
     this.showCounters();
     this.viewsStep = this.run.step;
@@ -644,6 +682,7 @@ export class TrainerPanel {
       savedAt: Date.now(),
       preset: this.form.preset.name,
       kind: run.kind,
+      dataSet: run.dataSet,
       history: h.toJSON(),
       quality: this.quality,
       budget: this.form.budget,
@@ -671,8 +710,9 @@ export class TrainerPanel {
     if (!record) return;
     this.savedRun = record;
     const when = new Date(record.savedAt).toLocaleString();
+    const learns = this.dataSets.named(record.dataSet);
     $("train-saved-text").textContent =
-      `A ${record.kind} run was saved on this device at step ${record.step} (${when}).`;
+      `A ${record.kind} run was saved on this device at step ${record.step} (${when})${learns ? `, learning ${learns.title}` : ""}.`;
     $("train-saved").hidden = false;
   }
 
@@ -689,6 +729,9 @@ export class TrainerPanel {
     this.pause();
     this.task(async () => {
       await this.restoreRun(record);
+      if (this.run.dataSet !== this.dataSets.current.name) {
+        await this.showDataSet(this.run.dataSet, switchSentence("The saved run", this.run.dataSet, this.dataSets.named(this.run.dataSet)));
+      }
       const adam = this.run.optimizersRestored ? "" : " The optimisers' state is not used here: it starts afresh.";
       this.say(`Resumed the saved ${record.kind} run at step ${record.step}.${adam}`);
     });
@@ -697,7 +740,7 @@ export class TrainerPanel {
   /** Makes the saved run `record` the panel's run (on the trainer's device). */
   async restoreRun(record) {
     await this.ensureTrainer();
-    const info = await this.exclusive(() => this.trainer.resume(record.checkpoint, null));
+    const info = await this.data.resume(record.checkpoint, null);
     this.withdrawSavedRun();
     await this.adoptRun(info);
     // What the panel showed of the run when it was saved.
@@ -746,9 +789,12 @@ export class TrainerPanel {
 
   // ------------------------------------------------------------ quality meter
 
-  /** Whether the meter is on and `every` steps have passed since its last score (or the start). */
+  /**
+   * Whether the meter is on, the run's data set has a classifier here and `every` steps have
+   * passed since its last score (or the start).
+   */
   qualityDue() {
-    if (!$("train-quality-on").checked || !this.run) return false;
+    if (!$("train-quality-on").checked || !this.run || this.data.lacksClassifier(this.run.dataSet)) return false;
     const every = Math.max(10, Number($("train-quality-every").value) || 100);
     const last = this.quality.step.at(-1) ?? this.startStep;
     return this.step - last >= every;
@@ -756,16 +802,16 @@ export class TrainerPanel {
 
   /**
    * Scores the run's generator now with the classifier (on the trainer's device): label accuracy,
-   * Fréchet distance, digits covered, confidence. The first score also downloads the
-   * classifier (1 MB) and reads the held-out digits once.
+   * Fréchet distance, classes covered, confidence. The first score of a data set also
+   * downloads its classifier (1 MB) and reads its held-out items once; a set without a
+   * classifier here is not scored, and the meter says so.
    */
   async measureQuality() {
     const run = this.run;
     if (!run) return;
-    if (!this.classifierLoaded) {
-      const bytes = await classifierBytes(this.fetchBytes);
-      await this.exclusive(() => this.trainer.loadClassifier(bytes));
-      this.classifierLoaded = true;
+    if (!(await this.data.ensureClassifier(this.dataSets.named(run.dataSet)))) {
+      this.showQuality(); // which says there is no classifier for the set
+      return;
     }
     const n = Number($("train-quality-n").value) || 250;
     const { json, step } = await this.exclusive(async () => ({
@@ -796,6 +842,9 @@ export class TrainerPanel {
     $("train-q-covered").textContent = last ? `${last.digits_covered} of 10` : "–";
     $("train-q-confidence").textContent = last ? percent(last.mean_confidence) : "–";
     $("train-q-fd").dataset.step = last ? String(last.step) : "";
+    const set = this.dataSets.named(this.run?.dataSet) ?? this.dataSets.current;
+    $("train-q-classes").textContent = this.data.lacksClassifier(set.name)
+      ?? (last ? describeClasses(last.class_histogram, set) : "");
     drawChart($("train-quality-chart"), "Fréchet distance (lower is better)", this.quality.step, [
       { label: "FD", color: COLORS.lossG, values: this.quality.fd },
     ], [0, 100]);
@@ -950,10 +999,9 @@ export class TrainerPanel {
     this.pause();
     this.task(async () => {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      await this.ensureTrainer();
       let info;
       try {
-        info = await this.exclusive(() => this.trainer.resume(bytes, null));
+        info = await this.data.resume(bytes, null);
       } catch (error) {
         const kept = this.run ? "The current run is kept." : "No run was started.";
         throw new Error(`${file.name}: ${messageOf(error)}. ${kept}`);
@@ -962,6 +1010,11 @@ export class TrainerPanel {
       this.form.offerUpload(file.name);
       this.diverged = null;
       await this.adoptRun(info);
+      const learned = this.run.dataSet;
+      if (learned !== this.dataSets.current.name) {
+        // A file of another data set takes the page there: its models, its classes, its items.
+        await this.showDataSet(learned, switchSentence(file.name, learned, this.dataSets.named(learned)));
+      }
       const adam = this.run.adamSkipped ? " Adam's state in the file is not used on the CPU: it starts afresh." : "";
       this.say(`Continuing ${file.name}: ${this.describeRun()}.${adam}`);
     });
@@ -1080,6 +1133,7 @@ export class TrainerPanel {
     $("train-saved-discard").addEventListener("click", () => this.discardSavedRun());
     $("train-quality-now").addEventListener("click", () => {
       if (!this.run) return;
+      this.data.retry(); // asked for: a missing classifier is looked for again
       this.task(() => this.measureQuality());
     });
 
@@ -1103,6 +1157,7 @@ export class TrainerPanel {
     requestAnimationFrame(() => this.drawCharts());
 
     this.form.fill();
+    if (this.dataSets.current !== this.dataSets.default) this.dataSetChanged(); // a link's data set: its words
     this.showCounters();
     $("bar-play").disabled = false;
     this.syncButtons();

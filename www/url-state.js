@@ -5,7 +5,7 @@
 // n (grid side), l (digit or "mixed"), sg (style grid), c (selected cell), a (α), z1 and z2
 // (endpoint seeds), sl (slerp), im (interpolation mode), y1 and y2 (endpoint digits), k1 and
 // k2 (InfoGAN's continuous codes). The device setting shares the hash (`device=`, owned by
-// devices.js).
+// devices.js), and so does the data set (`data=`, read by data-sets.js).
 
 /** The largest seed a URL may carry. */
 export const MAX_SEED = 4294967295;
@@ -93,13 +93,17 @@ export function stateFromHash(hash, presets, rejected = []) {
   return s;
 }
 
-/** The hash (without "#") that reopens view `s`, with the device setting unless "auto". */
-export function hashOf(s, device = "auto") {
+/**
+ * The hash (without "#") that reopens view `s`, with the device setting unless "auto" and
+ * the data set's name unless null (the default, MNIST).
+ */
+export function hashOf(s, device = "auto", dataSet = null) {
   const params = new URLSearchParams({
     model: s.model, s: s.seed, n: s.grid, l: s.label, sg: s.styleGrid ? 1 : 0, c: s.cell,
     a: s.alpha, z1: s.z1, z2: s.z2, sl: s.slerp ? 1 : 0, im: s.interpMode, y1: s.y1, y2: s.y2,
     k1: s.k1, k2: s.k2,
   });
   if (device !== "auto") params.set("device", device);
+  if (dataSet) params.set("data", dataSet);
   return params.toString();
 }

@@ -15,7 +15,7 @@
 //!   draw(step.image); show(step.error);
 //! }
 //! // The training digits nearest to the selected cell:
-//! const search = await DigitSearch.create(studio, mnistBytes);  // once: classifies 9,001 digits
+//! const search = await DigitSearch.create(studio, mnistBytes, "mnist");  // once: classifies 9,001 digits
 //! const nearest = await search.nearest(studio, z, codes, 5);
 //! draw(nearest.featureStrip); draw(nearest.pixelStrip);
 //! ```
@@ -251,13 +251,21 @@ pub struct Nearest {
 
 #[wasm_bindgen]
 impl DigitSearch {
-    /// Decodes the dataset (the bytes of `www/data/mnist.bin`) and classifies its training
-    /// digits with the studio's classifier (`studio.loadClassifier` first), on its device:
-    /// the slow part, done once. Resolves to a [`DigitSearch`].
-    pub fn create(studio: &Studio, mnist: Vec<u8>) -> Promise {
+    /// Decodes a data set's file (the bytes of `www/data/<file>` of the set called
+    /// `data_set`; `undefined`: MNIST's `mnist.bin`) and classifies its training items with
+    /// the studio's classifier (`studio.loadClassifier` first, with that set's classifier),
+    /// on its device: the slow part, done once. Resolves to a [`DigitSearch`].
+    pub fn create(studio: &Studio, data: Vec<u8>, data_set: Option<String>) -> Promise {
         let state = studio.state.clone();
         future_to_promise(async move {
-            let data = MnistSet::from_bytes(&mnist).map_err(js_error)?;
+            let set = match data_set.as_deref() {
+                None => &crate::data::sets::MNIST,
+                Some(name) => crate::data::sets::data_set(name)
+                    .ok_or_else(|| js_error(format!("no data set called {name:?}")))?,
+            };
+            let data = MnistSet::from_bytes(&data)
+                .map_err(js_error)?
+                .with_data_set(set);
             let (classifier, device) = {
                 let s = state.borrow();
                 let classifier = s
@@ -281,6 +289,12 @@ impl DigitSearch {
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> usize {
         self.index.len()
+    }
+
+    /// The name of the data set searched.
+    #[wasm_bindgen(getter, js_name = dataSet)]
+    pub fn data_set(&self) -> String {
+        self.data.data_set().name.to_owned()
     }
 
     /// The `k` (1 to 64) training digits nearest to the loaded model's image of `z` (`[nz]`)

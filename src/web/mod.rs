@@ -57,6 +57,8 @@ fn show_fatal(message: &str) {
 struct Loaded {
     config: ModelConfig,
     generator: Generator,
+    /// The name of the data set the model learned (a checkpoint's [`Checkpoint::data_set`]).
+    data_set: String,
 }
 
 struct State {
@@ -171,22 +173,25 @@ impl Studio {
     }
 
     /// Loads a checkpoint (the bytes of a `.bpk` file). On success the new model replaces the
-    /// current one and its description (JSON: kind, nz, image size, config) is returned; on
-    /// failure the current model stays and the error names the problem.
+    /// current one and its description (JSON: kind, nz, image size, config, the data set it
+    /// learned as `dataSet`; see [`describe`]) is returned; on failure the current model stays
+    /// and the error names the problem.
     pub fn load(&self, bytes: &[u8]) -> Result<String, JsValue> {
         let checkpoint = Checkpoint::from_bytes(bytes).map_err(js_error)?;
         let device = self.state.borrow().device.clone();
         let generator = checkpoint.load_generator(&device).map_err(js_error)?;
-        let info = describe(&checkpoint.model);
+        let info = describe(&checkpoint.model, &checkpoint.data_set);
         self.state.borrow_mut().model = Some(Rc::new(Loaded {
             config: checkpoint.model,
             generator,
+            data_set: checkpoint.data_set,
         }));
         Ok(info)
     }
 
-    /// Loads the quality meter's digit classifier (`weights/classifier.bpk`); on a bad file
-    /// the error names the problem and any classifier loaded before stays.
+    /// Loads the quality meter's classifier (`weights/<classifier>.bpk` of the data set the
+    /// page shows: its guesses and searches read images of that set); on a bad file the error
+    /// names the problem and any classifier loaded before stays.
     #[wasm_bindgen(js_name = loadClassifier)]
     pub fn load_classifier(&self, bytes: &[u8]) -> Result<(), JsValue> {
         let classifier = load_classifier(bytes, &self.state.borrow().device)?;
@@ -218,7 +223,7 @@ impl Studio {
             .borrow()
             .model
             .as_ref()
-            .map(|m| describe(&m.config))
+            .map(|m| describe(&m.config, &m.data_set))
     }
 
     /// Draws `z` (`[n, nz]`, row-major) with codes (`[n, code size]`: digits' one-hots,
@@ -248,9 +253,13 @@ fn load_classifier(bytes: &[u8], device: &Device) -> Result<Classifier, JsValue>
         .map_err(js_error)
 }
 
-fn describe(config: &ModelConfig) -> String {
+/// A model's description for the page (JSON): its kind, sizes, codes and prior, its
+/// architecture's registry entry (`variant`), its settings (`config`) and `dataSet`, the name
+/// of the data set it learned (`data_set`).
+fn describe(config: &ModelConfig, data_set: &str) -> String {
     serde_json::json!({
         "kind": config.kind().name(),
+        "dataSet": data_set,
         "nz": config.nz(),
         "imageSize": config.image_size(),
         "conditional": config.kind().is_conditional(),
@@ -353,9 +362,19 @@ pub fn mixed_label(from: u8, to: u8, t: f32) -> Result<Vec<f32>, JsValue> {
     Ok(latent::mixed_label(from, to, t.clamp(0.0, 1.0)).to_vec())
 }
 
-/// The preset registry as JSON `{default, presets}`: the name of the preset the page starts
-/// with and every preset ([`crate::preset::presets`]). The page builds its model menus, its
-/// form's defaults and its shipped-file names from this.
+/// The description [`Studio::load`] would give of a checkpoint (the bytes of a `.bpk`), without
+/// loading it: what the page reads before it decides where a file goes (the data set it
+/// learned, `dataSet`). On a bad file the error names the problem.
+#[wasm_bindgen(js_name = describeCheckpoint)]
+pub fn describe_checkpoint(bytes: &[u8]) -> Result<String, JsValue> {
+    let checkpoint = Checkpoint::from_bytes(bytes).map_err(js_error)?;
+    Ok(describe(&checkpoint.model, &checkpoint.data_set))
+}
+
+/// The preset registry as JSON `{default, presets, data_sets, ...}`: the name of the preset
+/// the page starts with, every preset ([`crate::preset::presets`]) with its shipped file per
+/// data set, and the data sets ([`crate::data::sets`]). The page builds its model and data
+/// set menus, its form's defaults and its shipped-file names from this.
 #[wasm_bindgen]
 pub fn presets() -> String {
     crate::preset::registry_json()

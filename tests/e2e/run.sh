@@ -5,6 +5,8 @@
 #   explorer.test.mjs    the explorer
 #   layout.test.mjs      the layout at 390, 1280 and 1920 px (the explorer and the lab)
 #   family.test.mjs      the course's GAN family: every preset, ACGAN, InfoGAN, the losses
+#   data-sets.test.mjs   the Data set menu: Fashion-MNIST trained and named, MNIST again, a
+#                        bad link, a checkpoint that takes the page to its data set
 #   fuzz.test.mjs        100 malformed checkpoints, through the CLI and the page
 #   invert.test.mjs      Find z (the pad, a held-out digit), the nearest training digits,
 #                        a dropped PyTorch file
@@ -48,4 +50,4 @@ fi
 "$here/install.sh"
 cd "$here"
 
-exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs device-loss.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs fuzz.test.mjs invert.test.mjs lab.test.mjs persist.test.mjs privacy.test.mjs robustness.test.mjs trainer.test.mjs threads.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs device-loss.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs data-sets.test.mjs fuzz.test.mjs invert.test.mjs lab.test.mjs persist.test.mjs privacy.test.mjs robustness.test.mjs trainer.test.mjs threads.test.mjs
