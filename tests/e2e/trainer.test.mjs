@@ -416,11 +416,13 @@ describe("GAN Studio trainer", { timeout: 60 * 60_000 }, () => {
     assert.equal(csv.name, `gan-studio-mlp-step${state.step}-curves.csv`);
     const lines = csv.bytes.toString("utf8").trim().split("\n");
     t.diagnostic(`CSV: ${lines.length - 1} rows; last ${lines.at(-1)}`);
-    assert.equal(lines[0], "step,loss_d,loss_g,d_real,d_fake");
+    // The registry's figures: the four every loss has, then a penalty's and a balance's
+    // (blank for this MLP GAN's run).
+    assert.equal(lines[0], "step,loss_d,loss_g,d_real,d_fake,penalty,balance,convergence");
     assert.equal(lines.length - 1, state.historyLength, "one row per step");
     const steps = lines.slice(1).map((l) => Number(l.split(",")[0]));
     assert.deepEqual(steps, Array.from({ length: state.historyLength }, (_, i) => i + 1), "steps 1, 2, ...");
-    const dOnly = lines.find((l) => /^\d+,[^,]+,,[^,]+,[^,]+$/.test(l));
+    const dOnly = lines.find((l) => /^\d+,[^,]+,,[^,]+,[^,]+,,,$/.test(l));
     assert.ok(dOnly, "the D-only step's row has a blank G loss");
 
     const grid = await downloadFile(page, "#train-export-grid");
