@@ -220,6 +220,12 @@ pub struct OptimArgs {
     /// Clip the discriminator's weights to [-CLIP, CLIP] after each update (0: no clipping).
     #[arg(long)]
     clip: Option<f64>,
+    /// λ of WGAN-GP's gradient penalty on the critic (`--loss wgan-gp` brings the paper's 10).
+    #[arg(long)]
+    gradient_penalty: Option<f64>,
+    /// γ of BEGAN's equilibrium, E[L(G(z))] / E[L(x)] (`--loss began` brings 0.5).
+    #[arg(long)]
+    gamma: Option<f64>,
     /// Seed of the weights, batch order and noise (a resumed run keeps its own).
     #[arg(long)]
     seed: Option<u64>,
@@ -247,6 +253,8 @@ impl OptimArgs {
                 Some(clip) => Some(clip),
                 None => base.clip,
             },
+            gradient_penalty: self.gradient_penalty.or(base.gradient_penalty),
+            gamma: self.gamma.or(base.gamma),
             ..base
         };
         config.validate().map_err(Error::msg)?;
