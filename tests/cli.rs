@@ -322,6 +322,12 @@ fn bad_files_and_values_get_clear_errors() {
         ("--lr-d=-0.5", "", "lr_d must be in (0, 1]"),
         ("--d-steps", "0", "D steps per step must be 1 to 10"),
         ("--clip=-1", "", "clip must be in (0, 1]"),
+        (
+            "--gradient-penalty=-1",
+            "",
+            "the gradient penalty's λ must be in (0, 1000]",
+        ),
+        ("--gamma", "2", "γ must be in (0, 1]"),
         ("--steps", "0", "--steps is the step to train until"),
     ] {
         let mut args = vec!["train", "--model", "mlp", "--out", s(&out)];
@@ -483,6 +489,36 @@ fn the_gan_family_trains_and_samples_from_the_command_line() {
             && log.contains("\"lr_g\":0.00005"),
         "{log}"
     );
+    // BEGAN's γ and WGAN-GP's λ are settings of their runs too.
+    for (model, flag, value, logged) in [
+        ("began", "--gamma", "0.7", "\"gamma\":0.7"),
+        (
+            "wgan-gp",
+            "--gradient-penalty",
+            "5",
+            "\"gradient_penalty\":5.0",
+        ),
+    ] {
+        let out = gan(&[
+            "train",
+            "--model",
+            model,
+            flag,
+            value,
+            "--steps",
+            "1",
+            "--d-steps",
+            "1",
+            "--batch",
+            "4",
+            "--save-every",
+            "0",
+            "--out",
+            s(&wgan),
+        ]);
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && log.contains(logged), "{log}");
+    }
     // wgan-sn gives the DCGAN its spectral critic; another model cannot take it.
     let sn = dir.join("sn.bpk");
     ok(&[
