@@ -4,6 +4,7 @@
 // `startTrainer` probes a training step on each device, in a worker each, and keeps the faster.
 
 import { cpuThreadCount, describeChoice, describeThreads } from "./devices.js";
+import { WorkerRpc, messageOf } from "./rpc.js";
 
 /**
  * The URLs of the wasm module the page loaded (trunk links them in the page's head); the 2-D
@@ -26,42 +27,22 @@ function cpuThreadsPlan() {
   return { moduleUrl: new URL("threads/gan_studio.js", document.baseURI).href, count };
 }
 
-/** A wasm Trainer in a Web Worker, called through promises. */
+/** A wasm Trainer in a Web Worker, called through promises (rpc.js). */
 export class TrainerClient {
   constructor() {
-    this.worker = new Worker(new URL("./trainer-worker.js", import.meta.url), { type: "module" });
-    this.pending = new Map(); // request id -> { resolve, reject }
-    this.nextId = 1;
     this.step = 0; // the run's step after the last call
     this.backend = null; // the device the calls go to
-    this.worker.onmessage = ({ data }) => this.settle(data);
-    this.worker.onerror = (event) => this.failAll(new Error(`the training worker failed: ${event.message || "unknown error"}`));
+    this.rpc = new WorkerRpc(new Worker(new URL("./trainer-worker.js", import.meta.url), { type: "module" }), {
+      onMeta: (step) => {
+        this.step = step;
+      },
+      onWorkerError: (event) => new Error(`the training worker failed: ${event.message || "unknown error"}`),
+    });
   }
 
   /** Sends `call(...args)` to the worker; resolves to its value. */
   call(call, ...args) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, call, args });
-    });
-  }
-
-  settle({ id, ok, value, step, error }) {
-    const request = this.pending.get(id);
-    if (!request) return;
-    this.pending.delete(id);
-    if (!ok) {
-      request.reject(new Error(error));
-      return;
-    }
-    this.step = step;
-    request.resolve(value);
-  }
-
-  failAll(error) {
-    for (const { reject } of this.pending.values()) reject(error);
-    this.pending.clear();
+    return this.rpc.call(call, ...args);
   }
 
   reset(model, train, dataSet) { return this.call("reset", model, train, dataSet); }
@@ -80,8 +61,7 @@ export class TrainerClient {
 
   /** Stops the worker (its Trainers and their devices go with it). */
   terminate() {
-    this.worker.terminate();
-    this.failAll(new Error("the trainer was stopped"));
+    this.rpc.terminate(new Error("the trainer was stopped"));
   }
 }
 
@@ -147,7 +127,7 @@ export async function startTrainer({ data, dataSet, setting, model, train, adapt
     try {
       timings.webgpu = await within(gpuTiming, limitMs);
     } catch (error) {
-      failures.webgpu = String(error?.message ?? error);
+      failures.webgpu = messageOf(error);
     }
     if (timings.webgpu === null) timings.webgpuLimit = limitMs;
     const gpuWins = Number.isFinite(timings.webgpu) && timings.webgpu < timings.cpu;
