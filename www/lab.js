@@ -6,14 +6,14 @@
 // This file owns the lab's controls, its play loop, the drawn data and the files it saves;
 // lab-view.js draws, lab-url.js keeps the state in the URL, lab-config.js checks settings.
 //
-// Every call into a Lab goes through one queue (`exclusive`), so calls never overlap and a
+// Every call into a Lab goes through one queue (run-loop.js), so calls never overlap and a
 // reset never replaces a Lab a frame is using. While playing, a new frame is asked for only
 // when the last one is done (a slow machine gets fewer frames, never a backlog), and the
 // page draws the newest one at its next animation frame.
 
 import { saveBlob, saveCanvas } from "./canvas.js";
 import { drawChart } from "./chart.js";
-import { formatFigure } from "./format.js";
+import { formatFigure, messageOf } from "./format.js";
 import {
   FIELDS, copyConfig, describeDifferences, describeRange, fieldApplies, getField, parseField, rangeOf, withField,
 } from "./lab-config.js";
@@ -24,6 +24,7 @@ import {
 import { HEAT_GRADIENT, drawLabView, toPlane } from "./lab-view.js";
 import { exportName, pointsCsv } from "./lab-export.js";
 import { startRunner } from "./lab-runner.js";
+import { RunLoop, nextFrameSteps } from "./run-loop.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -58,9 +59,6 @@ const CHART_COLORS = [
   { d: "#58a6ff", g: "#f0883e", kl: "#d2a8ff", js: "#7ee787" },
   { d: "#a5d6ff", g: "#ffc680", kl: "#f0c6ff", js: "#b4f1bc" },
 ];
-
-/** The error's message, for any thrown value. */
-const messageOf = (error) => (error && error.message ? error.message : String(error));
 
 /** How many of the points (x, y pairs) lie outside the plane [-1, 1]² (or are not finite). */
 function offPlane(points) {
@@ -126,9 +124,16 @@ export class LabMode {
     this.isOpen = false;
     this.playing = false;
     this.playGeneration = 0; // bumped by every Play, so that a stale play loop stops
-    this.queue = Promise.resolve(); // every Lab call runs after the previous one
-    this.queued = 0; // Lab calls queued or running
-    this.error = null; // the message shown in #lab-error
+    // Every Lab call queued (run-loop.js); user actions whose errors pause the lab and go to
+    // #lab-error, never to the page's status line.
+    this.loop = new RunLoop({
+      errorId: "lab-error",
+      onChange: () => this.syncButtons(),
+      onError: (error) => {
+        this.pause();
+        this.loop.showError(messageOf(error));
+      },
+    });
     this.note = ""; // the status line's text
     this.cursor = [0, 0]; // the keyboard's drawing cursor, in the plane
     this.cursorPane = null; // the pane whose plane has the focus (its cursor shows)
@@ -155,7 +160,7 @@ export class LabMode {
 
   /** Whether a Lab call runs or waits. */
   get busy() {
-    return this.queued > 0;
+    return this.loop.queued > 0;
   }
 
   /**
@@ -168,7 +173,7 @@ export class LabMode {
       playing: this.playing,
       busy: this.busy,
       step: this.step,
-      error: this.error,
+      error: this.loop.error,
       note: this.note,
       restarts: this.restarts,
       stepsPerSecond: this.stepsPerSecond,
@@ -203,53 +208,12 @@ export class LabMode {
     };
   }
 
-  /** Resolves once every Lab call asked for so far is done. */
-  async idle() {
-    while (this.queued > 0) await this.queue;
-  }
-
   // ------------------------------------------------------------ plumbing
-
-  /** Runs `job` after every Lab call queued before it; resolves to its result. */
-  exclusive(job) {
-    this.queued++;
-    const result = this.queue.then(() => job());
-    this.queue = result.then(() => {}, () => {}).then(() => {
-      this.queued--;
-      this.syncButtons();
-    });
-    this.syncButtons();
-    return result;
-  }
-
-  /** Shows a message in the lab's alert box. */
-  showError(message) {
-    this.error = message;
-    $("lab-error").textContent = message;
-    $("lab-error").hidden = false;
-  }
-
-  clearError() {
-    this.error = null;
-    $("lab-error").hidden = true;
-    $("lab-error").textContent = "";
-  }
 
   /** Sets the status line under the controls. */
   say(text) {
     this.note = text;
     $("lab-status").textContent = text;
-  }
-
-  /** Runs a user action: its error goes to the lab's alert box, never to the page's status. */
-  async task(action) {
-    try {
-      await action();
-    } catch (error) {
-      console.warn(error); // shown in the lab; a warning, not a page error
-      this.pause();
-      this.showError(messageOf(error));
-    }
   }
 
   // ------------------------------------------------------------ opening and the URL
@@ -293,7 +257,7 @@ export class LabMode {
     try {
       this.setUp();
     } catch (error) {
-      this.showError(messageOf(error));
+      this.loop.showError(messageOf(error));
       this.say("");
       this.drawAll();
       return Promise.resolve();
@@ -353,9 +317,9 @@ export class LabMode {
   restart({ note = "Ready: press Play, or step one network at a time." } = {}) {
     const wasPlaying = this.playing;
     this.pause();
-    return this.exclusive(async () => {
+    return this.loop.exclusive(async () => {
       this.restarts++;
-      this.clearError();
+      this.loop.clearError();
       this.rateSamples = [];
       this.stepsPerSecond = null;
       this.panes = this.state.panes.map((config) => ({
@@ -382,13 +346,13 @@ export class LabMode {
             failures.push(`${this.panes.length > 1 ? `pane ${PANE_IDS[i].toUpperCase()}: ` : ""}${messageOf(error)}`);
           }
         }));
-        if (failures.length) this.showError(`The lab could not start: ${failures.sort().join("; ")}`);
+        if (failures.length) this.loop.showError(`The lab could not start: ${failures.sort().join("; ")}`);
         this.say(failures.length ? "" : note);
       }
       this.showAll(true);
       if (wasPlaying && this.canTrain) this.play();
     }).catch((error) => {
-      this.showError(messageOf(error));
+      this.loop.showError(messageOf(error));
       this.showAll(true);
     });
   }
@@ -431,11 +395,11 @@ export class LabMode {
    */
   stepBy(steps, mode = "both") {
     if (!PLAY_MODES.includes(mode)) return Promise.reject(new Error(`unknown step mode ${mode}`));
-    return this.task(async () => {
+    return this.loop.task(async () => {
       if (!this.canTrain) throw new Error(this.usesDrawn() ? "Draw at least 2 points first." : "The lab has no run to step.");
       for (let done = 0; done < steps;) {
         const n = Math.min(CHUNK, steps - done);
-        await this.exclusive(() => this.advance(n, mode));
+        await this.loop.exclusive(() => this.advance(n, mode));
         done += n;
         if (done < steps) await new Promise((resolve) => requestAnimationFrame(resolve));
       }
@@ -449,17 +413,14 @@ export class LabMode {
 
   /**
    * At the "auto" speed, adapts the steps a frame trains to the `ms` the last frame took for
-   * `steps` steps: fewer when over AUTO_BUDGET_MS, one more when well under, and never fewer
-   * than keep AUTO_MIN_STEPS_PER_SECOND at frames that slow.
+   * `steps` steps (run-loop.js's nextFrameSteps, within AUTO_BUDGET_MS).
    */
   adaptSteps(ms, steps) {
     if (this.state.speed !== "auto") return;
-    const budget = AUTO_BUDGET_MS[this.panes[0]?.run?.kind ?? "worker"];
-    let next = steps;
-    if (ms > budget && steps > 1) next = Math.floor(steps * 0.75);
-    else if (ms < 0.75 * budget) next = steps + 1;
-    const least = Math.ceil((AUTO_MIN_STEPS_PER_SECOND * ms) / 1000);
-    this.autoSteps = Math.max(1, Math.min(AUTO_MAX_STEPS, Math.max(least, next)));
+    const budgetMs = AUTO_BUDGET_MS[this.panes[0]?.run?.kind ?? "worker"];
+    this.autoSteps = nextFrameSteps({
+      steps, ms, budgetMs, max: AUTO_MAX_STEPS, minStepsPerSecond: AUTO_MIN_STEPS_PER_SECOND,
+    });
   }
 
   play() {
@@ -477,7 +438,7 @@ export class LabMode {
     const live = () => this.playing && this.isOpen && this.playGeneration === generation;
     const trainOnce = () => {
       const steps = this.stepsPerFrame;
-      return this.exclusive(async () => {
+      return this.loop.exclusive(async () => {
         const started = performance.now();
         await this.advance(steps, this.state.play);
         this.adaptSteps(performance.now() - started, steps);
@@ -485,7 +446,7 @@ export class LabMode {
     };
     const failed = (error) => {
       this.pause();
-      this.showError(messageOf(error));
+      this.loop.showError(messageOf(error));
     };
     // In workers the frames come back to back (the page draws the newest at its next
     // animation frame); on the page's thread, one frame per animation frame.
@@ -499,7 +460,7 @@ export class LabMode {
       if (!live()) return;
       this.frameTimes.push(now);
       if (this.frameTimes.length > 61) this.frameTimes.shift();
-      if (!inWorkers && this.queued === 0) trainOnce().catch(failed);
+      if (!inWorkers && this.loop.queued === 0) trainOnce().catch(failed);
       if (this.dirty) {
         this.dirty = false;
         this.showAll();
@@ -681,7 +642,7 @@ export class LabMode {
     const value = parseField(field, input.value, this.options);
     if (value === null) {
       const old = getField(this.state.panes[0], field);
-      this.showError(`${field.name[0].toUpperCase()}${field.name.slice(1)} must be ${describeRange(field, this.options)}, got "${input.value}": the run keeps ${old}.`);
+      this.loop.showError(`${field.name[0].toUpperCase()}${field.name.slice(1)} must be ${describeRange(field, this.options)}, got "${input.value}": the run keeps ${old}.`);
       input.value = String(old);
       return;
     }

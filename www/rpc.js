@@ -7,8 +7,7 @@
 // { id, ok: false, error }, where `meta` is what the worker says beside every value (the
 // trainer's step counter) and `error` an error's message.
 
-/** The error's message, for any thrown value. */
-export const messageOf = (error) => String(error?.message ?? error);
+import { messageOf } from "./format.js";
 
 /** A Web Worker's calls, each a promise of the worker's reply. */
 export class WorkerRpc {

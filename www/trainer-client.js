@@ -4,7 +4,8 @@
 // `startTrainer` probes a training step on each device, in a worker each, and keeps the faster.
 
 import { cpuThreadCount, describeChoice, describeThreads } from "./devices.js";
-import { WorkerRpc, messageOf } from "./rpc.js";
+import { messageOf } from "./format.js";
+import { WorkerRpc } from "./rpc.js";
 
 /**
  * The URLs of the wasm module the page loaded (trunk links them in the page's head); the 2-D

@@ -39,7 +39,7 @@ export class WorkerData {
     await panel.ensureTrainer(set);
     if (this.sets.has(name)) return;
     const bytes = await this.bytes(set);
-    await panel.exclusive(() => panel.trainer.addDataSet(name, bytes));
+    await panel.loop.exclusive(() => panel.trainer.addDataSet(name, bytes));
     this.sets.add(name);
   }
 
@@ -51,7 +51,7 @@ export class WorkerData {
     const { panel } = this;
     const { dataSet } = JSON.parse(panel.wasm.describeCheckpoint(bytes));
     await this.ensure(dataSet);
-    return panel.exclusive(() => panel.trainer.resume(bytes, train));
+    return panel.loop.exclusive(() => panel.trainer.resume(bytes, train));
   }
 
   /**
@@ -68,7 +68,7 @@ export class WorkerData {
       this.missing = { name: set.name, message: error.message ?? String(error) };
       return false;
     }
-    await panel.exclusive(() => panel.trainer.loadClassifier(bytes, set.name));
+    await panel.loop.exclusive(() => panel.trainer.loadClassifier(bytes, set.name));
     this.classifiers.add(set.name);
     return true;
   }

@@ -10,7 +10,8 @@
 
 import { loadThreadedCpu } from "./cpu-threads.js";
 import { saveRun } from "./run-store.js";
-import { messageOf, serveCalls } from "./rpc.js";
+import { messageOf } from "./format.js";
+import { serveCalls } from "./rpc.js";
 
 /** The wasm Trainers by device name ("cpu", "webgpu"), until "choose" keeps one. */
 const trainers = new Map();

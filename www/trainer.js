@@ -5,8 +5,8 @@
 // (trainer-worker.js, reached through trainer-client.js) on the device that measured faster
 // for training; this file owns the panel's controls, the play loop and the live views.
 // Three rules keep the page responsive:
-// - every call into the Trainer goes through one queue (`exclusive`), so calls never overlap
-//   and always see the run in the order the user asked for;
+// - every call into the Trainer goes through one queue (run-loop.js's `exclusive`), so calls
+//   never overlap and always see the run in the order the user asked for;
 // - training runs in the worker, in chunks of steps sized to about CHUNK_TARGET_MS each, so
 //   the page's thread only records figures and draws between chunks;
 // - each chunk costs one asynchronous read (its losses), and a view refresh (every N steps)
@@ -14,7 +14,7 @@
 
 import { contentWidth, paint, saveBlob, saveCanvas, scaledCopy, showCrisp } from "./canvas.js";
 import { drawChart } from "./chart.js";
-import { formatDuration, formatFigure, niceCeil } from "./format.js";
+import { formatDuration, formatFigure, messageOf, niceCeil } from "./format.js";
 import { RunHistory } from "./run-history.js";
 import { describeClasses } from "./quality.js";
 import { shippedFile, switchSentence } from "./data-sets.js";
@@ -23,6 +23,7 @@ import { startTrainer } from "./trainer-client.js";
 import { MODEL_FIELDS, TRAIN_FIELDS, TrainerForm } from "./trainer-form.js";
 import { clearRun, loadRun } from "./run-store.js";
 import { isDeviceLoss } from "./devices.js";
+import { RunLoop, nextChunk, pauseWhileHidden } from "./run-loop.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -41,9 +42,6 @@ const EXTRA_COLORS = ["#ffa657", "#79c0ff", "#f778ba"];
 
 /** Resolves on the next turn of the event loop (input events and paints run before it). */
 const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** The error's message, for any thrown value. */
-const messageOf = (error) => (error && error.message ? error.message : String(error));
 
 /** The quality meter's record of a run: the step, Fréchet distance and accuracy of each score. */
 function emptyQuality() {
@@ -75,14 +73,20 @@ export class TrainerPanel {
     this.trainerReady = null; // promise of it (the download and the device probe happen once)
     this.data = new WorkerData(this); // the data sets' images and classifiers the worker has
     this.deviceChoice = null; // { backend, sentence, timings } of the training device
-    this.queue = Promise.resolve(); // every Trainer call runs after the previous one
-    this.queued = 0; // Trainer calls queued or running
-    this.tasks = 0; // user actions under way (downloads included)
+    // Every Trainer call queued (run-loop.js); user actions (downloads included) whose errors
+    // go to #train-error, never to the page's status line; a lost GPU moves the run to the CPU.
+    this.loop = new RunLoop({
+      errorId: "train-error",
+      onChange: () => this.syncButtons(),
+      onError: async (error) => {
+        if (isDeviceLoss(error) && this.deviceChoice?.backend === "webgpu") await this.recoverFromDeviceLoss();
+        else this.loop.showError(messageOf(error));
+      },
+    });
     this.run = null; // the current run's info (JSON from the Trainer, parsed)
     this.startStep = 0; // the step the current run started (or resumed) at
     this.playing = false;
     this.playGeneration = 0; // bumped by every Play, so a stale loop stops
-    this.resumeOnVisible = false;
     this.chunk = 1; // steps per train() call while playing, adapted to CHUNK_TARGET_MS
     this.rate = []; // recent [time ms, step] samples while playing, for steps/s
     this.stepsPerSecond = null;
@@ -93,7 +97,6 @@ export class TrainerPanel {
     this.lastSnapshotStep = null;
     this.viewsStep = null; // the step the charts and the grid last showed
     this.diverged = null; // the divergence message, until Reset
-    this.error = null; // the message shown in #train-error
     this.upload = null; // { name, bytes } of the last uploaded checkpoint (Reset reloads it)
     this.shipped = new Map(); // name -> bytes of the shipped checkpoints fetched so far
     this.quality = emptyQuality(); // the quality meter's scores of this run
@@ -121,7 +124,7 @@ export class TrainerPanel {
       step: this.step,
       startStep: this.startStep,
       playing: this.playing,
-      busy: this.tasks > 0 || this.queued > 0,
+      busy: this.loop.busy,
       historyLength: h.step.length,
       last: last < 0 ? null : {
         step: h.step[last], lossD: h.lossD[last], lossG: h.lossG[last],
@@ -134,7 +137,7 @@ export class TrainerPanel {
       chunk: this.chunk,
       stepsPerSecond: this.stepsPerSecond,
       diverged: this.diverged,
-      error: this.error,
+      error: this.loop.error,
       quality: this.quality.reports.at(-1) ?? null,
       qualityScores: this.quality.step.length,
       kind: this.run?.kind ?? null,
@@ -155,45 +158,9 @@ export class TrainerPanel {
 
   // ------------------------------------------------------------ plumbing
 
-  /** Runs `job` after every Trainer call queued before it; resolves to its result. */
-  exclusive(job) {
-    this.queued++;
-    const result = this.queue.then(() => job());
-    this.queue = result.then(() => {}, () => {}).then(() => {
-      this.queued--;
-    });
-    return result;
-  }
-
-  /** Runs a user action: errors go to #train-error, never to the page's status line. */
-  async task(action) {
-    this.tasks++;
-    this.syncButtons();
-    try {
-      await action();
-    } catch (error) {
-      console.warn(error); // shown to the user below; a warning, not a page error
-      if (isDeviceLoss(error) && this.deviceChoice?.backend === "webgpu") await this.recoverFromDeviceLoss();
-      else this.showError(messageOf(error));
-    } finally {
-      this.tasks--;
-      this.syncButtons();
-    }
-  }
-
-  /** Shows a message in the panel's alert box. */
-  showError(message) {
-    this.error = message;
-    $("train-error").textContent = message;
-    $("train-error").hidden = false;
-  }
-
   /** Clears the alert box (a divergence message stays until Reset). */
   clearError() {
-    if (this.diverged) return;
-    this.error = null;
-    $("train-error").hidden = true;
-    $("train-error").textContent = "";
+    if (!this.diverged) this.loop.clearError();
   }
 
   /** Shows a passing note (not an error) under the controls. */
@@ -258,12 +225,12 @@ export class TrainerPanel {
     this.forcedDevice = null; // the setting decides again, after a lost GPU too
     if (!this.trainer && !this.trainerReady) return; // the first action will choose
     this.pause();
-    this.task(async () => {
+    this.loop.task(async () => {
       const old = await this.ensureTrainer();
-      const bytes = this.run ? await this.exclusive(() => old.checkpoint()) : null;
+      const bytes = this.run ? await this.loop.exclusive(() => old.checkpoint()) : null;
       this.trainer = null;
       this.trainerReady = null;
-      await this.exclusive(() => old.terminate());
+      await this.loop.exclusive(() => old.terminate());
       await this.ensureTrainer();
       if (bytes) {
         const info = await this.data.resume(bytes, JSON.stringify(this.run.train));
@@ -335,12 +302,12 @@ export class TrainerPanel {
    */
   trainSettingChanged(input) {
     if (!this.run || this.form.pending) return;
-    this.task(async () => {
+    this.loop.task(async () => {
       let config;
       try {
         config = this.form.trainConfig();
         config.seed = this.run.train.seed; // the run keeps its seed; a new one waits for Reset
-        await this.exclusive(() => this.trainer.setTrainConfig(JSON.stringify(config)));
+        await this.loop.exclusive(() => this.trainer.setTrainConfig(JSON.stringify(config)));
       } catch (error) {
         this.form.showRun(this.run); // back to the values the run uses
         throw new Error(`${messageOf(error)}. The run keeps its settings.`);
@@ -372,7 +339,7 @@ export class TrainerPanel {
     if (start === "scratch") {
       const model = JSON.stringify(this.form.modelConfig());
       await this.data.ensure(set.name);
-      info = await this.exclusive(() => this.trainer.reset(model, train, set.name));
+      info = await this.loop.exclusive(() => this.trainer.reset(model, train, set.name));
     } else {
       let bytes;
       if (start === "upload" && this.upload) bytes = this.upload.bytes;
@@ -435,7 +402,7 @@ export class TrainerPanel {
   /** Reset: a new run from the form's settings (the way out of a diverged run). */
   reset() {
     this.pause();
-    this.task(async () => {
+    this.loop.task(async () => {
       this.diverged = null;
       this.clearError();
       await this.startRun();
@@ -457,14 +424,14 @@ export class TrainerPanel {
   play() {
     if (this.playing) return;
     if (this.diverged) {
-      this.showError(this.diverged);
+      this.loop.showError(this.diverged);
       return;
     }
     this.clearError();
     this.playing = true;
     const generation = ++this.playGeneration;
     this.syncButtons();
-    this.task(async () => {
+    this.loop.task(async () => {
       try {
         await this.ensureRun();
         if (this.budgetLeft() <= 0) {
@@ -477,7 +444,8 @@ export class TrainerPanel {
           const steps = Math.max(1, Math.min(this.chunk, this.budgetLeft(), nextRefresh - this.step));
           const started = performance.now();
           const ok = await this.trainSteps(steps, "both");
-          this.adaptChunk(steps, performance.now() - started);
+          const ms = performance.now() - started;
+          this.chunk = nextChunk({ steps, ms, current: this.chunk, targetMs: CHUNK_TARGET_MS, max: MAX_CHUNK });
           if (!ok) break;
           if (this.budgetLeft() <= 0) {
             this.say(`Reached the step budget (${this.form.budget} steps from step ${this.startStep}): paused.`);
@@ -510,11 +478,11 @@ export class TrainerPanel {
   stepOnce(mode) {
     if (this.playing) return;
     if (this.diverged) {
-      this.showError(this.diverged);
+      this.loop.showError(this.diverged);
       return;
     }
     this.clearError();
-    this.task(async () => {
+    this.loop.task(async () => {
       await this.ensureRun();
       await this.trainSteps(1, mode);
     });
@@ -534,7 +502,7 @@ export class TrainerPanel {
   async benchmark({ preset, batch, steps }) {
     const trainer = await this.ensureTrainer();
     const train = { ...this.form.trainConfig(), batch_size: batch, seed: 1 };
-    return this.exclusive(async () => {
+    return this.loop.exclusive(async () => {
       await trainer.reset(JSON.stringify(this.presets.named(preset).model), JSON.stringify(train));
       let t0 = performance.now();
       await trainer.train(1, "both");
@@ -559,20 +527,13 @@ export class TrainerPanel {
     return this.form.budget - (this.step - this.startStep);
   }
 
-  /** Sizes the next chunk so one call takes about CHUNK_TARGET_MS (growing at most 2x). */
-  adaptChunk(steps, ms) {
-    const perStep = Math.max(ms / steps, 0.05);
-    const ideal = Math.max(1, Math.floor(CHUNK_TARGET_MS / perStep));
-    this.chunk = Math.min(MAX_CHUNK, ideal, Math.max(1, this.chunk) * 2);
-  }
-
   /**
    * Trains `steps` steps, records their figures and refreshes the views when a refresh is
    * due. Returns false (and pauses) when a figure is NaN or infinite.
    */
   async trainSteps(steps, mode) {
     const run = this.run;
-    const { figures, step } = await this.exclusive(async () => {
+    const { figures, step } = await this.loop.exclusive(async () => {
       const figures = await this.trainer.train(steps, mode);
       return { figures, step: this.trainer.step };
     });
@@ -598,7 +559,7 @@ export class TrainerPanel {
     if (!divergence) return true;
     this.diverged = divergence;
     this.pause();
-    this.showError(divergence);
+    this.loop.showError(divergence);
     return false;
   }
 
@@ -688,7 +649,7 @@ export class TrainerPanel {
       budget: this.form.budget,
     };
     try {
-      const step = await this.exclusive(() => this.trainer.saveToDevice(shown));
+      const step = await this.loop.exclusive(() => this.trainer.saveToDevice(shown));
       if (this.run !== run) return;
       this.savedStep = step;
       this.savedAt = performance.now();
@@ -727,7 +688,7 @@ export class TrainerPanel {
     const record = this.savedRun;
     if (!record) return;
     this.pause();
-    this.task(async () => {
+    this.loop.task(async () => {
       await this.restoreRun(record);
       if (this.run.dataSet !== this.dataSets.current.name) {
         await this.showDataSet(this.run.dataSet, switchSentence("The saved run", this.run.dataSet, this.dataSets.named(this.run.dataSet)));
@@ -774,7 +735,7 @@ export class TrainerPanel {
     if (!record) {
       this.run = null;
       this.showCounters();
-      this.showError(`The GPU was lost at step ${lostAt}, before the run was first saved: press Reset to start again on the CPU.`);
+      this.loop.showError(`The GPU was lost at step ${lostAt}, before the run was first saved: press Reset to start again on the CPU.`);
       return;
     }
     await this.restoreRun(record);
@@ -784,7 +745,7 @@ export class TrainerPanel {
   /** Forgets the saved run. */
   discardSavedRun() {
     this.withdrawSavedRun();
-    this.task(() => clearRun());
+    this.loop.task(() => clearRun());
   }
 
   // ------------------------------------------------------------ quality meter
@@ -814,7 +775,7 @@ export class TrainerPanel {
       return;
     }
     const n = Number($("train-quality-n").value) || 250;
-    const { json, step } = await this.exclusive(async () => ({
+    const { json, step } = await this.loop.exclusive(async () => ({
       json: await this.trainer.quality(n, 0),
       step: this.trainer.step,
     }));
@@ -893,7 +854,7 @@ export class TrainerPanel {
     const run = this.run;
     if (!run) return;
     const { z, codes, rows, cols } = this.fixed;
-    const { rendered, step } = await this.exclusive(async () => ({
+    const { rendered, step } = await this.loop.exclusive(async () => ({
       rendered: await this.trainer.render(z, codes, rows, cols, GAP),
       step: this.trainer.step,
     }));
@@ -947,14 +908,14 @@ export class TrainerPanel {
   async drawRealDigits() {
     const { rows, cols } = this.fixed;
     const seed = this.run.train.seed >>> 0;
-    const rendered = await this.exclusive(() => this.trainer.realDigits(seed, rows, cols, GAP));
+    const rendered = await this.loop.exclusive(() => this.trainer.realDigits(seed, rows, cols, GAP));
     this.paintGrid($("train-real"), rendered);
   }
 
   /** A new grid size: new fixed noise (same seed), redrawn with the real digits. */
   gridSizeChanged() {
     if (!this.run) return;
-    this.task(async () => {
+    this.loop.task(async () => {
       this.makeFixedNoise();
       await this.drawRealDigits();
       await this.drawGrid();
@@ -965,9 +926,9 @@ export class TrainerPanel {
 
   /** Makes the explorer draw (a snapshot of) the run's generator. */
   useInExplorer() {
-    this.task(async () => {
+    this.loop.task(async () => {
       if (!this.run) throw new Error("No run yet: press Play or Step first");
-      const { bytes, step } = await this.exclusive(async () => ({
+      const { bytes, step } = await this.loop.exclusive(async () => ({
         bytes: await this.trainer.checkpoint(),
         step: this.trainer.step,
       }));
@@ -983,9 +944,9 @@ export class TrainerPanel {
 
   /** Saves the run as a checkpoint (.bpk) that the CLI and this page load. */
   downloadCheckpoint() {
-    this.task(async () => {
+    this.loop.task(async () => {
       if (!this.run) throw new Error("No run yet: press Play or Step first");
-      const { bytes, step } = await this.exclusive(async () => ({
+      const { bytes, step } = await this.loop.exclusive(async () => ({
         bytes: await this.trainer.checkpoint(),
         step: this.trainer.step,
       }));
@@ -997,7 +958,7 @@ export class TrainerPanel {
   /** Continues training from an uploaded checkpoint; a bad file leaves the run as it is. */
   uploadCheckpoint(file) {
     this.pause();
-    this.task(async () => {
+    this.loop.task(async () => {
       const bytes = new Uint8Array(await file.arrayBuffer());
       let info;
       try {
@@ -1059,7 +1020,7 @@ export class TrainerPanel {
     const codes = this.run.codeSize > 0
       ? this.wasm.codesFor(this.run.kind, Uint8Array.from({ length: count }, (_, i) => (i % cols) % 10), new Float32Array(0))
       : undefined;
-    const rendered = await this.exclusive(() => this.trainer.render(z, codes, rows, cols, GAP));
+    const rendered = await this.loop.exclusive(() => this.trainer.render(z, codes, rows, cols, GAP));
     const { width, height, rgba } = rendered;
     return { width, height, gray: Array.from({ length: width * height }, (_, i) => rgba[4 * i]) };
   }
@@ -1079,7 +1040,7 @@ export class TrainerPanel {
       $(id).disabled = this.run === null;
     }
     $("train-panel").dataset.playing = String(this.playing);
-    $("train-panel").dataset.busy = String(this.tasks > 0 || this.queued > 0);
+    $("train-panel").dataset.busy = String(this.loop.busy);
   }
 
   /** Wires the panel's controls. */
@@ -1134,23 +1095,11 @@ export class TrainerPanel {
     $("train-quality-now").addEventListener("click", () => {
       if (!this.run) return;
       this.data.retry(); // asked for: a missing classifier is looked for again
-      this.task(() => this.measureQuality());
+      this.loop.task(() => this.measureQuality());
     });
 
     // Leaving the tab pauses (the browser would starve the loop anyway); coming back resumes.
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden") {
-        if (this.playing) {
-          this.resumeOnVisible = true;
-          this.pause();
-          this.say("Paused while the tab was hidden.");
-        }
-      } else if (this.resumeOnVisible) {
-        this.resumeOnVisible = false;
-        this.say("");
-        this.play();
-      }
-    });
+    pauseWhileHidden(this);
 
     // The charts take their box's size: redraw them when it changes (and once it is shown).
     addEventListener("resize", () => this.drawCharts());
