@@ -9,7 +9,7 @@ import { noShippedModel, presetFor, shippedPresets, switchSentence } from "./dat
 
 const $ = (id) => document.getElementById(id);
 
-/** The Data set menu of the explorer `explorer` (www/app.js). */
+/** The Data set menu of the explorer `explorer` (www/explorer.js). */
 export class DataSetMenu {
   /** `explorer`: the page's Explorer (its data sets, models, trainer and Find z). */
   constructor(explorer) {

@@ -2,10 +2,9 @@
 // checkpoint downloaded or uploaded, its curves, figures and grid exported, and samples
 // rendered for the tests. Methods of TrainerPanel (panel-parts.js).
 
-import { saveBlob, saveCanvas, scaledCopy } from "./canvas.js";
+import { GRID_GAP, saveBlob, saveCanvas, scaledCopy } from "./canvas.js";
 import { switchSentence } from "./data-sets.js";
 import { messageOf } from "./format.js";
-import { GAP } from "./trainer-views.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -109,7 +108,7 @@ export const fileMethods = {
     const codes = this.run.codeSize > 0
       ? this.wasm.codesFor(this.run.kind, Uint8Array.from({ length: count }, (_, i) => (i % cols) % 10), new Float32Array(0))
       : undefined;
-    const rendered = await this.loop.exclusive(() => this.trainer.render(z, codes, rows, cols, GAP));
+    const rendered = await this.loop.exclusive(() => this.trainer.render(z, codes, rows, cols, GRID_GAP));
     const { width, height, rgba } = rendered;
     return { width, height, gray: Array.from({ length: width * height }, (_, i) => rgba[4 * i]) };
   },

@@ -2,14 +2,12 @@
 // its strip of past grids and the real images beside it, refreshed every N steps while
 // playing. Methods of TrainerPanel (panel-parts.js).
 
-import { contentWidth, paint, showCrisp } from "./canvas.js";
+import { GRID_GAP, contentWidth, paint, showCrisp } from "./canvas.js";
 import { drawChart } from "./chart.js";
 import { formatDuration, formatFigure, niceCeil } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 
-/** Black pixels between grid cells, as in the explorer and `gan sample`. */
-export const GAP = 1;
 const STRIP_LENGTH = 8; // past grids kept in the strip
 const GRID_BOX = 400; // CSS px the progress grid and the real digits may take, each way
 const SAVE_EVERY_MS = 10_000; // while playing, the run is saved to this device at most this often
@@ -105,7 +103,7 @@ export const viewMethods = {
     if (!run) return;
     const { z, codes, rows, cols } = this.fixed;
     const { rendered, step } = await this.loop.exclusive(async () => ({
-      rendered: await this.trainer.render(z, codes, rows, cols, GAP),
+      rendered: await this.trainer.render(z, codes, rows, cols, GRID_GAP),
       step: this.trainer.step,
     }));
     if (this.run !== run) return; // drawn for a run that was replaced meanwhile
@@ -158,7 +156,7 @@ export const viewMethods = {
   async drawRealDigits() {
     const { rows, cols } = this.fixed;
     const seed = this.run.train.seed >>> 0;
-    const rendered = await this.loop.exclusive(() => this.trainer.realDigits(seed, rows, cols, GAP));
+    const rendered = await this.loop.exclusive(() => this.trainer.realDigits(seed, rows, cols, GRID_GAP));
     this.paintGrid($("train-real"), rendered);
   },
 
