@@ -20,9 +20,7 @@ import {
 import { Explorer } from "./explorer.js";
 import { writeHash } from "./explorer-link.js";
 import { probeExplorerDevice, showExplorerDevice, startStudio } from "./explorer-device.js";
-import { fail, fetchWithProgress, pageMode, setStatus } from "./page.js";
-
-const $ = (id) => document.getElementById(id);
+import { $, fail, fetchWithProgress, pageMode, setStatus } from "./page.js";
 
 window.addEventListener("error", (event) => fail(event.error || event.message));
 window.addEventListener("unhandledrejection", (event) => fail(event.reason));

@@ -6,8 +6,7 @@
 // sets themselves, their link key and their words are www/data-sets.js's.
 
 import { noShippedModel, presetFor, shippedPresets, switchSentence } from "./data-sets.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 /** The Data set menu of the explorer `explorer` (www/explorer.js). */
 export class DataSetMenu {

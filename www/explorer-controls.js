@@ -4,11 +4,9 @@
 
 import { capitalised, labelPhrase, nameClassOptions, withArticle } from "./data-sets.js";
 import { MAX_GRID, MAX_SEED, defaultState, intIn, stateFromHash } from "./url-state.js";
-import { fail } from "./page.js";
+import { $, fail } from "./page.js";
 import { GRID_GAP } from "./canvas.js";
 import { showRejected } from "./explorer-link.js";
-
-const $ = (id) => document.getElementById(id);
 
 /** The explorer's methods for its controls. */
 export const controlMethods = {

@@ -4,10 +4,8 @@
 // Functions for the page's start-up (app.js) and methods of Explorer (panel-parts.js).
 
 import { describeChoice, deviceSetting, isDeviceLoss } from "./devices.js";
-import { fail, fetchWithProgress, setStatus } from "./page.js";
+import { $, fail, fetchWithProgress, setStatus } from "./page.js";
 import { GRID_GAP } from "./canvas.js";
-
-const $ = (id) => document.getElementById(id);
 
 /**
  * Median ms of `repeats` `studio.render(...args)` calls, after one untimed call. With

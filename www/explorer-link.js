@@ -2,10 +2,8 @@
 // it) while the explorer shows, and the settings of a link that were refused, said.
 
 import { deviceSetting } from "./devices.js";
-import { pageMode } from "./page.js";
+import { $, pageMode } from "./page.js";
 import { hashOf } from "./url-state.js";
-
-const $ = (id) => document.getElementById(id);
 
 /** Writes view `s` into the URL hash, with the device setting and the data set of `dataSets`. */
 export function writeHash(s, dataSets) {

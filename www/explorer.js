@@ -17,13 +17,11 @@ import { isLabHash } from "./lab-url.js";
 import { addParts } from "./panel-parts.js";
 import { controlMethods } from "./explorer-controls.js";
 import { deviceMethods } from "./explorer-device.js";
-import { fetchWithProgress, setStatus } from "./page.js";
+import { $, fetchWithProgress, setStatus } from "./page.js";
 
 const STRIP_STEPS = 8;
 const GRID_MIN_HEIGHT = 240; // CSS px the grid may always take, however short the window
 const GRID_HEIGHT_MARGIN = 140; // CSS px of the window's height left to the top bar and the grid's controls
-
-const $ = (id) => document.getElementById(id);
 
 export class Explorer {
   /** `dataSets`: the page's data sets (www/data-sets.js); the link's `data=` chooses the one shown. */

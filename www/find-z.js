@@ -12,14 +12,13 @@ import { paint } from "./canvas.js";
 import { Coalescer } from "./coalescer.js";
 import { ensureClassifier } from "./quality.js";
 import { capitalised, className, nameClassOptions, withArticle } from "./data-sets.js";
+import { $ } from "./page.js";
 
 const SIDE = 28; // the pad: MNIST's size
 const STEPS_TOTAL = 300; // Adam steps of one "Find z"
 const STEPS_PER_CALL = 10; // steps behind one await: the page redraws between them
 const NEIGHBOURS = 5;
 const REFERENCE_DIGITS = 25; // held-out digits whose nearest training digit says what "near" is
-
-const $ = (id) => document.getElementById(id);
 
 /** The PyTorch-file message (the page cannot read them: `gan import` converts them). */
 export const PYTORCH_MESSAGE =

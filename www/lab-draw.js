@@ -4,8 +4,7 @@
 
 import { MAX_DRAWN, roundPoints } from "./lab-url.js";
 import { toPlane } from "./lab-view.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 /** How far one arrow key moves the drawing cursor (Shift: four times that). */
 const CURSOR_STEP = 0.05;

@@ -4,8 +4,7 @@
 import { saveBlob, saveCanvas } from "./canvas.js";
 import { exportName, pointsCsv } from "./lab-export.js";
 import { PANE_IDS } from "./lab-panes.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 /** The lab's methods for its files. */
 export const fileMethods = {

@@ -7,8 +7,7 @@ import { formatFigure } from "./format.js";
 import { describeDifferences } from "./lab-config.js";
 import { presetNamed } from "./lab-url.js";
 import { drawLabView } from "./lab-view.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 /** The panes' element suffixes: the first pane, and the second of a side-by-side preset. */
 export const PANE_IDS = ["a", "b"];

@@ -23,8 +23,7 @@ import { PANE_IDS, paneMethods } from "./lab-panes.js";
 import { playMethods } from "./lab-play.js";
 import { drawMethods } from "./lab-draw.js";
 import { fileMethods } from "./lab-files.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 /** The 2-D lab: its form, the play loop, the panes' views and files. */
 export class LabMode {

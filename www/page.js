@@ -1,7 +1,12 @@
-// The page's own plumbing, shared by its start-up (app.js) and the explorer (explorer.js): the
-// status line, failures said there, downloads with progress and which mode the page shows.
+// The page's own plumbing, shared by its scripts: an element by id, the status line, failures
+// said there, downloads with progress and which mode the page shows.
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The page's element with id `id` (typed loosely: each caller knows which kind it is).
+ * @param {string} id
+ * @returns {any}
+ */
+export const $ = (id) => document.getElementById(id);
 
 /** Sets the page's status line: `text`, in `state` ("loading", "ready" or "error"). */
 export function setStatus(text, state = "loading") {

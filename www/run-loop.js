@@ -5,6 +5,7 @@
 // time budget, and pausing while the tab is hidden.
 
 import { messageOf } from "./format.js";
+import { $ } from "./page.js";
 
 /** A panel's run: its queue of exclusive calls, its user actions and its alert box. */
 export class RunLoop {
@@ -73,7 +74,7 @@ export class RunLoop {
   /** Shows `message` in the alert box. */
   showError(message) {
     this.error = message;
-    const box = document.getElementById(this.errorId);
+    const box = $(this.errorId);
     box.textContent = message;
     box.hidden = false;
   }
@@ -81,7 +82,7 @@ export class RunLoop {
   /** Clears the alert box. */
   clearError() {
     this.error = null;
-    const box = document.getElementById(this.errorId);
+    const box = $(this.errorId);
     box.hidden = true;
     box.textContent = "";
   }

@@ -5,8 +5,7 @@
 
 import { messageOf } from "./format.js";
 import { startTrainer } from "./trainer-client.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 /** The trainer panel's methods for its device and downloads. */
 export const deviceMethods = {

@@ -5,8 +5,7 @@
 import { GRID_GAP, saveBlob, saveCanvas, scaledCopy } from "./canvas.js";
 import { switchSentence } from "./data-sets.js";
 import { messageOf } from "./format.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 const EXPORT_SCALE = 4; // pixel scale of the grid PNG
 

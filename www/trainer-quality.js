@@ -5,8 +5,7 @@
 import { drawChart } from "./chart.js";
 import { describeClasses } from "./quality.js";
 import { COLORS } from "./trainer-views.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 /** The quality meter's record of a run: the step, Fréchet distance and accuracy of each score. */
 export function emptyQuality() {

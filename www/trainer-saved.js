@@ -6,8 +6,7 @@
 import { switchSentence } from "./data-sets.js";
 import { messageOf } from "./format.js";
 import { clearRun, loadRun } from "./run-store.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 /** The trainer panel's methods for the saved run. */
 export const savedMethods = {

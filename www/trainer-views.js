@@ -5,8 +5,7 @@
 import { GRID_GAP, contentWidth, paint, showCrisp } from "./canvas.js";
 import { drawChart } from "./chart.js";
 import { formatDuration, formatFigure, niceCeil } from "./format.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 const STRIP_LENGTH = 8; // past grids kept in the strip
 const GRID_BOX = 400; // CSS px the progress grid and the real digits may take, each way

@@ -26,8 +26,7 @@ import { viewMethods } from "./trainer-views.js";
 import { emptyQuality, qualityMethods } from "./trainer-quality.js";
 import { savedMethods } from "./trainer-saved.js";
 import { fileMethods } from "./trainer-files.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 // ---------------------------------------------------------------- the panel
 
