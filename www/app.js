@@ -1,3 +1,4 @@
+// @ts-check
 // GAN Studio's page script: the page's start-up (the explorer on its first device, its first
 // weights, the trainer panel beside it) and the switch between the page's two modes (the
 // MNIST explorer and trainer, or the 2-D lab). The model work happens in Rust
@@ -153,7 +154,9 @@ async function main() {
 const isolation = ensureIsolation();
 
 function start() {
-  isolation.then((reloading) => reloading || main()).catch(fail);
+  isolation.then(async (reloading) => {
+    if (!reloading) await main();
+  }).catch(fail);
 }
 
 if (window.wasmBindings) start();

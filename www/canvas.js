@@ -1,3 +1,4 @@
+// @ts-check
 // GAN Studio's canvas helpers, shared by the explorer (explorer.js) and the trainer panel
 // (trainer.js): painting a wasm `Rendered` picture, showing it large with crisp pixels,
 // crisp scaled copies and PNG downloads.

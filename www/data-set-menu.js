@@ -1,3 +1,4 @@
+// @ts-check
 // The top bar's Data set menu and what a change of data set does to the page (issue #27):
 // the explorer's model menu lists the presets with shipped weights for the set and loads one
 // of them, or, where none has any, says so and draws nothing; the trainer's next run

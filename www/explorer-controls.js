@@ -1,3 +1,4 @@
+// @ts-check
 // The explorer's controls (explorer.js): the form kept in step with the view, the latent's
 // sliders, every control's events, a found z taken into the view, and the view read back
 // from an edited or shared link. Methods of Explorer (panel-parts.js).
@@ -64,7 +65,7 @@ export const controlMethods = {
       $(`code-${key}-value`).textContent = Number(s[key]).toFixed(2);
     }
     const labelMode = this.coded && s.interpMode === "label";
-    document.querySelector(".label-endpoints").hidden = !labelMode;
+    /** @type {HTMLElement} */ (document.querySelector(".label-endpoints")).hidden = !labelMode;
     const what = this.info.conditional ? `, conditioned on the ${set.item}`
       : this.info.latentCodes ? ", with a categorical code (0–9) and two continuous codes it learned to use" : "";
     $("model-info").textContent = this.empty ??
@@ -117,9 +118,9 @@ export const controlMethods = {
       const input = document.createElement("input");
       // The prior's reach: ±3 for a Gaussian z, the cube's ±1 for a uniform one.
       const range = this.info.priorRange;
-      Object.assign(input, { type: "range", id: `z-${d}`, min: -range, max: range, step: 0.01 });
-      input.value = z[d];
-      input.dataset.dim = d;
+      Object.assign(input, { type: "range", id: `z-${d}`, min: String(-range), max: String(range), step: "0.01" });
+      input.value = String(z[d]);
+      input.dataset.dim = String(d);
       wrap.append(label, input);
       box.append(wrap);
     }

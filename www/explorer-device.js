@@ -1,3 +1,4 @@
+// @ts-check
 // The explorer's device (explorer.js): it starts on the device the setting names (the CPU
 // while "auto" measures WebGPU), moves to WebGPU where a timed grid draws faster there, and
 // moves again when the setting changes; the benchmark script times its draws here too.

@@ -1,3 +1,4 @@
+// @ts-check
 // The explorer's link (explorer.js): its view written into the URL hash (url-state.js encodes
 // it) while the explorer shows, and the settings of a link that were refused, said.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // GAN Studio's explorer (app.js starts it): a generator's grid of samples, one cell's latent
 // and codes, and the interpolation between two endpoints, on the device that draws faster.
 // This file holds its model, latents and draws; explorer-controls.js its controls,
@@ -14,7 +15,7 @@ import { Coalescer } from "./coalescer.js";
 import { stateFromHash } from "./url-state.js";
 import { showRejected, writeHash } from "./explorer-link.js";
 import { isLabHash } from "./lab-url.js";
-import { addParts } from "./panel-parts.js";
+import { withParts } from "./panel-parts.js";
 import { controlMethods } from "./explorer-controls.js";
 import { deviceMethods } from "./explorer-device.js";
 import { $, fetchWithProgress, setStatus } from "./page.js";
@@ -23,11 +24,21 @@ const STRIP_STEPS = 8;
 const GRID_MIN_HEIGHT = 240; // CSS px the grid may always take, however short the window
 const GRID_HEIGHT_MARGIN = 140; // CSS px of the window's height left to the top bar and the grid's controls
 
-export class Explorer {
+// The explorer's other jobs, each in a file of its own (panel-parts.js).
+const Parts = withParts(controlMethods, deviceMethods);
+
+export class Explorer extends Parts {
   /** `dataSets`: the page's data sets (www/data-sets.js); the link's `data=` chooses the one shown. */
   constructor(wasm, studio, presets, dataSets) {
+    super();
     this.wasm = wasm;
     this.studio = studio;
+    /** @type {any} Find z and the nearest images (find-z.js), once app.js makes it */
+    this.finder = null;
+    /** @type {any} the trainer panel (trainer.js), once app.js makes it */
+    this.trainer = null;
+    /** @type {any} { backend, sentence, timings } of the explorer's device, once chosen */
+    this.deviceChoice = null;
     this.presets = presets;
     this.dataSets = dataSets;
     const rejected = [];
@@ -387,6 +398,3 @@ export class Explorer {
     saveCanvas(canvas, `gan-studio_${name}_${seed}_${mode}.png`);
   }
 }
-
-// The explorer's other jobs, each in a file of its own.
-addParts(Explorer, controlMethods, deviceMethods);

@@ -1,3 +1,4 @@
+// @ts-check
 // The explorer's "Find z" and "nearest real digits" panel (issue #15): a 28x28 drawing pad
 // (pointer events for mouse, pen and touch; the keyboard when it has focus: arrows move a
 // cursor, Space or Enter paints, Delete or Backspace clears), or a held-out MNIST digit picked

@@ -1,3 +1,4 @@
+// @ts-check
 // Values for display in the page: durations, figures, round axis steps and errors' messages.
 
 /** A duration for display: "45 s", "3 min 20 s", "1 h 5 min". */

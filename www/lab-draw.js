@@ -1,3 +1,4 @@
+// @ts-check
 // Drawing your own data in the 2-D lab (lab.js): points added with the pointer (a click, a
 // drag) or the keyboard's cursor on a pane's plane, undone or cleared, kept in the link.
 // Methods of LabMode (panel-parts.js).

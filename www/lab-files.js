@@ -1,3 +1,4 @@
+// @ts-check
 // The 2-D lab's files (lab.js): a pane's generated points as CSV (lab-export.js) and its
 // plane as PNG. Methods of LabMode (panel-parts.js).
 

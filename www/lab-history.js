@@ -1,3 +1,4 @@
+// @ts-check
 // A pane's figures over the steps in the 2-D lab (lab.js): the losses and D's outputs of
 // every trained step and the KL and JS divergences of every frame, thinned when long.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The 2-D lab's panes as the page shows them (lab.js): each plane drawn (lab-view.js) with the
 // drawn points, each pane's figures and title, and the charts of the losses and divergences.
 // Methods of LabMode (panel-parts.js).

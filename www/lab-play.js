@@ -1,3 +1,4 @@
+// @ts-check
 // The 2-D lab's runs (lab.js): a restart makes a Lab per pane on its runner (lab-runner.js),
 // steps and Play train every pane side by side through the lab's run loop (run-loop.js), the
 // "auto" speed sizing each frame, and the measured rate. Methods of LabMode (panel-parts.js).
@@ -82,7 +83,7 @@ export const playMethods = {
     const runner = this.runners[i];
     if (runner && runner.wanted === this.runnerKind && !runner.dead) return runner;
     runner?.terminate();
-    const started = await startRunner(this.wasm, this.runnerKind);
+    const started = /** @type {any} */ (await startRunner(this.wasm, this.runnerKind));
     started.wanted = this.runnerKind;
     this.runners[i] = started;
     return started;

@@ -1,3 +1,4 @@
+// @ts-check
 // Where the 2-D lab's runs train: a `LabRunner` holds one wasm `Lab` (src/web/lab.rs) and
 // answers `make(settings, drawn)` (a new run; its real points) and `frame(steps, mode)` (the
 // steps trained and every view, as plain data) with promises. Two kinds, one interface:

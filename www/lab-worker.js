@@ -1,3 +1,4 @@
+// @ts-check
 // The 2-D lab's worker: one wasm `Lab` (src/web/lab.rs) of one pane, off the page's thread,
 // on the page's wasm module (Burn's flex on the CPU). It answers lab-runner.js through
 // rpc.js. Calls: "start" (load the module), "make" (a new run: its real points), "frame"

@@ -1,3 +1,4 @@
+// @ts-check
 // GAN Studio's 2-D lab: a GAN learns a distribution in the plane while the page draws the
 // discriminator's field, the generator's points and manifold and the gradient D gives each
 // point. The model work is the wasm `Lab` (src/web/lab.rs) on the CPU, one per pane, each in
@@ -18,17 +19,25 @@ import {
 } from "./lab-url.js";
 import { HEAT_GRADIENT } from "./lab-view.js";
 import { RunLoop } from "./run-loop.js";
-import { addParts } from "./panel-parts.js";
+import { withParts } from "./panel-parts.js";
 import { PANE_IDS, paneMethods } from "./lab-panes.js";
 import { playMethods } from "./lab-play.js";
 import { drawMethods } from "./lab-draw.js";
 import { fileMethods } from "./lab-files.js";
 import { $ } from "./page.js";
 
+// The panel's other jobs, each in a file of its own (panel-parts.js).
+const Parts = withParts(playMethods, paneMethods, drawMethods, fileMethods);
+
 /** The 2-D lab: its form, the play loop, the panes' views and files. */
-export class LabMode {
-  /** `wasm` the page's wasm bindings (labOptions, Lab); `deviceSetting()` the hash's device key. */
+export class LabMode extends Parts {
+  /**
+   * `wasm` the page's wasm bindings (labOptions, Lab); `deviceSetting()` the hash's device key.
+   * @param {any} wasm
+   * @param {{ deviceSetting?: () => string }} [options]
+   */
   constructor(wasm, { deviceSetting = () => "auto" } = {}) {
+    super();
     this.wasm = wasm;
     this.deviceSetting = deviceSetting;
     this.options = null; // labOptions(), parsed on the first open
@@ -157,7 +166,7 @@ export class LabMode {
       new Option("Your settings", ""),
       ...(o.presets ?? []).map((p) => new Option(p.title, p.name)),
     );
-    $("lab-speed").replaceChildren(...SPEEDS.map((s) => new Option(s === "auto" ? "auto (smooth views)" : `${s} step${s > 1 ? "s" : ""} a frame`, String(s))));
+    $("lab-speed").replaceChildren(...SPEEDS.map((s) => new Option(s === "auto" ? "auto (smooth views)" : `${s} step${Number(s) > 1 ? "s" : ""} a frame`, String(s))));
     $("lab-legend-bar").style.background = HEAT_GRADIENT;
     this.bind();
   }
@@ -356,6 +365,3 @@ export class LabMode {
     }).observe($("lab-panes"));
   }
 }
-
-// The lab's other jobs, each in a file of its own.
-addParts(LabMode, playMethods, paneMethods, drawMethods, fileMethods);

@@ -1,3 +1,4 @@
+// @ts-check
 // The page's own plumbing, shared by its scripts: an element by id, the status line, failures
 // said there, downloads with progress and which mode the page shows.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The page's one worker RPC: requests and replies over postMessage, matched by id, with a
 // worker's errors coming back as rejected promises. The page side is `WorkerRpc` (the
 // trainer's client, trainer-client.js; the lab's runner, lab-runner.js); the worker side is

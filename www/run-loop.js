@@ -1,3 +1,4 @@
+// @ts-check
 // A run's lifecycle on the page, shared by the trainer panel (trainer.js) and the 2-D lab
 // (lab.js): one queue of exclusive calls into a wasm model (so calls never overlap and always
 // see the run in the order the user asked for), user actions whose errors go to the panel's

@@ -1,3 +1,4 @@
+// @ts-check
 // The page's side of the training worker (trainer-worker.js): a `TrainerClient` has the
 // methods of the wasm Trainer (src/web/trainer.rs), each returning a promise, and keeps the
 // run's step counter from the worker's last reply. Device choice for training lives here too:
@@ -12,8 +13,8 @@ import { WorkerRpc } from "./rpc.js";
  * lab's workers load it too (lab-runner.js).
  */
 export function wasmUrls() {
-  const moduleLink = document.querySelector('link[rel="modulepreload"][href$=".js"]');
-  const wasmLink = document.querySelector('link[rel="preload"][href$=".wasm"]');
+  const moduleLink = /** @type {HTMLLinkElement | null} */ (document.querySelector('link[rel="modulepreload"][href$=".js"]'));
+  const wasmLink = /** @type {HTMLLinkElement | null} */ (document.querySelector('link[rel="preload"][href$=".wasm"]'));
   if (!moduleLink || !wasmLink) throw new Error("this build of the page does not link its wasm module");
   return { moduleUrl: moduleLink.href, wasmUrl: wasmLink.href };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // What the training worker's Trainer (trainer.js) holds of each data set: the images of the
 // sets its runs learn, given once per worker (the page downloads each set's file once,
 // www/data-sets.js), and the quality meter's classifier of each set it scores, or the

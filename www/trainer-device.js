@@ -1,3 +1,4 @@
+// @ts-check
 // The trainer panel's device (trainer.js): the training worker started on the data set's
 // images, on the device the setting names or the one that trained a probe step faster
 // (trainer-client.js), a run moved when the setting changes, and the downloads that show

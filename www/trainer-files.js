@@ -1,3 +1,4 @@
+// @ts-check
 // The trainer panel's models in and out (trainer.js): the run's model in the explorer, its
 // checkpoint downloaded or uploaded, its curves, figures and grid exported, and samples
 // rendered for the tests. Methods of TrainerPanel (panel-parts.js).

@@ -1,3 +1,4 @@
+// @ts-check
 // The trainer panel's form: its fields, what they parse to (the wasm Trainer's model and
 // train JSON), and filling them from a preset or a run. No training happens here: the panel
 // (trainer.js) asks the form for settings and tells it what to show.

@@ -1,3 +1,4 @@
+// @ts-check
 // The trainer panel's play loop (trainer.js): Play, Pause and single steps, training in chunks
 // sized to about CHUNK_TARGET_MS each (run-loop.js's nextChunk), the step budget, the figures
 // each chunk records, divergence and the measured speed. Methods of TrainerPanel

@@ -1,3 +1,4 @@
+// @ts-check
 // The trainer panel's quality meter (trainer.js): every so many steps, the run's samples scored
 // by the data set's classifier (Fréchet distance and accuracy), charted and described.
 // Methods of TrainerPanel (panel-parts.js).

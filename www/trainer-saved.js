@@ -1,3 +1,4 @@
+// @ts-check
 // The trainer panel's run that survives a reload (trainer.js): saved to this device while
 // playing (run-store.js), offered on the next visit, resumed or discarded, and the way a run
 // goes on on the CPU from its last save when the GPU is lost. Methods of TrainerPanel

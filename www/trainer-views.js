@@ -1,3 +1,4 @@
+// @ts-check
 // The trainer panel's live views (trainer.js): the counters, the curves, the progress grid,
 // its strip of past grids and the real images beside it, refreshed every N steps while
 // playing. Methods of TrainerPanel (panel-parts.js).

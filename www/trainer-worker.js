@@ -1,3 +1,4 @@
+// @ts-check
 // GAN Studio's training worker: the wasm `Trainer`s (src/web/trainer.rs) run here, off the
 // page's main thread, so training never stalls the page's drawing and input.
 //

@@ -1,3 +1,4 @@
+// @ts-check
 // GAN Studio's trainer panel: trains a GAN in the page on the data set the page shows
 // (www/data-sets.js; a run keeps the set it learns, and another applies on Reset).
 //
@@ -19,7 +20,7 @@ import { WorkerData } from "./trainer-data.js";
 import { MODEL_FIELDS, TRAIN_FIELDS, TrainerForm } from "./trainer-form.js";
 import { isDeviceLoss } from "./devices.js";
 import { RunLoop, pauseWhileHidden } from "./run-loop.js";
-import { addParts } from "./panel-parts.js";
+import { withParts } from "./panel-parts.js";
 import { deviceMethods } from "./trainer-device.js";
 import { playMethods } from "./trainer-play.js";
 import { viewMethods } from "./trainer-views.js";
@@ -30,8 +31,11 @@ import { $ } from "./page.js";
 
 // ---------------------------------------------------------------- the panel
 
+// The panel's other jobs, each in a file of its own (panel-parts.js).
+const Parts = withParts(deviceMethods, playMethods, viewMethods, qualityMethods, savedMethods, fileMethods);
+
 /** The trainer panel: its form, the play loop, the live views and the run's files. */
-export class TrainerPanel {
+export class TrainerPanel extends Parts {
   /**
    * `wasm` the page's wasm bindings (latent helpers), `fetchBytes(url, onProgress)` downloads,
    * `showInExplorer(bytes, name)` loads checkpoint bytes into the explorer, `dataSets` are the
@@ -40,6 +44,7 @@ export class TrainerPanel {
    * the user asked for and what WebGPU there is.
    */
   constructor({ wasm, presets, fetchBytes, showInExplorer, dataSets, showDataSet, devices }) {
+    super();
     this.wasm = wasm;
     this.presets = presets; // the preset registry (www/presets.js)
     this.form = new TrainerForm(presets, (config, loss) => wasm.presetOf(JSON.stringify(config), loss));
@@ -91,7 +96,7 @@ export class TrainerPanel {
 
   /** A summary of the panel for the browser tests and the console. */
   get state() {
-    const h = this.history;
+    const h = /** @type {any} */ (this.history); // its series are named by the registry
     const last = h.step.length - 1;
     return {
       ready: this.trainer !== null,
@@ -385,6 +390,3 @@ export class TrainerPanel {
     this.offerSavedRun();
   }
 }
-
-// The panel's other jobs, each in a file of its own.
-addParts(TrainerPanel, deviceMethods, playMethods, viewMethods, qualityMethods, savedMethods, fileMethods);
