@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check of GAN Studio: formatting, clippy (native, wasm and the threaded wasm), the
-# native tests (Burn's flex CPU backend), ESLint on the page's scripts and the JS tests, node
-# tests of the page's pure logic, the page's wasm builds, and the browser tests that drive the
-# built page in headless Chromium on WebGPU (SwiftShader). Installs what it needs on first use
+# native tests (Burn's flex CPU backend), ESLint on the page's scripts and the JS tests, the
+# type check of the page's scripts (tsc), node tests of the page's pure logic, the page's wasm
+# builds, and the browser tests that drive the built page in headless Chromium on WebGPU
+# (SwiftShader). Installs what it needs on first use
 # (wasm target, wasm-bindgen-cli, trunk, Debian's chromium; npm packages for the tests).
 #
 # Builds go to $CARGO_TARGET_DIR, by default a directory outside the clone, so that later
@@ -34,6 +35,10 @@ cargo test --release --locked
 
 step "eslint (the page's scripts and the JS tests and tools)"
 tests/e2e/lint.sh
+
+step "tsc --noEmit (the page's scripts: // @ts-check, typed by their JSDoc; tests/e2e/tsconfig.json)"
+tests/e2e/install.sh
+tests/e2e/node_modules/.bin/tsc --noEmit -p tests/e2e
 
 step "the page's pure logic (node's test runner; the registry from the CLI just built)"
 GAN_BIN="$CARGO_TARGET_DIR/release/gan" node --test tests/unit/

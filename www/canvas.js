@@ -1,6 +1,10 @@
-// GAN Studio's canvas helpers, shared by the explorer (app.js) and the trainer panel
+// @ts-check
+// GAN Studio's canvas helpers, shared by the explorer (explorer.js) and the trainer panel
 // (trainer.js): painting a wasm `Rendered` picture, showing it large with crisp pixels,
 // crisp scaled copies and PNG downloads.
+
+/** Black pixels between the cells of a grid of samples, as in `gan sample`. */
+export const GRID_GAP = 1;
 
 /** Puts a wasm `Rendered` picture on `canvas` (resizing it) and frees the wasm object. */
 export function paint(canvas, rendered) {

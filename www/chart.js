@@ -1,3 +1,4 @@
+// @ts-check
 // Line charts over training steps on a canvas (the trainer's loss, D-output and quality
 // curves). The scaling (`chartScale`) is pure and tested without a page; `drawChart` paints.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Runs async jobs one at a time, keeping only the newest waiting request: a fast slider drag
 // never queues stale frames.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // GAN Studio's service worker: makes the page cross-origin isolated on static hosts that send
 // no COOP/COEP headers (GitHub Pages, say), so that the CPU path can train on wasm threads,
 // whose shared memory needs isolation. It adds the headers to the site's own responses and
@@ -10,12 +11,15 @@ const ISOLATION_HEADERS = {
   "Cross-Origin-Resource-Policy": "same-origin",
 };
 
-self.addEventListener("install", () => self.skipWaiting());
-self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+/** This service worker's global scope (TypeScript's DOM library types `self` as a window). */
+const worker = /** @type {any} */ (self);
 
-self.addEventListener("fetch", (event) => {
+worker.addEventListener("install", () => worker.skipWaiting());
+worker.addEventListener("activate", (/** @type {any} */ event) => event.waitUntil(worker.clients.claim()));
+
+worker.addEventListener("fetch", (/** @type {any} */ event) => {
   const { request } = event;
-  if (new URL(request.url).origin !== self.location.origin) return;
+  if (new URL(request.url).origin !== worker.location.origin) return;
   if (request.cache === "only-if-cached" && request.mode !== "same-origin") return;
   event.respondWith(
     fetch(request).then((response) => {

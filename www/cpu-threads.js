@@ -1,3 +1,4 @@
+// @ts-check
 // The CPU's threads: loads the threaded CPU module (dist/threads/, built by
 // scripts/build-threads.sh) in the calling worker and starts its thread pool, whose other
 // threads are Web Workers (pool-worker.js) on the same shared memory (src/web/threads.rs).

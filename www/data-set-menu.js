@@ -1,3 +1,4 @@
+// @ts-check
 // The top bar's Data set menu and what a change of data set does to the page (issue #27):
 // the explorer's model menu lists the presets with shipped weights for the set and loads one
 // of them, or, where none has any, says so and draws nothing; the trainer's next run
@@ -6,10 +7,9 @@
 // sets themselves, their link key and their words are www/data-sets.js's.
 
 import { noShippedModel, presetFor, shippedPresets, switchSentence } from "./data-sets.js";
+import { $ } from "./page.js";
 
-const $ = (id) => document.getElementById(id);
-
-/** The Data set menu of the explorer `explorer` (www/app.js). */
+/** The Data set menu of the explorer `explorer` (www/explorer.js). */
 export class DataSetMenu {
   /** `explorer`: the page's Explorer (its data sets, models, trainer and Find z). */
   constructor(explorer) {

@@ -1,3 +1,4 @@
+// @ts-check
 // The data sets the page offers (the registry's `data_sets`, src/data/sets.rs): the one it
 // shows, kept in the URL hash as `data=` (absent: the first, MNIST), each set's file
 // (`data/<file>`) downloaded once for the whole page, the presets with shipped weights for a

@@ -1,3 +1,4 @@
+// @ts-check
 // Which compute device each job uses (the explorer's renders, the trainer's steps), the
 // setting that overrides the measurement (kept in the URL hash as `device=`), and the one
 // plain sentence that says which device runs a job and why.
@@ -72,6 +73,8 @@ function times(slow, fast) {
  * when both were measured (webgpu null when it ran past `webgpuLimit`), `failures` the
  * devices that did not start, `setting` the device setting, `adapter` describeAdapter()'s,
  * `cpuThreads` the threads the CPU runs on.
+ * @param {{ job: string, backend: string, timings?: { cpu?: number, webgpu?: number | null, webgpuLimit?: number },
+ *   failures?: { webgpu?: string }, setting: string, adapter: any, cpuThreads?: number }} choice
  */
 export function describeChoice({ job, backend, timings = {}, failures = {}, setting, adapter, cpuThreads = 1 }) {
   const device = backend === "webgpu" ? "WebGPU" : cpuThreads > 1 ? `CPU (${cpuThreads} threads)` : "CPU";

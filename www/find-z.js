@@ -1,3 +1,4 @@
+// @ts-check
 // The explorer's "Find z" and "nearest real digits" panel (issue #15): a 28x28 drawing pad
 // (pointer events for mouse, pen and touch; the keyboard when it has focus: arrows move a
 // cursor, Space or Enter paints, Delete or Backspace clears), or a held-out MNIST digit picked
@@ -12,14 +13,13 @@ import { paint } from "./canvas.js";
 import { Coalescer } from "./coalescer.js";
 import { ensureClassifier } from "./quality.js";
 import { capitalised, className, nameClassOptions, withArticle } from "./data-sets.js";
+import { $ } from "./page.js";
 
 const SIDE = 28; // the pad: MNIST's size
 const STEPS_TOTAL = 300; // Adam steps of one "Find z"
 const STEPS_PER_CALL = 10; // steps behind one await: the page redraws between them
 const NEIGHBOURS = 5;
 const REFERENCE_DIGITS = 25; // held-out digits whose nearest training digit says what "near" is
-
-const $ = (id) => document.getElementById(id);
 
 /** The PyTorch-file message (the page cannot read them: `gan import` converts them). */
 export const PYTORCH_MESSAGE =

@@ -1,4 +1,5 @@
-// Numbers for display in the page: durations, figures and round axis steps.
+// @ts-check
+// Values for display in the page: durations, figures, round axis steps and errors' messages.
 
 /** A duration for display: "45 s", "3 min 20 s", "1 h 5 min". */
 export function formatDuration(seconds) {
@@ -16,3 +17,6 @@ export function niceCeil(x) {
   const power = 10 ** Math.floor(Math.log10(Math.max(1, x)));
   return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= x);
 }
+
+/** The error's message, for any thrown value (its string where it has no message). */
+export const messageOf = (error) => (error && error.message ? error.message : String(error));

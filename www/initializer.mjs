@@ -1,3 +1,4 @@
+// @ts-check
 // Trunk initializer: shows the wasm download's progress and any start-up failure on the page.
 export default function initializer() {
   const status = () => document.getElementById("status");
@@ -8,7 +9,7 @@ export default function initializer() {
     },
     onProgress: ({ current, total }) => {
       if (total > 0) {
-        bar().value = current / total;
+        /** @type {HTMLProgressElement} */ (bar()).value = current / total;
         status().textContent = `Loading the app (wasm): ${Math.round((100 * current) / total)}%`;
       }
     },

@@ -1,3 +1,4 @@
+// @ts-check
 // Cross-origin isolation on hosts that do not send COOP/COEP headers: registers the page's
 // service worker (coi-sw.js, which adds them) and reloads the page once it is in control.
 // Wasm threads need isolation; without it the CPU path runs on one thread, and says so.
@@ -11,6 +12,7 @@ const ACTIVATION_TIMEOUT_MS = 4000;
  * Makes the page cross-origin isolated if it can: resolves to true when the page is about
  * to reload for it (the caller then starts nothing), else false (isolated already, or it
  * cannot be: no service workers, not a secure context, or the reload did not isolate it).
+ * @returns {Promise<boolean>}
  */
 export async function ensureIsolation() {
   if (globalThis.crossOriginIsolated) {

@@ -1,3 +1,4 @@
+// @ts-check
 // The 2-D lab's settings (a LabConfig, src/web/lab.rs) as the page edits them: one table of
 // fields, each with its short URL key, its place in the config and the values it may take
 // (the wasm `labOptions()`'s lists and limits), and the pure functions that read, check and

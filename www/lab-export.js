@@ -1,3 +1,4 @@
+// @ts-check
 // The 2-D lab's files: the generated points as CSV and the names of its downloads. Pure, so
 // the tests read the same text the page saves.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Where the 2-D lab's runs train: a `LabRunner` holds one wasm `Lab` (src/web/lab.rs) and
 // answers `make(settings, drawn)` (a new run; its real points) and `frame(steps, mode)` (the
 // steps trained and every view, as plain data) with promises. Two kinds, one interface:
@@ -7,6 +8,7 @@
 //   gets one, so two panes train side by side on two cores.
 // - PageRunner: the Lab on the page's thread, where no worker starts.
 
+import { WorkerRpc } from "./rpc.js";
 import { wasmUrls } from "./trainer-client.js";
 
 /** A LabFrame's views as plain data (typed arrays and numbers); frees the wasm object. */
@@ -67,43 +69,28 @@ export class PageRunner {
   }
 }
 
-/** A Lab in a Web Worker (lab-worker.js) on the page's wasm module. */
+/** A Lab in a Web Worker (lab-worker.js) on the page's wasm module, called through rpc.js. */
 export class WorkerRunner {
   constructor() {
     this.kind = "worker";
-    this.worker = new Worker(new URL("./lab-worker.js", import.meta.url), { type: "module" });
-    this.pending = new Map(); // request id -> { resolve, reject }
-    this.nextId = 1;
-    this.worker.onmessage = ({ data }) => this.settle(data);
-    this.dead = false; // whether the worker failed (the lab then starts another)
-    this.worker.onerror = (event) => {
-      event.preventDefault(); // said in the lab, not the page's status
-      this.dead = true;
-      this.failAll(new Error(`the lab's worker failed: ${event.message || "it did not start"}`));
-    };
+    this.rpc = new WorkerRpc(new Worker(new URL("./lab-worker.js", import.meta.url), { type: "module" }), {
+      onWorkerError: (event) => {
+        event.preventDefault(); // said in the lab, not the page's status
+        return new Error(`the lab's worker failed: ${event.message || "it did not start"}`);
+      },
+      deadMessage: "the lab's worker failed",
+    });
     this.ready = this.call("start", wasmUrls());
   }
 
+  /** Whether the worker failed or was stopped (the lab then starts another). */
+  get dead() {
+    return this.rpc.dead;
+  }
+
+  /** Sends `call(...args)` to the worker; resolves to its value. */
   call(call, ...args) {
-    if (this.dead) return Promise.reject(new Error("the lab's worker failed"));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, call, args });
-    });
-  }
-
-  settle({ id, ok, value, error }) {
-    const request = this.pending.get(id);
-    if (!request) return;
-    this.pending.delete(id);
-    if (ok) request.resolve(value);
-    else request.reject(new Error(error));
-  }
-
-  failAll(error) {
-    for (const { reject } of this.pending.values()) reject(error);
-    this.pending.clear();
+    return this.rpc.call(call, ...args);
   }
 
   async make(settings, drawn) {
@@ -120,9 +107,7 @@ export class WorkerRunner {
   }
 
   terminate() {
-    this.worker.terminate();
-    this.dead = true;
-    this.failAll(new Error("the lab's worker was stopped"));
+    this.rpc.terminate(new Error("the lab's worker was stopped"));
   }
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The 2-D lab's state in the URL hash: what a shared lab link reopens. Pure functions of the
 // hash text and the wasm `labOptions()` (its defaults, lists, limits and presets), so they are
 // tested without a page.

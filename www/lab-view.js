@@ -1,3 +1,4 @@
+// @ts-check
 // The 2-D lab's view: the plane [-1, 1]² drawn on a canvas, x to the right and y up, with the
 // discriminator's output as a heatmap, the generator's manifold as a mesh, the real and the
 // generated points, the gradient arrows on the generated points, and the points drawn by
@@ -16,7 +17,10 @@ export const COLORS = {
   cursor: "#e6edf3",
 };
 
-/** The heatmap's colour scale: low D (fake, dim orange) through dark to high D (real, dim blue). */
+/**
+ * The heatmap's colour scale: low D (fake, dim orange) through dark to high D (real, dim blue).
+ * @type {[number, number[]][]}
+ */
 const SCALE = [
   [0, [128, 64, 24]],
   [0.5, [22, 27, 34]],

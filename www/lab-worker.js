@@ -1,10 +1,11 @@
+// @ts-check
 // The 2-D lab's worker: one wasm `Lab` (src/web/lab.rs) of one pane, off the page's thread,
-// on the page's wasm module (Burn's flex on the CPU). It speaks lab-runner.js's protocol: a
-// request { id, call, args } gets one reply { id, ok: true, value } or { id, ok: false,
-// error }. Calls: "start" (load the module), "make" (a new run: its real points), "frame"
+// on the page's wasm module (Burn's flex on the CPU). It answers lab-runner.js through
+// rpc.js. Calls: "start" (load the module), "make" (a new run: its real points), "frame"
 // (train, then every view, as plain data whose arrays are transferred), "free".
 
 import { frameBuffers, readFrame } from "./lab-runner.js";
+import { serveCalls } from "./rpc.js";
 
 let wasm = null;
 let lab = null;
@@ -40,13 +41,9 @@ const calls = {
   },
 };
 
-self.onmessage = async ({ data: { id, call, args } }) => {
-  try {
-    if (!calls[call]) throw new Error(`the lab's worker has no call "${call}"`);
-    const value = await calls[call](...args);
-    const transfer = call === "frame" ? frameBuffers(value) : ArrayBuffer.isView(value) ? [value.buffer] : [];
-    self.postMessage({ id, ok: true, value }, transfer);
-  } catch (error) {
-    self.postMessage({ id, ok: false, error: String(error?.message ?? error) });
-  }
-};
+serveCalls((call, args) => {
+  if (!calls[call]) throw new Error(`the lab's worker has no call "${call}"`);
+  return calls[call](...args);
+}, {
+  transfer: (value, call) => (call === "frame" ? frameBuffers(value) : ArrayBuffer.isView(value) ? [value.buffer] : []),
+});

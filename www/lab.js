@@ -1,3 +1,4 @@
+// @ts-check
 // GAN Studio's 2-D lab: a GAN learns a distribution in the plane while the page draws the
 // discriminator's field, the generator's points and manifold and the gradient D gives each
 // point. The model work is the wasm `Lab` (src/web/lab.rs) on the CPU, one per pane, each in
@@ -6,116 +7,37 @@
 // This file owns the lab's controls, its play loop, the drawn data and the files it saves;
 // lab-view.js draws, lab-url.js keeps the state in the URL, lab-config.js checks settings.
 //
-// Every call into a Lab goes through one queue (`exclusive`), so calls never overlap and a
+// Every call into a Lab goes through one queue (run-loop.js), so calls never overlap and a
 // reset never replaces a Lab a frame is using. While playing, a new frame is asked for only
 // when the last one is done (a slow machine gets fewer frames, never a backlog), and the
 // page draws the newest one at its next animation frame.
 
-import { saveBlob, saveCanvas } from "./canvas.js";
-import { drawChart } from "./chart.js";
-import { formatFigure } from "./format.js";
+import { messageOf } from "./format.js";
+import { FIELDS, describeRange, fieldApplies, getField, parseField, rangeOf, withField } from "./lab-config.js";
 import {
-  FIELDS, copyConfig, describeDifferences, describeRange, fieldApplies, getField, parseField, rangeOf, withField,
-} from "./lab-config.js";
-import {
-  MAX_DRAWN, PLAY_MODES, SPEEDS, VIEWS, applyPreset, defaultLabState, isLabHash, labHashOf,
-  labStateFromHash, presetNamed, roundPoints,
+  PLAY_MODES, SPEEDS, VIEWS, applyPreset, defaultLabState, isLabHash, labHashOf, labStateFromHash, presetNamed,
 } from "./lab-url.js";
-import { HEAT_GRADIENT, drawLabView, toPlane } from "./lab-view.js";
-import { exportName, pointsCsv } from "./lab-export.js";
-import { startRunner } from "./lab-runner.js";
+import { HEAT_GRADIENT } from "./lab-view.js";
+import { RunLoop } from "./run-loop.js";
+import { withParts } from "./panel-parts.js";
+import { PANE_IDS, paneMethods } from "./lab-panes.js";
+import { playMethods } from "./lab-play.js";
+import { drawMethods } from "./lab-draw.js";
+import { fileMethods } from "./lab-files.js";
+import { $ } from "./page.js";
 
-const $ = (id) => document.getElementById(id);
-
-/** The panes' element suffixes: the first pane, and the second of a side-by-side preset. */
-const PANE_IDS = ["a", "b"];
-/** Steps one frame() call trains at most when stepping many at once (stepBy). */
-const CHUNK = 100;
-/** Steps of history kept per pane before it is thinned to every other step. */
-const HISTORY_LIMIT = 20_000;
-/** How often the charts redraw while playing (they cost more than the plane). */
-const CHART_EVERY_MS = 250;
-/** How far one arrow key moves the drawing cursor (Shift: four times that). */
-const CURSOR_STEP = 0.05;
-/** The least distance between two points a drag adds. */
-const DRAG_SPACING = 0.025;
-/**
- * How long one frame call (its steps and views) may take at the "auto" speed, in ms: the
- * views cost about the same for 1 step or 4, so a frame trains as many steps as fit, and the
- * planes change about 40 times a second while the page draws at its display rate. On the
- * page's thread (no worker), what leaves a 60 Hz display's frame to the browser.
- */
-const AUTO_BUDGET_MS = { worker: 25, page: 12 };
-/** The most steps a frame trains at the "auto" speed. */
-const AUTO_MAX_STEPS = 64;
-/**
- * The fewest steps a second the "auto" speed trains: where frames come slow anyway, each
- * trains more steps.
- */
-const AUTO_MIN_STEPS_PER_SECOND = 30;
-/** Chart colours: each pane's D and G (loss chart), KL and JS (divergence chart). */
-const CHART_COLORS = [
-  { d: "#58a6ff", g: "#f0883e", kl: "#d2a8ff", js: "#7ee787" },
-  { d: "#a5d6ff", g: "#ffc680", kl: "#f0c6ff", js: "#b4f1bc" },
-];
-
-/** The error's message, for any thrown value. */
-const messageOf = (error) => (error && error.message ? error.message : String(error));
-
-/** How many of the points (x, y pairs) lie outside the plane [-1, 1]² (or are not finite). */
-function offPlane(points) {
-  let n = 0;
-  for (let i = 0; i + 1 < points.length; i += 2) {
-    if (!(Math.abs(points[i]) <= 1 && Math.abs(points[i + 1]) <= 1)) n++;
-  }
-  return n;
-}
-
-/** A pane's figures over the steps: four per trained step, KL and JS per frame. */
-class LabHistory {
-  constructor() {
-    this.step = [];
-    this.lossD = [];
-    this.lossG = [];
-    this.dReal = [];
-    this.dFake = [];
-    this.frameStep = [];
-    this.kl = [];
-    this.js = [];
-  }
-
-  /** Records a frame: its `losses` (4 per step, the last step being `frame.step`), KL and JS. */
-  record(frame) {
-    const trained = Math.floor(frame.losses.length / 4);
-    for (let i = 0; i < trained; i++) {
-      this.step.push(frame.step - trained + 1 + i);
-      this.lossD.push(frame.losses[4 * i]);
-      this.lossG.push(frame.losses[4 * i + 1]);
-      this.dReal.push(frame.losses[4 * i + 2]);
-      this.dFake.push(frame.losses[4 * i + 3]);
-    }
-    if (trained > 0 || this.frameStep.length === 0) {
-      this.frameStep.push(frame.step);
-      this.kl.push(frame.kl);
-      this.js.push(frame.js);
-    }
-    for (const [steps, series] of [[this.step, ["step", "lossD", "lossG", "dReal", "dFake"]], [this.frameStep, ["frameStep", "kl", "js"]]]) {
-      if (steps.length > HISTORY_LIMIT) for (const name of series) this[name] = this[name].filter((_, i) => i % 2 === 1);
-    }
-  }
-
-  /** The last finite value of series `name`, else NaN. */
-  last(name) {
-    const values = this[name];
-    for (let i = values.length - 1; i >= 0; i--) if (Number.isFinite(values[i])) return values[i];
-    return NaN;
-  }
-}
+// The panel's other jobs, each in a file of its own (panel-parts.js).
+const Parts = withParts(playMethods, paneMethods, drawMethods, fileMethods);
 
 /** The 2-D lab: its form, the play loop, the panes' views and files. */
-export class LabMode {
-  /** `wasm` the page's wasm bindings (labOptions, Lab); `deviceSetting()` the hash's device key. */
+export class LabMode extends Parts {
+  /**
+   * `wasm` the page's wasm bindings (labOptions, Lab); `deviceSetting()` the hash's device key.
+   * @param {any} wasm
+   * @param {{ deviceSetting?: () => string }} [options]
+   */
   constructor(wasm, { deviceSetting = () => "auto" } = {}) {
+    super();
     this.wasm = wasm;
     this.deviceSetting = deviceSetting;
     this.options = null; // labOptions(), parsed on the first open
@@ -126,9 +48,16 @@ export class LabMode {
     this.isOpen = false;
     this.playing = false;
     this.playGeneration = 0; // bumped by every Play, so that a stale play loop stops
-    this.queue = Promise.resolve(); // every Lab call runs after the previous one
-    this.queued = 0; // Lab calls queued or running
-    this.error = null; // the message shown in #lab-error
+    // Every Lab call queued (run-loop.js); user actions whose errors pause the lab and go to
+    // #lab-error, never to the page's status line.
+    this.loop = new RunLoop({
+      errorId: "lab-error",
+      onChange: () => this.syncButtons(),
+      onError: (error) => {
+        this.pause();
+        this.loop.showError(messageOf(error));
+      },
+    });
     this.note = ""; // the status line's text
     this.cursor = [0, 0]; // the keyboard's drawing cursor, in the plane
     this.cursorPane = null; // the pane whose plane has the focus (its cursor shows)
@@ -155,7 +84,7 @@ export class LabMode {
 
   /** Whether a Lab call runs or waits. */
   get busy() {
-    return this.queued > 0;
+    return this.loop.queued > 0;
   }
 
   /**
@@ -168,7 +97,7 @@ export class LabMode {
       playing: this.playing,
       busy: this.busy,
       step: this.step,
-      error: this.error,
+      error: this.loop.error,
       note: this.note,
       restarts: this.restarts,
       stepsPerSecond: this.stepsPerSecond,
@@ -203,53 +132,12 @@ export class LabMode {
     };
   }
 
-  /** Resolves once every Lab call asked for so far is done. */
-  async idle() {
-    while (this.queued > 0) await this.queue;
-  }
-
   // ------------------------------------------------------------ plumbing
-
-  /** Runs `job` after every Lab call queued before it; resolves to its result. */
-  exclusive(job) {
-    this.queued++;
-    const result = this.queue.then(() => job());
-    this.queue = result.then(() => {}, () => {}).then(() => {
-      this.queued--;
-      this.syncButtons();
-    });
-    this.syncButtons();
-    return result;
-  }
-
-  /** Shows a message in the lab's alert box. */
-  showError(message) {
-    this.error = message;
-    $("lab-error").textContent = message;
-    $("lab-error").hidden = false;
-  }
-
-  clearError() {
-    this.error = null;
-    $("lab-error").hidden = true;
-    $("lab-error").textContent = "";
-  }
 
   /** Sets the status line under the controls. */
   say(text) {
     this.note = text;
     $("lab-status").textContent = text;
-  }
-
-  /** Runs a user action: its error goes to the lab's alert box, never to the page's status. */
-  async task(action) {
-    try {
-      await action();
-    } catch (error) {
-      console.warn(error); // shown in the lab; a warning, not a page error
-      this.pause();
-      this.showError(messageOf(error));
-    }
   }
 
   // ------------------------------------------------------------ opening and the URL
@@ -278,7 +166,7 @@ export class LabMode {
       new Option("Your settings", ""),
       ...(o.presets ?? []).map((p) => new Option(p.title, p.name)),
     );
-    $("lab-speed").replaceChildren(...SPEEDS.map((s) => new Option(s === "auto" ? "auto (smooth views)" : `${s} step${s > 1 ? "s" : ""} a frame`, String(s))));
+    $("lab-speed").replaceChildren(...SPEEDS.map((s) => new Option(s === "auto" ? "auto (smooth views)" : `${s} step${Number(s) > 1 ? "s" : ""} a frame`, String(s))));
     $("lab-legend-bar").style.background = HEAT_GRADIENT;
     this.bind();
   }
@@ -293,7 +181,7 @@ export class LabMode {
     try {
       this.setUp();
     } catch (error) {
-      this.showError(messageOf(error));
+      this.loop.showError(messageOf(error));
       this.say("");
       this.drawAll();
       return Promise.resolve();
@@ -341,295 +229,6 @@ export class LabMode {
   writeHash() {
     if (!this.isOpen || !this.state) return;
     history.replaceState(null, "", `#${labHashOf(this.state, this.deviceSetting())}`);
-  }
-
-  // ------------------------------------------------------------ runs
-
-  /**
-   * Starts the run again from the state: a new Lab per pane from its settings (and the drawn
-   * points), its real sample and a first frame. A pane whose settings the Lab refuses shows
-   * the empty plane and the message.
-   */
-  restart({ note = "Ready: press Play, or step one network at a time." } = {}) {
-    const wasPlaying = this.playing;
-    this.pause();
-    return this.exclusive(async () => {
-      this.restarts++;
-      this.clearError();
-      this.rateSamples = [];
-      this.stepsPerSecond = null;
-      this.panes = this.state.panes.map((config) => ({
-        config: copyConfig(config), run: null, real: null, frame: null, history: new LabHistory(),
-      }));
-      for (const runner of this.runners.slice(this.panes.length)) runner?.free(); // a pane gone
-      const drawn = this.state.drawn;
-      if (this.usesDrawn() && drawn.length < 4) {
-        for (const runner of this.runners) runner?.free();
-        this.say(`Draw at least 2 points on the plane to train on them (${drawn.length / 2} so far).`);
-      } else {
-        const points = this.usesDrawn() ? drawn : [];
-        if (!this.runners[0]) this.say("Starting the lab…");
-        const failures = [];
-        await Promise.all(this.panes.map(async (pane, i) => {
-          try {
-            const runner = await this.runnerFor(i);
-            pane.real = await runner.make(JSON.stringify(pane.config), points);
-            pane.frame = await runner.frame(0, "both");
-            pane.history.record(pane.frame);
-            pane.run = runner;
-          } catch (error) {
-            console.warn(error);
-            failures.push(`${this.panes.length > 1 ? `pane ${PANE_IDS[i].toUpperCase()}: ` : ""}${messageOf(error)}`);
-          }
-        }));
-        if (failures.length) this.showError(`The lab could not start: ${failures.sort().join("; ")}`);
-        this.say(failures.length ? "" : note);
-      }
-      this.showAll(true);
-      if (wasPlaying && this.canTrain) this.play();
-    }).catch((error) => {
-      this.showError(messageOf(error));
-      this.showAll(true);
-    });
-  }
-
-  /** Pane `i`'s runner, started the first time (of `runnerKind`; a new one when that changed). */
-  async runnerFor(i) {
-    const runner = this.runners[i];
-    if (runner && runner.wanted === this.runnerKind && !runner.dead) return runner;
-    runner?.terminate();
-    const started = await startRunner(this.wasm, this.runnerKind);
-    started.wanted = this.runnerKind;
-    this.runners[i] = started;
-    return started;
-  }
-
-  /** Whether every pane has a running Lab. */
-  get canTrain() {
-    return this.panes.length > 0 && this.panes.every((pane) => pane.run !== null);
-  }
-
-  /**
-   * Trains `steps` steps of `mode` on every pane (one frame call each, the panes side by
-   * side) and shows them: at once, or while playing at the next animation frame.
-   */
-  async advance(steps, mode) {
-    const frames = await Promise.all(this.panes.map((pane) => pane.run?.frame(steps, mode)));
-    this.panes.forEach((pane, i) => {
-      if (!frames[i]) return;
-      pane.frame = frames[i];
-      pane.history.record(pane.frame);
-    });
-    this.noteRate();
-    if (this.playing) this.dirty = true;
-    else this.showAll(true);
-  }
-
-  /**
-   * Trains `steps` steps of `mode` ("both", "d" or "g"), in calls of at most CHUNK steps,
-   * showing each; resolves once done. Step, Step D and Step G call it with one step.
-   */
-  stepBy(steps, mode = "both") {
-    if (!PLAY_MODES.includes(mode)) return Promise.reject(new Error(`unknown step mode ${mode}`));
-    return this.task(async () => {
-      if (!this.canTrain) throw new Error(this.usesDrawn() ? "Draw at least 2 points first." : "The lab has no run to step.");
-      for (let done = 0; done < steps;) {
-        const n = Math.min(CHUNK, steps - done);
-        await this.exclusive(() => this.advance(n, mode));
-        done += n;
-        if (done < steps) await new Promise((resolve) => requestAnimationFrame(resolve));
-      }
-    });
-  }
-
-  /** Steps the next animation frame trains: the speed setting's, or at "auto" the adapted number. */
-  get stepsPerFrame() {
-    return this.state.speed === "auto" ? this.autoSteps : this.state.speed;
-  }
-
-  /**
-   * At the "auto" speed, adapts the steps a frame trains to the `ms` the last frame took for
-   * `steps` steps: fewer when over AUTO_BUDGET_MS, one more when well under, and never fewer
-   * than keep AUTO_MIN_STEPS_PER_SECOND at frames that slow.
-   */
-  adaptSteps(ms, steps) {
-    if (this.state.speed !== "auto") return;
-    const budget = AUTO_BUDGET_MS[this.panes[0]?.run?.kind ?? "worker"];
-    let next = steps;
-    if (ms > budget && steps > 1) next = Math.floor(steps * 0.75);
-    else if (ms < 0.75 * budget) next = steps + 1;
-    const least = Math.ceil((AUTO_MIN_STEPS_PER_SECOND * ms) / 1000);
-    this.autoSteps = Math.max(1, Math.min(AUTO_MAX_STEPS, Math.max(least, next)));
-  }
-
-  play() {
-    if (this.playing || !this.canTrain) return;
-    this.playing = true;
-    this.frameTimes = [];
-    this.viewTimes = [];
-    this.rateSamples = [];
-    const what = this.state.play === "both" ? "both networks train" : `only ${this.state.play.toUpperCase()} trains`;
-    const speed = this.state.speed === "auto" ? "as many steps a frame as keep the views smooth"
-      : `${this.state.speed} step${this.state.speed > 1 ? "s" : ""} a frame`;
-    this.say(`Playing: ${what}, ${speed}.`);
-    this.syncButtons();
-    const generation = ++this.playGeneration;
-    const live = () => this.playing && this.isOpen && this.playGeneration === generation;
-    const trainOnce = () => {
-      const steps = this.stepsPerFrame;
-      return this.exclusive(async () => {
-        const started = performance.now();
-        await this.advance(steps, this.state.play);
-        this.adaptSteps(performance.now() - started, steps);
-      });
-    };
-    const failed = (error) => {
-      this.pause();
-      this.showError(messageOf(error));
-    };
-    // In workers the frames come back to back (the page draws the newest at its next
-    // animation frame); on the page's thread, one frame per animation frame.
-    const inWorkers = this.panes.every((pane) => pane.run?.kind === "worker");
-    if (inWorkers) {
-      (async () => {
-        while (live()) await trainOnce();
-      })().catch(failed);
-    }
-    const tick = (now) => {
-      if (!live()) return;
-      this.frameTimes.push(now);
-      if (this.frameTimes.length > 61) this.frameTimes.shift();
-      if (!inWorkers && this.queued === 0) trainOnce().catch(failed);
-      if (this.dirty) {
-        this.dirty = false;
-        this.showAll();
-      }
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  }
-
-  pause() {
-    if (!this.playing) return;
-    this.playing = false;
-    this.dirty = false;
-    this.say(`Paused at step ${this.step}.`);
-    this.syncButtons();
-    this.showCharts();
-  }
-
-  /** Measures steps/s (over the last second or more) and frames/s while playing. */
-  noteRate() {
-    const now = performance.now();
-    this.rateSamples.push([now, this.step]);
-    while (this.rateSamples.length > 2 && now - this.rateSamples[1][0] >= 1000) this.rateSamples.shift();
-    const [t0, s0] = this.rateSamples[0];
-    if (now - t0 >= 500) this.stepsPerSecond = ((this.step - s0) * 1000) / (now - t0);
-    const rate = (times) => ((times.length - 1) * 1000) / (times.at(-1) - times[0]);
-    if (this.playing && this.frameTimes.length > 10) this.framesPerSecond = rate(this.frameTimes);
-    this.viewTimes.push(now);
-    if (this.viewTimes.length > 31) this.viewTimes.shift();
-    if (this.playing && this.viewTimes.length > 5) this.viewsPerSecond = rate(this.viewTimes);
-  }
-
-  // ------------------------------------------------------------ the views
-
-  /** The points to mark as drawn on the plane (none unless the data is drawn by hand). */
-  drawnMarks() {
-    return this.state && this.usesDrawn() ? this.state.drawn : [];
-  }
-
-  /** Redraws every pane's plane (the last frames, no training). */
-  drawAll() {
-    const views = this.state?.views ?? {};
-    PANE_IDS.forEach((id, i) => {
-      const pane = this.panes[i];
-      const canvas = $(`lab-canvas-${id}`);
-      if (i > 0 && !pane) return;
-      drawLabView(canvas, {
-        frame: pane?.frame ?? null,
-        real: pane?.real ?? null,
-        drawn: this.drawnMarks(),
-        cursor: this.cursorPane === i && this.drawing ? this.cursor : null,
-        views,
-      });
-    });
-  }
-
-  /** Shows the panes, their figures and (now, or at most every CHART_EVERY_MS) the charts. */
-  showAll(chartsNow = false) {
-    const two = this.panes.length === 2;
-    $("lab-panes").dataset.panes = String(two ? 2 : 1);
-    $("lab-pane-b").hidden = !two;
-    this.showTitles();
-    this.drawAll();
-    this.panes.forEach((pane, i) => this.showFigures(pane, PANE_IDS[i]));
-    const f = this.panes[0]?.frame;
-    $("lab-step-count").textContent = String(this.step);
-    $("lab-rate").textContent = this.playing && this.stepsPerSecond !== null ? this.stepsPerSecond.toFixed(0) : "–";
-    $("lab-fps").textContent = this.playing && this.framesPerSecond !== null ? this.framesPerSecond.toFixed(0) : "–";
-    $("lab-views-rate").textContent = this.playing && this.viewsPerSecond !== null ? this.viewsPerSecond.toFixed(0) : "–";
-    if (f) {
-      // three significant digits: a clipped critic's scores are a few thousandths
-      const figure = (v) => (Number.isFinite(v) ? String(Number(v.toPrecision(3))) : "–");
-      $("lab-legend-lo").textContent = figure(f.heatmapLo);
-      $("lab-legend-hi").textContent = figure(f.heatmapHi);
-      $("lab-legend-what").textContent = f.heatmapLo >= 0 && f.heatmapHi <= 1 ? "D(x), the probability D gives \"real\"" : "D's score";
-    }
-    if (chartsNow || performance.now() - this.chartsAt >= CHART_EVERY_MS) this.showCharts();
-    this.syncButtons();
-  }
-
-  /** A pane's readouts: modes covered, KL, JS and the last losses. */
-  showFigures(pane, id) {
-    const f = pane.frame;
-    const h = pane.history;
-    $(`lab-modes-${id}`).textContent = f && f.modeCount > 0 ? `${f.modesCovered} / ${f.modeCount}` : "–";
-    $(`lab-kl-${id}`).textContent = f ? formatFigure(f.kl) : "–";
-    $(`lab-js-${id}`).textContent = f ? formatFigure(f.js) : "–";
-    $(`lab-loss-d-${id}`).textContent = formatFigure(h.last("lossD"));
-    $(`lab-loss-g-${id}`).textContent = formatFigure(h.last("lossG"));
-    $(`lab-d-real-${id}`).textContent = formatFigure(h.last("dReal"));
-    $(`lab-d-fake-${id}`).textContent = formatFigure(h.last("dFake"));
-    // generated points outside [-1, 1]² are not drawn: say how many, so an empty plane reads right
-    const off = f ? offPlane(f.fake) : 0;
-    $(`lab-off-row-${id}`).hidden = off === 0;
-    $(`lab-off-${id}`).textContent = `${off} of ${f ? f.fake.length / 2 : 0}`;
-  }
-
-  /** The panes' titles: the preset's, or with two panes where the second differs. */
-  showTitles() {
-    const preset = presetNamed(this.options ?? {}, this.state?.preset);
-    const two = this.panes.length === 2;
-    let titles = ["", ""];
-    if (two && preset?.titles?.length === 2) titles = preset.titles;
-    else if (two) {
-      const diff = describeDifferences(this.panes[0].config, this.panes[1].config, this.options);
-      titles = ["A: the settings on the left", `B: ${diff || "the same settings"}`];
-    } else if (preset) titles = [preset.title, ""];
-    $("lab-title-a").textContent = titles[0];
-    $("lab-title-b").textContent = titles[1];
-  }
-
-  /** The loss and divergence charts (both panes' curves with two panes). */
-  showCharts() {
-    this.chartsAt = performance.now();
-    const shown = Boolean(this.state?.views.chart);
-    $("lab-charts").hidden = !shown;
-    if (!shown || this.panes.length === 0) return;
-    const two = this.panes.length === 2;
-    const suffix = (i) => (two ? ` ${PANE_IDS[i].toUpperCase()}` : "");
-    // two panes: short labels ("D A", "G B"), so four fit beside the title on a phone
-    const lossSeries = this.panes.flatMap((pane, i) => [
-      { label: `${two ? "" : "loss "}D${suffix(i)}`, color: CHART_COLORS[i].d, values: pane.history.lossD },
-      { label: `${two ? "" : "loss "}G${suffix(i)}`, color: CHART_COLORS[i].g, values: pane.history.lossG },
-    ]);
-    drawChart($("lab-loss-chart"), "Losses", this.panes[0].history.step, lossSeries, [0, 0]);
-    const divergenceSeries = this.panes.flatMap((pane, i) => [
-      { label: `KL${suffix(i)}`, color: CHART_COLORS[i].kl, values: pane.history.kl },
-      { label: `JS${suffix(i)}`, color: CHART_COLORS[i].js, values: pane.history.js },
-    ]);
-    drawChart($("lab-div-chart"), two ? "Divergences" : "KL and JS divergence", this.panes[0].history.frameStep, divergenceSeries, [0, 0]);
   }
 
   // ------------------------------------------------------------ the form and buttons
@@ -681,7 +280,7 @@ export class LabMode {
     const value = parseField(field, input.value, this.options);
     if (value === null) {
       const old = getField(this.state.panes[0], field);
-      this.showError(`${field.name[0].toUpperCase()}${field.name.slice(1)} must be ${describeRange(field, this.options)}, got "${input.value}": the run keeps ${old}.`);
+      this.loop.showError(`${field.name[0].toUpperCase()}${field.name.slice(1)} must be ${describeRange(field, this.options)}, got "${input.value}": the run keeps ${old}.`);
       input.value = String(old);
       return;
     }
@@ -764,108 +363,5 @@ export class LabMode {
         if (this.isOpen) this.showAll(true);
       });
     }).observe($("lab-panes"));
-  }
-
-  // ------------------------------------------------------------ drawing your own data
-
-  /** The drawn points become `points` (rounded as a link keeps them); the run restarts. */
-  setDrawn(points) {
-    this.state.drawn = roundPoints(points.slice(0, 2 * MAX_DRAWN));
-    this.syncForm();
-    this.writeHash();
-    const n = this.state.drawn.length / 2;
-    if (this.drawing) this.restart({ note: `${n} point${n === 1 ? "" : "s"} drawn: the run starts again on them.` });
-  }
-
-  /** Adds point (x, y) to the drawn ones while a stroke goes on (the run restarts at its end). */
-  addDrawn(x, y) {
-    if (this.state.drawn.length >= 2 * MAX_DRAWN) {
-      this.say(`At most ${MAX_DRAWN} points: remove some to draw more.`);
-      return false;
-    }
-    this.state.drawn = [...this.state.drawn, ...roundPoints([x, y])];
-    $("lab-drawn-count").textContent = String(this.state.drawn.length / 2);
-    this.drawAll();
-    return true;
-  }
-
-  /** The point of the plane under a pointer event on `canvas`. */
-  planePoint(canvas, event) {
-    const rect = canvas.getBoundingClientRect();
-    return toPlane(event.clientX - rect.left, event.clientY - rect.top, rect.width);
-  }
-
-  /** Pointer and keyboard drawing on a pane's plane. */
-  bindPlane(canvas, pane) {
-    canvas.addEventListener("pointerdown", (event) => {
-      if (!this.drawing || event.button !== 0) return;
-      event.preventDefault();
-      canvas.focus({ preventScroll: true });
-      canvas.setPointerCapture?.(event.pointerId);
-      const [x, y] = this.planePoint(canvas, event);
-      this.cursor = [x, y];
-      this.stroke = { id: event.pointerId, last: [x, y] };
-      this.addDrawn(x, y);
-    });
-    canvas.addEventListener("pointermove", (event) => {
-      if (!this.stroke || this.stroke.id !== event.pointerId) return;
-      const [x, y] = this.planePoint(canvas, event);
-      const [lx, ly] = this.stroke.last;
-      if (Math.hypot(x - lx, y - ly) < DRAG_SPACING) return;
-      this.stroke.last = [x, y];
-      this.cursor = [x, y];
-      this.addDrawn(x, y);
-    });
-    const endStroke = (event) => {
-      if (!this.stroke || this.stroke.id !== event.pointerId) return;
-      this.stroke = null;
-      this.setDrawn(this.state.drawn);
-    };
-    canvas.addEventListener("pointerup", endStroke);
-    canvas.addEventListener("pointercancel", endStroke);
-    canvas.addEventListener("focus", () => {
-      this.cursorPane = pane;
-      this.drawAll();
-    });
-    canvas.addEventListener("blur", () => {
-      this.cursorPane = null;
-      this.drawAll();
-    });
-    canvas.addEventListener("keydown", (event) => {
-      if (!this.drawing) return;
-      const step = event.shiftKey ? 4 * CURSOR_STEP : CURSOR_STEP;
-      const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
-      const clamp = (v) => Math.max(-1, Math.min(1, v));
-      if (moves[event.key]) {
-        const [dx, dy] = moves[event.key];
-        this.cursor = [clamp(this.cursor[0] + dx), clamp(this.cursor[1] + dy)];
-        this.drawAll();
-      } else if (event.key === "Enter" || event.key === " ") {
-        if (this.addDrawn(...this.cursor)) this.setDrawn(this.state.drawn);
-      } else if (event.key === "Backspace" || event.key === "Delete") {
-        this.setDrawn(this.state.drawn.slice(0, -2));
-      } else {
-        return;
-      }
-      event.preventDefault();
-    });
-  }
-
-  // ------------------------------------------------------------ files
-
-  /** Saves pane `i`'s generated points, as shown, as CSV. */
-  downloadPoints(i) {
-    const pane = this.panes[i];
-    if (!pane?.frame) return;
-    const name = exportName(pane.config, pane.frame.step, "csv", this.panes.length > 1 ? PANE_IDS[i] : "");
-    saveBlob(new Blob([pointsCsv(pane.frame.fake)], { type: "text/csv" }), name);
-  }
-
-  /** Saves pane `i`'s view as PNG, at the canvas's pixels. */
-  downloadPng(i) {
-    const pane = this.panes[i];
-    const config = pane?.config ?? this.state.panes[i];
-    const name = exportName(config, pane?.frame?.step ?? 0, "png", this.panes.length > 1 ? PANE_IDS[i] : "");
-    saveCanvas($(`lab-canvas-${PANE_IDS[i]}`), name);
   }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // One thread of the CPU's thread pool (cpu-threads.js): instantiates the threaded module on
 // the pool's shared memory, says it is ready, then waits for its thread of the pool and runs
 // it for good.

@@ -1,3 +1,4 @@
+// @ts-check
 // The preset registry (src/preset.rs) as the page sees it: the wasm module's `presets()`
 // list, read once. The explorer's and the trainer's model menus, the trainer form's defaults
 // the shipped files' names and the loss menu all come from here; the page holds no preset of its own.

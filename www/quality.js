@@ -1,3 +1,4 @@
+// @ts-check
 // The quality meter's classifier of each data set (weights/<classifier>.bpk, the registry's
 // `classifier` of the set; see src/eval/): downloaded once per set, then loaded into each device
 // that uses it: the explorer's Studio (its guess for the selected cell, Studio.classify; one

@@ -1,3 +1,4 @@
+// @ts-check
 // A training run's history: the figures of every step, as the trainer panel records them from
 // the wasm Trainer, and their CSV export. Which figures a step has, and their order, is the
 // registry's (`figures`: loss D, loss G, mean D(x), mean D(G(z)), then the gradient penalty,
@@ -67,7 +68,8 @@ export class RunHistory {
    * (NaN where the critic was not measured).
    */
   wassersteinEstimate() {
-    return this.dReal.map((real, i) => real - this.dFake[i]);
+    const { dReal, dFake } = /** @type {Record<string, number[]>} */ (/** @type {unknown} */ (this));
+    return dReal.map((real, i) => real - dFake[i]);
   }
 
   /** The history as CSV: a header of the figures' keys, then one line per step; blank where a figure was not measured. */

@@ -1,3 +1,4 @@
+// @ts-check
 // The trainer's saved run: one record in the browser's IndexedDB (on this device only), so a
 // run survives a reload or a crashed tab. The record holds the run's checkpoint (both
 // networks, its settings, its step and, on the CPU, the optimisers' states) and what the panel

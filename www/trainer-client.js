@@ -1,17 +1,20 @@
+// @ts-check
 // The page's side of the training worker (trainer-worker.js): a `TrainerClient` has the
 // methods of the wasm Trainer (src/web/trainer.rs), each returning a promise, and keeps the
 // run's step counter from the worker's last reply. Device choice for training lives here too:
 // `startTrainer` probes a training step on each device, in a worker each, and keeps the faster.
 
 import { cpuThreadCount, describeChoice, describeThreads } from "./devices.js";
+import { messageOf } from "./format.js";
+import { WorkerRpc } from "./rpc.js";
 
 /**
  * The URLs of the wasm module the page loaded (trunk links them in the page's head); the 2-D
  * lab's workers load it too (lab-runner.js).
  */
 export function wasmUrls() {
-  const moduleLink = document.querySelector('link[rel="modulepreload"][href$=".js"]');
-  const wasmLink = document.querySelector('link[rel="preload"][href$=".wasm"]');
+  const moduleLink = /** @type {HTMLLinkElement | null} */ (document.querySelector('link[rel="modulepreload"][href$=".js"]'));
+  const wasmLink = /** @type {HTMLLinkElement | null} */ (document.querySelector('link[rel="preload"][href$=".wasm"]'));
   if (!moduleLink || !wasmLink) throw new Error("this build of the page does not link its wasm module");
   return { moduleUrl: moduleLink.href, wasmUrl: wasmLink.href };
 }
@@ -26,42 +29,22 @@ function cpuThreadsPlan() {
   return { moduleUrl: new URL("threads/gan_studio.js", document.baseURI).href, count };
 }
 
-/** A wasm Trainer in a Web Worker, called through promises. */
+/** A wasm Trainer in a Web Worker, called through promises (rpc.js). */
 export class TrainerClient {
   constructor() {
-    this.worker = new Worker(new URL("./trainer-worker.js", import.meta.url), { type: "module" });
-    this.pending = new Map(); // request id -> { resolve, reject }
-    this.nextId = 1;
     this.step = 0; // the run's step after the last call
     this.backend = null; // the device the calls go to
-    this.worker.onmessage = ({ data }) => this.settle(data);
-    this.worker.onerror = (event) => this.failAll(new Error(`the training worker failed: ${event.message || "unknown error"}`));
+    this.rpc = new WorkerRpc(new Worker(new URL("./trainer-worker.js", import.meta.url), { type: "module" }), {
+      onMeta: (step) => {
+        this.step = step;
+      },
+      onWorkerError: (event) => new Error(`the training worker failed: ${event.message || "unknown error"}`),
+    });
   }
 
   /** Sends `call(...args)` to the worker; resolves to its value. */
   call(call, ...args) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, call, args });
-    });
-  }
-
-  settle({ id, ok, value, step, error }) {
-    const request = this.pending.get(id);
-    if (!request) return;
-    this.pending.delete(id);
-    if (!ok) {
-      request.reject(new Error(error));
-      return;
-    }
-    this.step = step;
-    request.resolve(value);
-  }
-
-  failAll(error) {
-    for (const { reject } of this.pending.values()) reject(error);
-    this.pending.clear();
+    return this.rpc.call(call, ...args);
   }
 
   reset(model, train, dataSet) { return this.call("reset", model, train, dataSet); }
@@ -80,8 +63,7 @@ export class TrainerClient {
 
   /** Stops the worker (its Trainers and their devices go with it). */
   terminate() {
-    this.worker.terminate();
-    this.failAll(new Error("the trainer was stopped"));
+    this.rpc.terminate(new Error("the trainer was stopped"));
   }
 }
 
@@ -147,7 +129,7 @@ export async function startTrainer({ data, dataSet, setting, model, train, adapt
     try {
       timings.webgpu = await within(gpuTiming, limitMs);
     } catch (error) {
-      failures.webgpu = String(error?.message ?? error);
+      failures.webgpu = messageOf(error);
     }
     if (timings.webgpu === null) timings.webgpuLimit = limitMs;
     const gpuWins = Number.isFinite(timings.webgpu) && timings.webgpu < timings.cpu;

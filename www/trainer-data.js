@@ -1,3 +1,4 @@
+// @ts-check
 // What the training worker's Trainer (trainer.js) holds of each data set: the images of the
 // sets its runs learn, given once per worker (the page downloads each set's file once,
 // www/data-sets.js), and the quality meter's classifier of each set it scores, or the
@@ -39,7 +40,7 @@ export class WorkerData {
     await panel.ensureTrainer(set);
     if (this.sets.has(name)) return;
     const bytes = await this.bytes(set);
-    await panel.exclusive(() => panel.trainer.addDataSet(name, bytes));
+    await panel.loop.exclusive(() => panel.trainer.addDataSet(name, bytes));
     this.sets.add(name);
   }
 
@@ -51,7 +52,7 @@ export class WorkerData {
     const { panel } = this;
     const { dataSet } = JSON.parse(panel.wasm.describeCheckpoint(bytes));
     await this.ensure(dataSet);
-    return panel.exclusive(() => panel.trainer.resume(bytes, train));
+    return panel.loop.exclusive(() => panel.trainer.resume(bytes, train));
   }
 
   /**
@@ -68,7 +69,7 @@ export class WorkerData {
       this.missing = { name: set.name, message: error.message ?? String(error) };
       return false;
     }
-    await panel.exclusive(() => panel.trainer.loadClassifier(bytes, set.name));
+    await panel.loop.exclusive(() => panel.trainer.loadClassifier(bytes, set.name));
     this.classifiers.add(set.name);
     return true;
   }

@@ -1,8 +1,9 @@
+// @ts-check
 // The trainer panel's form: its fields, what they parse to (the wasm Trainer's model and
 // train JSON), and filling them from a preset or a run. No training happens here: the panel
 // (trainer.js) asks the form for settings and tells it what to show.
 
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 /** Steps between view refreshes when the field is empty or invalid. */
 export const REFRESH_EVERY = 10;

@@ -1,16 +1,18 @@
+// @ts-check
 // GAN Studio's training worker: the wasm `Trainer`s (src/web/trainer.rs) run here, off the
 // page's main thread, so training never stalls the page's drawing and input.
 //
-// It speaks one message protocol with trainer-client.js: a request { id, call, args } gets
-// one reply { id, ok: true, value, step } or { id, ok: false, error }. The first call,
-// "start", loads the wasm module the page loaded (and, for the CPU where the page is
-// cross-origin isolated, the threaded CPU module: cpu-threads.js) and starts one Trainer on
-// each device named; "choose" keeps one; "probe" times a training step on it. Every other call
-// goes to the kept Trainer's method of that name. Pictures come back as plain
+// It answers trainer-client.js through rpc.js, each reply's meta being the run's step. The
+// first call, "start", loads the wasm module the page loaded (and, for the CPU where the page
+// is cross-origin isolated, the threaded CPU module: cpu-threads.js) and starts one Trainer on
+// each device named; "choose" keeps one; "probe" times a training step on it. Every other
+// call goes to the kept Trainer's method of that name. Pictures come back as plain
 // { width, height, rgba } objects and byte arrays are transferred, not copied.
 
 import { loadThreadedCpu } from "./cpu-threads.js";
 import { saveRun } from "./run-store.js";
+import { messageOf } from "./format.js";
+import { serveCalls } from "./rpc.js";
 
 /** The wasm Trainers by device name ("cpu", "webgpu"), until "choose" keeps one. */
 const trainers = new Map();
@@ -111,7 +113,7 @@ const calls = {
             wasm = await loadThreadedCpu(threads.moduleUrl, threads.count);
             cpuThreads = threads.count;
           } catch (error) {
-            threadsError = String(error?.message ?? error);
+            threadsError = messageOf(error);
           }
         }
         if (!wasm) {
@@ -121,7 +123,7 @@ const calls = {
         trainers.set(backend, await wasm.Trainer.create(backend, data, dataSet));
         modules.set(backend, wasm);
       } catch (error) {
-        failures[backend] = String(error?.message ?? error);
+        failures[backend] = messageOf(error);
       }
     }
     if (trainers.size === 0) throw new Error(Object.values(failures).join("; "));
@@ -186,14 +188,8 @@ const calls = {
   },
 };
 
-self.onmessage = async ({ data: { id, call, args } }) => {
-  try {
-    let value;
-    if (calls[call]) value = await calls[call](...args);
-    else if (METHODS.has(call) && current) value = plain(await current[call](...args));
-    else throw new Error(current ? `the trainer has no call "${call}"` : "the trainer has not started");
-    self.postMessage({ id, ok: true, value, step: current ? current.step : 0 }, transfers(value));
-  } catch (error) {
-    self.postMessage({ id, ok: false, error: String(error?.message ?? error) });
-  }
-};
+serveCalls(async (call, args) => {
+  if (calls[call]) return calls[call](...args);
+  if (METHODS.has(call) && current) return plain(await current[call](...args));
+  throw new Error(current ? `the trainer has no call "${call}"` : "the trainer has not started");
+}, { transfer: transfers, meta: () => (current ? current.step : 0) });

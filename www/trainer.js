@@ -1,3 +1,4 @@
+// @ts-check
 // GAN Studio's trainer panel: trains a GAN in the page on the data set the page shows
 // (www/data-sets.js; a run keeps the set it learns, and another applies on Reset).
 //
@@ -5,55 +6,36 @@
 // (trainer-worker.js, reached through trainer-client.js) on the device that measured faster
 // for training; this file owns the panel's controls, the play loop and the live views.
 // Three rules keep the page responsive:
-// - every call into the Trainer goes through one queue (`exclusive`), so calls never overlap
-//   and always see the run in the order the user asked for;
+// - every call into the Trainer goes through one queue (run-loop.js's `exclusive`), so calls
+//   never overlap and always see the run in the order the user asked for;
 // - training runs in the worker, in chunks of steps sized to about CHUNK_TARGET_MS each, so
 //   the page's thread only records figures and draws between chunks;
 // - each chunk costs one asynchronous read (its losses), and a view refresh (every N steps)
 //   one more (the progress grid). Nothing here blocks on the device.
 
-import { contentWidth, paint, saveBlob, saveCanvas, scaledCopy, showCrisp } from "./canvas.js";
-import { drawChart } from "./chart.js";
-import { formatDuration, formatFigure, niceCeil } from "./format.js";
+import { messageOf } from "./format.js";
 import { RunHistory } from "./run-history.js";
-import { describeClasses } from "./quality.js";
-import { shippedFile, switchSentence } from "./data-sets.js";
+import { shippedFile } from "./data-sets.js";
 import { WorkerData } from "./trainer-data.js";
-import { startTrainer } from "./trainer-client.js";
 import { MODEL_FIELDS, TRAIN_FIELDS, TrainerForm } from "./trainer-form.js";
-import { clearRun, loadRun } from "./run-store.js";
 import { isDeviceLoss } from "./devices.js";
-
-const $ = (id) => document.getElementById(id);
-
-const GAP = 1; // black pixels between grid cells, as in the explorer and `gan sample`
-const CHUNK_TARGET_MS = 200; // wall time one train() call should take while playing
-const MAX_CHUNK = 200; // steps per call at most (the wasm allows 1000)
-const STRIP_LENGTH = 8; // past grids kept in the strip
-const EXPORT_SCALE = 4; // pixel scale of the grid PNG
-const GRID_BOX = 400; // CSS px the progress grid and the real digits may take, each way
-const SAVE_EVERY_MS = 10_000; // while playing, the run is saved to this device at most this often
-// Which of the first four figures (loss D, loss G, D(x), D(G(z))) each step mode measures (the
-// others are NaN by design); the penalty and balance figures are checked wherever measured.
-const MEASURED = { both: [0, 1, 2, 3], d: [0, 2, 3], g: [1, 3] };
-const COLORS = { lossD: "#58a6ff", lossG: "#f0883e", dReal: "#7ee787", dFake: "#d2a8ff" };
-const EXTRA_COLORS = ["#ffa657", "#79c0ff", "#f778ba"];
-
-/** Resolves on the next turn of the event loop (input events and paints run before it). */
-const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** The error's message, for any thrown value. */
-const messageOf = (error) => (error && error.message ? error.message : String(error));
-
-/** The quality meter's record of a run: the step, Fréchet distance and accuracy of each score. */
-function emptyQuality() {
-  return { step: [], fd: [], accuracy: [], reports: [] };
-}
+import { RunLoop, pauseWhileHidden } from "./run-loop.js";
+import { withParts } from "./panel-parts.js";
+import { deviceMethods } from "./trainer-device.js";
+import { playMethods } from "./trainer-play.js";
+import { viewMethods } from "./trainer-views.js";
+import { emptyQuality, qualityMethods } from "./trainer-quality.js";
+import { savedMethods } from "./trainer-saved.js";
+import { fileMethods } from "./trainer-files.js";
+import { $ } from "./page.js";
 
 // ---------------------------------------------------------------- the panel
 
+// The panel's other jobs, each in a file of its own (panel-parts.js).
+const Parts = withParts(deviceMethods, playMethods, viewMethods, qualityMethods, savedMethods, fileMethods);
+
 /** The trainer panel: its form, the play loop, the live views and the run's files. */
-export class TrainerPanel {
+export class TrainerPanel extends Parts {
   /**
    * `wasm` the page's wasm bindings (latent helpers), `fetchBytes(url, onProgress)` downloads,
    * `showInExplorer(bytes, name)` loads checkpoint bytes into the explorer, `dataSets` are the
@@ -62,6 +44,7 @@ export class TrainerPanel {
    * the user asked for and what WebGPU there is.
    */
   constructor({ wasm, presets, fetchBytes, showInExplorer, dataSets, showDataSet, devices }) {
+    super();
     this.wasm = wasm;
     this.presets = presets; // the preset registry (www/presets.js)
     this.form = new TrainerForm(presets, (config, loss) => wasm.presetOf(JSON.stringify(config), loss));
@@ -75,14 +58,20 @@ export class TrainerPanel {
     this.trainerReady = null; // promise of it (the download and the device probe happen once)
     this.data = new WorkerData(this); // the data sets' images and classifiers the worker has
     this.deviceChoice = null; // { backend, sentence, timings } of the training device
-    this.queue = Promise.resolve(); // every Trainer call runs after the previous one
-    this.queued = 0; // Trainer calls queued or running
-    this.tasks = 0; // user actions under way (downloads included)
+    // Every Trainer call queued (run-loop.js); user actions (downloads included) whose errors
+    // go to #train-error, never to the page's status line; a lost GPU moves the run to the CPU.
+    this.loop = new RunLoop({
+      errorId: "train-error",
+      onChange: () => this.syncButtons(),
+      onError: async (error) => {
+        if (isDeviceLoss(error) && this.deviceChoice?.backend === "webgpu") await this.recoverFromDeviceLoss();
+        else this.loop.showError(messageOf(error));
+      },
+    });
     this.run = null; // the current run's info (JSON from the Trainer, parsed)
     this.startStep = 0; // the step the current run started (or resumed) at
     this.playing = false;
     this.playGeneration = 0; // bumped by every Play, so a stale loop stops
-    this.resumeOnVisible = false;
     this.chunk = 1; // steps per train() call while playing, adapted to CHUNK_TARGET_MS
     this.rate = []; // recent [time ms, step] samples while playing, for steps/s
     this.stepsPerSecond = null;
@@ -93,7 +82,6 @@ export class TrainerPanel {
     this.lastSnapshotStep = null;
     this.viewsStep = null; // the step the charts and the grid last showed
     this.diverged = null; // the divergence message, until Reset
-    this.error = null; // the message shown in #train-error
     this.upload = null; // { name, bytes } of the last uploaded checkpoint (Reset reloads it)
     this.shipped = new Map(); // name -> bytes of the shipped checkpoints fetched so far
     this.quality = emptyQuality(); // the quality meter's scores of this run
@@ -108,7 +96,7 @@ export class TrainerPanel {
 
   /** A summary of the panel for the browser tests and the console. */
   get state() {
-    const h = this.history;
+    const h = /** @type {any} */ (this.history); // its series are named by the registry
     const last = h.step.length - 1;
     return {
       ready: this.trainer !== null,
@@ -121,7 +109,7 @@ export class TrainerPanel {
       step: this.step,
       startStep: this.startStep,
       playing: this.playing,
-      busy: this.tasks > 0 || this.queued > 0,
+      busy: this.loop.busy,
       historyLength: h.step.length,
       last: last < 0 ? null : {
         step: h.step[last], lossD: h.lossD[last], lossG: h.lossG[last],
@@ -134,7 +122,7 @@ export class TrainerPanel {
       chunk: this.chunk,
       stepsPerSecond: this.stepsPerSecond,
       diverged: this.diverged,
-      error: this.error,
+      error: this.loop.error,
       quality: this.quality.reports.at(-1) ?? null,
       qualityScores: this.quality.step.length,
       kind: this.run?.kind ?? null,
@@ -155,145 +143,14 @@ export class TrainerPanel {
 
   // ------------------------------------------------------------ plumbing
 
-  /** Runs `job` after every Trainer call queued before it; resolves to its result. */
-  exclusive(job) {
-    this.queued++;
-    const result = this.queue.then(() => job());
-    this.queue = result.then(() => {}, () => {}).then(() => {
-      this.queued--;
-    });
-    return result;
-  }
-
-  /** Runs a user action: errors go to #train-error, never to the page's status line. */
-  async task(action) {
-    this.tasks++;
-    this.syncButtons();
-    try {
-      await action();
-    } catch (error) {
-      console.warn(error); // shown to the user below; a warning, not a page error
-      if (isDeviceLoss(error) && this.deviceChoice?.backend === "webgpu") await this.recoverFromDeviceLoss();
-      else this.showError(messageOf(error));
-    } finally {
-      this.tasks--;
-      this.syncButtons();
-    }
-  }
-
-  /** Shows a message in the panel's alert box. */
-  showError(message) {
-    this.error = message;
-    $("train-error").textContent = message;
-    $("train-error").hidden = false;
-  }
-
   /** Clears the alert box (a divergence message stays until Reset). */
   clearError() {
-    if (this.diverged) return;
-    this.error = null;
-    $("train-error").hidden = true;
-    $("train-error").textContent = "";
+    if (!this.diverged) this.loop.clearError();
   }
 
   /** Shows a passing note (not an error) under the controls. */
   say(text) {
     $("train-message").textContent = text;
-  }
-
-  /**
-   * Downloads the images of data set `set` (by default the one shown) once (with progress)
-   * and starts the training worker on them, on the device the setting names, or, with
-   * "auto", on the one that trains the form's model faster (it times a step on each).
-   */
-  ensureTrainer(set = this.dataSets.current) {
-    if (this.trainer) return Promise.resolve(this.trainer);
-    if (!this.trainerReady) {
-      this.trainerReady = (async () => {
-        const data = await this.data.bytes(set);
-        const setting = this.forcedDevice ?? this.devices.setting();
-        this.say(setting === "auto" ? "Timing a training step on each device…" : "Starting the trainer…");
-        const { trainer, choice } = await startTrainer({
-          data,
-          dataSet: set.name,
-          setting,
-          adapter: this.devices.adapter,
-          model: JSON.stringify(this.probeModel()),
-          train: JSON.stringify(this.form.trainConfig()),
-        });
-        this.trainer = trainer;
-        this.data.started(set);
-        this.showDevice(choice);
-        this.say("");
-        return this.trainer;
-      })();
-      // A failed download may be retried by the next action.
-      this.trainerReady.catch(() => {
-        this.trainerReady = null;
-      });
-    }
-    return this.trainerReady;
-  }
-
-  /** The model a device probe times: the form's preset with its default settings. */
-  probeModel() {
-    return this.form.preset.model;
-  }
-
-  /** Shows which device trains, and why. */
-  showDevice(choice) {
-    this.deviceChoice = choice;
-    $("train-device").textContent = choice.sentence;
-    $("train-device").dataset.backend = choice.backend;
-    $("train-device").dataset.cpuThreads = choice.cpuThreads;
-    if (choice.cpuThreads) $("cpu-threads").textContent = choice.threadsNote;
-  }
-
-  /**
-   * The device setting changed: the next run starts on the newly chosen device. A run under
-   * way moves there now, through a checkpoint (its weights and step; the optimisers' states
-   * where both devices can carry them).
-   */
-  deviceSettingChanged() {
-    this.forcedDevice = null; // the setting decides again, after a lost GPU too
-    if (!this.trainer && !this.trainerReady) return; // the first action will choose
-    this.pause();
-    this.task(async () => {
-      const old = await this.ensureTrainer();
-      const bytes = this.run ? await this.exclusive(() => old.checkpoint()) : null;
-      this.trainer = null;
-      this.trainerReady = null;
-      await this.exclusive(() => old.terminate());
-      await this.ensureTrainer();
-      if (bytes) {
-        const info = await this.data.resume(bytes, JSON.stringify(this.run.train));
-        await this.adoptRun(info);
-        const adam = this.run.optimizersRestored ? "" : "; Adam starts afresh";
-        this.say(`The run moved to the ${this.deviceChoice.backend === "webgpu" ? "GPU" : "CPU"} at step ${this.step}${adam}.`);
-      }
-    });
-  }
-
-  /**
-   * Fetches `url` (relative to the page) with the panel's progress bar; `fetch(onProgress)`
-   * downloads it (by default `fetchBytes`).
-   */
-  async download(url, what, fetch = (onProgress) => this.fetchBytes(url, onProgress)) {
-    const bar = $("train-download-progress");
-    bar.hidden = false;
-    bar.value = 0;
-    this.say(`Downloading ${what}…`);
-    try {
-      return await fetch((f) => {
-        bar.value = f;
-        this.say(`Downloading ${what}: ${Math.round(f * 100)}%`);
-      });
-    } catch (error) {
-      throw new Error(`Could not download ${what} (${url}): ${messageOf(error)}`);
-    } finally {
-      bar.hidden = true;
-      this.say("");
-    }
   }
 
   // ------------------------------------------------------------ data sets
@@ -318,12 +175,6 @@ export class TrainerPanel {
 
   // ------------------------------------------------------------ settings
 
-  /** Steps between two grids of the strip: about an eighth of the budget, a multiple of N. */
-  get snapshotEvery() {
-    const n = this.form.refreshEvery;
-    return n * niceCeil(this.form.budget / (STRIP_LENGTH * n));
-  }
-
   /** A model setting changed: it waits for Reset (said next to the fields). */
   modelSettingChanged() {
     this.form.showPending(this.run !== null);
@@ -335,12 +186,12 @@ export class TrainerPanel {
    */
   trainSettingChanged(input) {
     if (!this.run || this.form.pending) return;
-    this.task(async () => {
+    this.loop.task(async () => {
       let config;
       try {
         config = this.form.trainConfig();
         config.seed = this.run.train.seed; // the run keeps its seed; a new one waits for Reset
-        await this.exclusive(() => this.trainer.setTrainConfig(JSON.stringify(config)));
+        await this.loop.exclusive(() => this.trainer.setTrainConfig(JSON.stringify(config)));
       } catch (error) {
         this.form.showRun(this.run); // back to the values the run uses
         throw new Error(`${messageOf(error)}. The run keeps its settings.`);
@@ -372,7 +223,7 @@ export class TrainerPanel {
     if (start === "scratch") {
       const model = JSON.stringify(this.form.modelConfig());
       await this.data.ensure(set.name);
-      info = await this.exclusive(() => this.trainer.reset(model, train, set.name));
+      info = await this.loop.exclusive(() => this.trainer.reset(model, train, set.name));
     } else {
       let bytes;
       if (start === "upload" && this.upload) bytes = this.upload.bytes;
@@ -435,7 +286,7 @@ export class TrainerPanel {
   /** Reset: a new run from the form's settings (the way out of a diverged run). */
   reset() {
     this.pause();
-    this.task(async () => {
+    this.loop.task(async () => {
       this.diverged = null;
       this.clearError();
       await this.startRun();
@@ -449,619 +300,6 @@ export class TrainerPanel {
     const sizes = this.form.presets.variant(config.kind).settings.map(({ key }) => `${key} ${config[key]}`);
     return `${config.kind} (${[`nz ${config.nz}`, ...sizes].join(", ")}) at step ${this.run.step}, batch ${train.batch_size}, ` +
       `lr ${train.lr_g}/${train.lr_d}, ${train.loss} loss`;
-  }
-
-  // ------------------------------------------------------------ training
-
-  /** Play: trains in chunks until Pause, the budget, a divergence or an error. */
-  play() {
-    if (this.playing) return;
-    if (this.diverged) {
-      this.showError(this.diverged);
-      return;
-    }
-    this.clearError();
-    this.playing = true;
-    const generation = ++this.playGeneration;
-    this.syncButtons();
-    this.task(async () => {
-      try {
-        await this.ensureRun();
-        if (this.budgetLeft() <= 0) {
-          this.say(`This run has used its budget of ${this.form.budget} steps: raise the budget to train on.`);
-          return;
-        }
-        this.rate = [[performance.now(), this.step]];
-        while (this.playing && generation === this.playGeneration) {
-          const nextRefresh = (Math.floor(this.step / this.form.refreshEvery) + 1) * this.form.refreshEvery;
-          const steps = Math.max(1, Math.min(this.chunk, this.budgetLeft(), nextRefresh - this.step));
-          const started = performance.now();
-          const ok = await this.trainSteps(steps, "both");
-          this.adaptChunk(steps, performance.now() - started);
-          if (!ok) break;
-          if (this.budgetLeft() <= 0) {
-            this.say(`Reached the step budget (${this.form.budget} steps from step ${this.startStep}): paused.`);
-            break;
-          }
-          await yieldToPage();
-        }
-        // Stopped between two refreshes: show where the run is (unless a newer Play took over).
-        const newerPlay = this.playGeneration > generation + 1;
-        if (!newerPlay && this.viewsStep !== this.step) await this.refreshViews();
-        if (!newerPlay) await this.saveToDevice();
-      } finally {
-        if (generation === this.playGeneration) {
-          this.playing = false;
-          this.syncButtons();
-        }
-      }
-    });
-  }
-
-  /** Pause: the loop stops after the chunk under way (the run stays as it is). */
-  pause() {
-    if (!this.playing) return;
-    this.playing = false;
-    this.playGeneration++;
-    this.syncButtons();
-  }
-
-  /** One step by hand: `mode` "both", "d" (D only) or "g" (G only). */
-  stepOnce(mode) {
-    if (this.playing) return;
-    if (this.diverged) {
-      this.showError(this.diverged);
-      return;
-    }
-    this.clearError();
-    this.task(async () => {
-      await this.ensureRun();
-      await this.trainSteps(1, mode);
-    });
-  }
-
-  /** Seconds to the step budget at the measured speed (null before a speed is measured). */
-  etaSeconds() {
-    if (!this.stepsPerSecond) return null;
-    return Math.max(0, this.budgetLeft()) / this.stepsPerSecond;
-  }
-
-  /**
-   * For `scripts/bench.sh`: times training steps of `preset` at `batch` on the trainer's device
-   * (a fresh run, one untimed warm-up step): the median of `steps` single awaited steps, and
-   * one chunked call of `steps` steps. Resolves to { backend, warmupMs, stepMs, chunkedMs }.
-   */
-  async benchmark({ preset, batch, steps }) {
-    const trainer = await this.ensureTrainer();
-    const train = { ...this.form.trainConfig(), batch_size: batch, seed: 1 };
-    return this.exclusive(async () => {
-      await trainer.reset(JSON.stringify(this.presets.named(preset).model), JSON.stringify(train));
-      let t0 = performance.now();
-      await trainer.train(1, "both");
-      const warmupMs = performance.now() - t0;
-      const single = [];
-      for (let i = 0; i < steps; i++) {
-        t0 = performance.now();
-        await trainer.train(1, "both");
-        single.push(performance.now() - t0);
-      }
-      t0 = performance.now();
-      await trainer.train(steps, "both");
-      const chunkedMs = (performance.now() - t0) / steps;
-      single.sort((a, b) => a - b);
-      const cpuThreads = trainer.backend === "cpu" ? this.deviceChoice.cpuThreads : null;
-      return { backend: trainer.backend, cpuThreads, warmupMs, stepMs: single[Math.floor(steps / 2)], chunkedMs };
-    });
-  }
-
-  /** Steps still allowed by the budget. */
-  budgetLeft() {
-    return this.form.budget - (this.step - this.startStep);
-  }
-
-  /** Sizes the next chunk so one call takes about CHUNK_TARGET_MS (growing at most 2x). */
-  adaptChunk(steps, ms) {
-    const perStep = Math.max(ms / steps, 0.05);
-    const ideal = Math.max(1, Math.floor(CHUNK_TARGET_MS / perStep));
-    this.chunk = Math.min(MAX_CHUNK, ideal, Math.max(1, this.chunk) * 2);
-  }
-
-  /**
-   * Trains `steps` steps, records their figures and refreshes the views when a refresh is
-   * due. Returns false (and pauses) when a figure is NaN or infinite.
-   */
-  async trainSteps(steps, mode) {
-    const run = this.run;
-    const { figures, step } = await this.exclusive(async () => {
-      const figures = await this.trainer.train(steps, mode);
-      return { figures, step: this.trainer.step };
-    });
-    if (this.run !== run) return false; // a Reset or an upload replaced the run meanwhile
-    const ok = this.record(figures, steps, mode, step);
-    const refreshDue = !this.playing || step % this.form.refreshEvery === 0 || this.budgetLeft() <= 0;
-    if (refreshDue) await this.refreshViews();
-    return ok;
-  }
-
-  /**
-   * Adds the figures of the `steps` steps (taken in `mode`) that ended at step `step` to the
-   * history and the counters. A NaN or infinite figure among those `mode` measures pauses the
-   * run with a message naming it; then it returns false.
-   */
-  record(figures, steps, mode, step) {
-    const first = step - steps + 1;
-    this.history.record(figures, steps, step);
-    this.run.step = step;
-    this.measureRate();
-    this.showCounters();
-    const divergence = this.findDivergence(figures, steps, mode, first);
-    if (!divergence) return true;
-    this.diverged = divergence;
-    this.pause();
-    this.showError(divergence);
-    return false;
-  }
-
-  /** The message for the first NaN or infinite figure that `mode` measures, or null. */
-  findDivergence(figures, steps, mode, first) {
-    for (let i = 0; i < steps; i++) {
-      const stride = this.history.stride;
-      const extra = this.presets.figures.map((_, j) => j).slice(4);
-      for (const j of [...MEASURED[mode], ...extra]) {
-        const v = figures[stride * i + j];
-        if (!Number.isFinite(v) && !(j >= 4 && Number.isNaN(v))) {
-          return `Training diverged at step ${first + i}: ${this.presets.figures[j].title} is ${v}. ` +
-            "Lower the learning rate and press Reset.";
-        }
-      }
-    }
-    return null;
-  }
-
-  /** Updates steps/s from the steps done over the last few seconds of playing. */
-  measureRate() {
-    if (!this.playing) return;
-    const now = performance.now();
-    this.rate.push([now, this.step]);
-    while (this.rate.length > 2 && now - this.rate[1][0] > 3000) this.rate.shift();
-    const [t0, s0] = this.rate[0];
-    if (now > t0 && this.step > s0) this.stepsPerSecond = ((this.step - s0) * 1000) / (now - t0);
-  }
-
-  // ------------------------------------------------------------ views
-
-  /** The step counter, the budget's progress bar, steps/s and the latest figures. */
-  showCounters() {
-    const done = this.step - this.startStep;
-    $("train-step-count").textContent = String(this.step);
-    $("bar-step-count").textContent = String(this.step);
-    $("train-step-count").dataset.step = String(this.step);
-    const bar = $("train-progress");
-    bar.max = this.form.budget;
-    bar.value = Math.min(done, this.form.budget);
-    $("train-progress-text").textContent = `${done} / ${this.form.budget}`;
-    $("train-speed").textContent = this.stepsPerSecond === null ? "–" : this.stepsPerSecond.toFixed(1);
-    const eta = this.etaSeconds();
-    $("train-eta").textContent = eta === null ? "–" : formatDuration(eta);
-    const h = this.history;
-    const last = h.step.length - 1;
-    const show = (id, values) => {
-      $(id).textContent = last < 0 ? "–" : formatFigure(values[last]);
-    };
-    show("train-loss-d", h.lossD);
-    show("train-loss-g", h.lossG);
-    show("train-d-real", h.dReal);
-    show("train-d-fake", h.dFake);
-  }
-
-  /**
-   * Redraws the curves and the progress grid (and adds the grid to the strip when due);
-   * while playing, saves the run to this device when SAVE_EVERY_MS have passed.
-   */
-  async refreshViews() {
-    this.viewsStep = this.step;
-    this.drawCharts();
-    await this.drawGrid();
-    if (this.qualityDue()) await this.measureQuality();
-    if (this.playing && performance.now() - this.savedAt >= SAVE_EVERY_MS) await this.saveToDevice();
-  }
-
-  // ------------------------------------------------------------ a run that survives a reload
-
-  /**
-   * Saves the run to this device's IndexedDB (run-store.js): its checkpoint (with the
-   * optimisers' states on the CPU) and what the panel shows of it. A failed save (a full
-   * disk, private browsing) is said, and training goes on.
-   */
-  async saveToDevice() {
-    const run = this.run;
-    if (!run || this.savedStep === this.step) return;
-    const h = this.history;
-    const shown = {
-      startStep: this.startStep,
-      savedAt: Date.now(),
-      preset: this.form.preset.name,
-      kind: run.kind,
-      dataSet: run.dataSet,
-      history: h.toJSON(),
-      quality: this.quality,
-      budget: this.form.budget,
-    };
-    try {
-      const step = await this.exclusive(() => this.trainer.saveToDevice(shown));
-      if (this.run !== run) return;
-      this.savedStep = step;
-      this.savedAt = performance.now();
-    } catch (error) {
-      this.say(`The run could not be saved on this device (${messageOf(error)}); it trains on.`);
-    }
-  }
-
-  /** Offers a run saved on this device before this visit (if there is one). */
-  async offerSavedRun() {
-    let record;
-    try {
-      record = await loadRun();
-    } catch (error) {
-      console.warn(error); // no IndexedDB here (private browsing): nothing to offer
-    } finally {
-      this.savedRunChecked = true;
-    }
-    if (!record) return;
-    this.savedRun = record;
-    const when = new Date(record.savedAt).toLocaleString();
-    const learns = this.dataSets.named(record.dataSet);
-    $("train-saved-text").textContent =
-      `A ${record.kind} run was saved on this device at step ${record.step} (${when})${learns ? `, learning ${learns.title}` : ""}.`;
-    $("train-saved").hidden = false;
-  }
-
-  /** Hides the offer of a saved run (a new run replaces it at its first save). */
-  withdrawSavedRun() {
-    this.savedRun = null;
-    $("train-saved").hidden = true;
-  }
-
-  /** Continues the saved run where it was saved: its networks, settings, curves and scores. */
-  resumeSavedRun() {
-    const record = this.savedRun;
-    if (!record) return;
-    this.pause();
-    this.task(async () => {
-      await this.restoreRun(record);
-      if (this.run.dataSet !== this.dataSets.current.name) {
-        await this.showDataSet(this.run.dataSet, switchSentence("The saved run", this.run.dataSet, this.dataSets.named(this.run.dataSet)));
-      }
-      const adam = this.run.optimizersRestored ? "" : " The optimisers' state is not used here: it starts afresh.";
-      this.say(`Resumed the saved ${record.kind} run at step ${record.step}.${adam}`);
-    });
-  }
-
-  /** Makes the saved run `record` the panel's run (on the trainer's device). */
-  async restoreRun(record) {
-    await this.ensureTrainer();
-    const info = await this.data.resume(record.checkpoint, null);
-    this.withdrawSavedRun();
-    await this.adoptRun(info);
-    // What the panel showed of the run when it was saved.
-    this.startStep = record.startStep;
-    this.history.restore(record.history);
-    this.quality = record.quality;
-    $("train-budget").value = record.budget;
-    this.savedStep = record.step;
-    this.savedAt = performance.now();
-    this.showCounters();
-    this.drawCharts();
-    this.showQuality();
-  }
-
-  /**
-   * The trainer's GPU was lost (the device was destroyed, reset or taken away): training
-   * starts again on the CPU, and the run goes on from its last save on this device (its
-   * settings and weights; the steps after that save are lost), saying so.
-   */
-  async recoverFromDeviceLoss() {
-    const lostAt = this.step;
-    this.pause();
-    const lost = this.trainer;
-    this.trainer = null;
-    this.trainerReady = null;
-    lost?.terminate();
-    this.forcedDevice = "cpu";
-    await this.ensureTrainer();
-    this.showDevice({ ...this.deviceChoice, sentence: "Training: CPU: the GPU was lost." });
-    const record = await loadRun().catch(() => null);
-    if (!record) {
-      this.run = null;
-      this.showCounters();
-      this.showError(`The GPU was lost at step ${lostAt}, before the run was first saved: press Reset to start again on the CPU.`);
-      return;
-    }
-    await this.restoreRun(record);
-    this.say(`The GPU was lost at step ${lostAt}: training moved to the CPU and goes on from the run's last save, at step ${record.step}.`);
-  }
-
-  /** Forgets the saved run. */
-  discardSavedRun() {
-    this.withdrawSavedRun();
-    this.task(() => clearRun());
-  }
-
-  // ------------------------------------------------------------ quality meter
-
-  /**
-   * Whether the meter is on, the run's data set has a classifier here and `every` steps have
-   * passed since its last score (or the start).
-   */
-  qualityDue() {
-    if (!$("train-quality-on").checked || !this.run || this.data.lacksClassifier(this.run.dataSet)) return false;
-    const every = Math.max(10, Number($("train-quality-every").value) || 100);
-    const last = this.quality.step.at(-1) ?? this.startStep;
-    return this.step - last >= every;
-  }
-
-  /**
-   * Scores the run's generator now with the classifier (on the trainer's device): label accuracy,
-   * Fréchet distance, classes covered, confidence. The first score of a data set also
-   * downloads its classifier (1 MB) and reads its held-out items once; a set without a
-   * classifier here is not scored, and the meter says so.
-   */
-  async measureQuality() {
-    const run = this.run;
-    if (!run) return;
-    if (!(await this.data.ensureClassifier(this.dataSets.named(run.dataSet)))) {
-      this.showQuality(); // which says there is no classifier for the set
-      return;
-    }
-    const n = Number($("train-quality-n").value) || 250;
-    const { json, step } = await this.exclusive(async () => ({
-      json: await this.trainer.quality(n, 0),
-      step: this.trainer.step,
-    }));
-    if (this.run !== run) return; // scored a run that was replaced meanwhile
-    const report = JSON.parse(json);
-    report.step = step;
-    const q = this.quality;
-    q.step.push(step);
-    q.fd.push(report.frechet_distance);
-    q.accuracy.push(report.label_accuracy ?? NaN);
-    q.reports.push(report);
-    this.showQuality();
-  }
-
-  /** The meter's latest figures and its chart of the Fréchet distance over the steps. */
-  showQuality() {
-    const last = this.quality.reports.at(-1);
-    const percent = (v) => `${(100 * v).toFixed(1)}%`;
-    // InfoGAN's codes were never told which digit to draw: their purity says how much each
-    // one draws a single digit anyway.
-    $("train-q-accuracy").textContent = !last ? "–"
-      : last.label_accuracy != null ? percent(last.label_accuracy)
-        : last.code_purity != null ? `– (codes: ${percent(last.code_purity)} pure)` : "– (unconditional)";
-    $("train-q-fd").textContent = last ? last.frechet_distance.toFixed(1) : "–";
-    $("train-q-covered").textContent = last ? `${last.digits_covered} of 10` : "–";
-    $("train-q-confidence").textContent = last ? percent(last.mean_confidence) : "–";
-    $("train-q-fd").dataset.step = last ? String(last.step) : "";
-    const set = this.dataSets.named(this.run?.dataSet) ?? this.dataSets.current;
-    $("train-q-classes").textContent = this.data.lacksClassifier(set.name)
-      ?? (last ? describeClasses(last.class_histogram, set) : "");
-    drawChart($("train-quality-chart"), "Fréchet distance (lower is better)", this.quality.step, [
-      { label: "FD", color: COLORS.lossG, values: this.quality.fd },
-    ], [0, 100]);
-  }
-
-  /**
-   * The charts: the losses, the mean D outputs on real and fake images (for a Wasserstein
-   * critic, its distance estimate) and, where the run measures them, its loss's own figures
-   * (a gradient penalty; an equilibrium loss's balance k_t and convergence measure M_global).
-   */
-  drawCharts() {
-    const h = this.history;
-    const extra = h.extraSeries();
-    const extraCanvas = $("train-extra-chart");
-    extraCanvas.hidden = extra.length === 0;
-    if (extra.length > 0) {
-      drawChart(extraCanvas, extra.map((s) => s.title).join(", "), h.step,
-        extra.map((s, i) => ({ label: s.title, color: EXTRA_COLORS[i % EXTRA_COLORS.length], values: s.values })),
-        [0, 0.01]);
-    }
-    const loss = this.presets.losses.find((l) => l.name === this.run?.train?.loss);
-    const critic = loss?.wasserstein;
-    drawChart($("train-loss-chart"), "Loss", h.step, [
-      { label: critic ? "critic" : "D", color: COLORS.lossD, values: h.lossD },
-      { label: "G", color: COLORS.lossG, values: h.lossG },
-    ], [0, 1]);
-    if (critic) {
-      // The critic's estimate of the distance between real and generated digits: the curve
-      // that tracks quality in a WGAN (it falls as G improves).
-      drawChart($("train-d-chart"), "Critic: Wasserstein estimate E[D(x)] − E[D(G(z))]", h.step, [
-        { label: "estimate", color: COLORS.dReal, values: h.wassersteinEstimate() },
-      ], [0, 0.01]);
-      return;
-    }
-    const raw = this.run?.train?.loss !== "non-saturating" && this.run?.train?.loss !== "saturating";
-    const title = loss?.reads === "energy" ? "Mean energy L(v) = |v − D(v)| (lower: more real)"
-      : raw ? "Mean D score (raw)" : "Mean D output";
-    drawChart($("train-d-chart"), title, h.step, [
-      { label: "D(x)", color: COLORS.dReal, values: h.dReal },
-      { label: "D(G(z))", color: COLORS.dFake, values: h.dFake },
-    ], [0, 1]);
-  }
-
-  /** Draws the run's generator on the fixed noise; keeps a copy in the strip when due. */
-  async drawGrid() {
-    const run = this.run;
-    if (!run) return;
-    const { z, codes, rows, cols } = this.fixed;
-    const { rendered, step } = await this.exclusive(async () => ({
-      rendered: await this.trainer.render(z, codes, rows, cols, GAP),
-      step: this.trainer.step,
-    }));
-    if (this.run !== run) return; // drawn for a run that was replaced meanwhile
-    const canvas = $("train-grid");
-    this.paintGrid(canvas, rendered);
-    canvas.dataset.step = String(step);
-    $("train-grid-step").textContent = `step ${step}`;
-    this.gridDraws++;
-    const due = this.lastSnapshotStep === null || step % this.snapshotEvery === 0 ||
-      this.budgetLeft() <= 0;
-    if (due && step !== this.lastSnapshotStep) this.snapshot(canvas, step);
-  }
-
-  /** Paints a grid of digits as large as GRID_BOX and the panel allow, with crisp pixels. */
-  paintGrid(canvas, rendered) {
-    paint(canvas, rendered);
-    const width = Math.min(GRID_BOX, contentWidth($("train-panel")));
-    showCrisp(canvas, { width, height: GRID_BOX });
-  }
-
-  /** Adds a copy of the grid canvas to the strip of past grids (the last STRIP_LENGTH). */
-  snapshot(source, step) {
-    const copy = document.createElement("canvas");
-    copy.width = source.width;
-    copy.height = source.height;
-    copy.getContext("2d").drawImage(source, 0, 0);
-    this.snapshots.push({ step, canvas: copy });
-    while (this.snapshots.length > STRIP_LENGTH) this.snapshots.shift();
-    this.lastSnapshotStep = step;
-    this.drawStrip();
-  }
-
-  /** Shows the strip of past grids, each labelled with its step. */
-  drawStrip() {
-    const strip = $("train-strip");
-    strip.replaceChildren(...this.snapshots.map(({ step, canvas }) => {
-      const figure = document.createElement("figure");
-      canvas.setAttribute("aria-label", `Samples at step ${step}`);
-      const caption = document.createElement("figcaption");
-      caption.textContent = `step ${step}`;
-      figure.append(canvas, caption);
-      return figure;
-    }));
-    $("train-strip-hint").textContent = this.snapshots.length
-      ? `One grid every ${this.snapshotEvery} steps (an eighth of the budget), the last ${STRIP_LENGTH}.`
-      : "";
-  }
-
-  /** Real training digits at the model's size, as many as the progress grid shows. */
-  async drawRealDigits() {
-    const { rows, cols } = this.fixed;
-    const seed = this.run.train.seed >>> 0;
-    const rendered = await this.exclusive(() => this.trainer.realDigits(seed, rows, cols, GAP));
-    this.paintGrid($("train-real"), rendered);
-  }
-
-  /** A new grid size: new fixed noise (same seed), redrawn with the real digits. */
-  gridSizeChanged() {
-    if (!this.run) return;
-    this.task(async () => {
-      this.makeFixedNoise();
-      await this.drawRealDigits();
-      await this.drawGrid();
-    });
-  }
-
-  // ------------------------------------------------------------ models in and out
-
-  /** Makes the explorer draw (a snapshot of) the run's generator. */
-  useInExplorer() {
-    this.task(async () => {
-      if (!this.run) throw new Error("No run yet: press Play or Step first");
-      const { bytes, step } = await this.exclusive(async () => ({
-        bytes: await this.trainer.checkpoint(),
-        step: this.trainer.step,
-      }));
-      this.showInExplorer(bytes, `trained ${this.run.kind}, step ${step}`);
-      this.say(`The explorer now shows this generator as it was at step ${step}.`);
-    });
-  }
-
-  /** The file name stem of the run's downloads, e.g. gan-studio-dcgan-step120. */
-  fileStem(step = this.step) {
-    return `gan-studio-${this.run?.kind ?? "gan"}-step${step}`;
-  }
-
-  /** Saves the run as a checkpoint (.bpk) that the CLI and this page load. */
-  downloadCheckpoint() {
-    this.task(async () => {
-      if (!this.run) throw new Error("No run yet: press Play or Step first");
-      const { bytes, step } = await this.exclusive(async () => ({
-        bytes: await this.trainer.checkpoint(),
-        step: this.trainer.step,
-      }));
-      saveBlob(new Blob([bytes], { type: "application/octet-stream" }), `${this.fileStem(step)}.bpk`);
-      this.say(`Saved ${this.fileStem(step)}.bpk (${bytes.length} bytes).`);
-    });
-  }
-
-  /** Continues training from an uploaded checkpoint; a bad file leaves the run as it is. */
-  uploadCheckpoint(file) {
-    this.pause();
-    this.task(async () => {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      let info;
-      try {
-        info = await this.data.resume(bytes, null);
-      } catch (error) {
-        const kept = this.run ? "The current run is kept." : "No run was started.";
-        throw new Error(`${file.name}: ${messageOf(error)}. ${kept}`);
-      }
-      this.upload = { name: file.name, bytes };
-      this.form.offerUpload(file.name);
-      this.diverged = null;
-      await this.adoptRun(info);
-      const learned = this.run.dataSet;
-      if (learned !== this.dataSets.current.name) {
-        // A file of another data set takes the page there: its models, its classes, its items.
-        await this.showDataSet(learned, switchSentence(file.name, learned, this.dataSets.named(learned)));
-      }
-      const adam = this.run.adamSkipped ? " Adam's state in the file is not used on the CPU: it starts afresh." : "";
-      this.say(`Continuing ${file.name}: ${this.describeRun()}.${adam}`);
-    });
-  }
-
-  /** The curves as one PNG (losses above, D outputs below). */
-  exportCurves() {
-    const charts = [$("train-loss-chart"), $("train-d-chart")];
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.max(...charts.map((c) => c.width));
-    canvas.height = charts.reduce((sum, c) => sum + c.height, 0);
-    const ctx = canvas.getContext("2d");
-    let y = 0;
-    for (const chart of charts) {
-      ctx.drawImage(chart, 0, y);
-      y += chart.height;
-    }
-    saveCanvas(canvas, `${this.fileStem()}-curves.png`);
-  }
-
-  /** The curves' data as CSV: one line per step; a blank where a figure was not measured. */
-  exportCsv() {
-    saveBlob(new Blob([this.history.toCsv()], { type: "text/csv" }), `${this.fileStem()}-curves.csv`);
-  }
-
-  /** The progress grid as a crisp PNG, EXPORT_SCALE times its size. */
-  exportGrid() {
-    const source = $("train-grid");
-    const canvas = scaledCopy(source, EXPORT_SCALE);
-    saveCanvas(canvas, `${this.fileStem(Number(source.dataset.step ?? this.step))}-grid.png`);
-  }
-
-  /**
-   * The run's generator drawn on `sampleZ(seed, rows * cols, nz, prior)` (digit or code = column %
-   * 10 for the models with codes), exactly the grid `gan sample --seed` draws: for the
-   * browser tests.
-   * Resolves to { width, height, gray } (the red channel of the RGBA pixels).
-   */
-  async renderSample(seed, rows, cols) {
-    const count = rows * cols;
-    const z = this.wasm.sampleZ(seed, count, this.run.nz, this.run.prior);
-    const codes = this.run.codeSize > 0
-      ? this.wasm.codesFor(this.run.kind, Uint8Array.from({ length: count }, (_, i) => (i % cols) % 10), new Float32Array(0))
-      : undefined;
-    const rendered = await this.exclusive(() => this.trainer.render(z, codes, rows, cols, GAP));
-    const { width, height, rgba } = rendered;
-    return { width, height, gray: Array.from({ length: width * height }, (_, i) => rgba[4 * i]) };
   }
 
   // ------------------------------------------------------------ controls
@@ -1079,7 +317,7 @@ export class TrainerPanel {
       $(id).disabled = this.run === null;
     }
     $("train-panel").dataset.playing = String(this.playing);
-    $("train-panel").dataset.busy = String(this.tasks > 0 || this.queued > 0);
+    $("train-panel").dataset.busy = String(this.loop.busy);
   }
 
   /** Wires the panel's controls. */
@@ -1134,23 +372,11 @@ export class TrainerPanel {
     $("train-quality-now").addEventListener("click", () => {
       if (!this.run) return;
       this.data.retry(); // asked for: a missing classifier is looked for again
-      this.task(() => this.measureQuality());
+      this.loop.task(() => this.measureQuality());
     });
 
     // Leaving the tab pauses (the browser would starve the loop anyway); coming back resumes.
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden") {
-        if (this.playing) {
-          this.resumeOnVisible = true;
-          this.pause();
-          this.say("Paused while the tab was hidden.");
-        }
-      } else if (this.resumeOnVisible) {
-        this.resumeOnVisible = false;
-        this.say("");
-        this.play();
-      }
-    });
+    pauseWhileHidden(this);
 
     // The charts take their box's size: redraw them when it changes (and once it is shown).
     addEventListener("resize", () => this.drawCharts());

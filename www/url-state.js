@@ -1,3 +1,4 @@
+// @ts-check
 // The explorer's view in the URL hash: what a shared link reopens. Pure functions of the
 // hash text and the preset registry (www/presets.js), so they are tested without a page.
 //
@@ -98,11 +99,12 @@ export function stateFromHash(hash, presets, rejected = []) {
  * the data set's name unless null (the default, MNIST).
  */
 export function hashOf(s, device = "auto", dataSet = null) {
-  const params = new URLSearchParams({
+  // URLSearchParams writes each value as a string (numbers as String(n) would).
+  const params = new URLSearchParams(/** @type {any} */ ({
     model: s.model, s: s.seed, n: s.grid, l: s.label, sg: s.styleGrid ? 1 : 0, c: s.cell,
     a: s.alpha, z1: s.z1, z2: s.z2, sl: s.slerp ? 1 : 0, im: s.interpMode, y1: s.y1, y2: s.y2,
     k1: s.k1, k2: s.k2,
-  });
+  }));
   if (device !== "auto") params.set("device", device);
   if (dataSet) params.set("data", dataSet);
   return params.toString();

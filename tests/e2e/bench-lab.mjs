@@ -62,7 +62,7 @@ try {
 
   const raw = await page.evaluate(async () => {
     const lab = window.ganLab;
-    return lab.exclusive(async () => {
+    return lab.loop.exclusive(async () => {
       const run = lab.panes[0].run;
       const time = async (steps) => {
         const t0 = performance.now();
@@ -106,7 +106,7 @@ try {
     document.querySelector("#lab-play").click();
     const elapsed = performance.now() - t0;
     recording = false;
-    await lab.idle();
+    await lab.loop.idle();
     const steps = lab.step - step0;
     return {
       steps, elapsed, speed: lab.state.speed, idleIntervals, frames: lab.panes[0].history.frameStep.length,
