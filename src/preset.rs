@@ -89,7 +89,7 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default(),
             steps: 1500,
             shipped: "dcgan",
-            also_shipped_for: &[],
+            also_shipped_for: &["fashion"],
             progress_cols: 8,
         },
         Preset {
