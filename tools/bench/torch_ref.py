@@ -9,7 +9,7 @@ updated D (non-saturating: BCE(D(G(z)), 1)). Adam lr 2e-4, betas (0.5, 0.999); D
 framework default for the MLP GAN, as the Rust presets do. The real batch is random data of
 MNIST's shapes: the timing does not depend on the pixels.
 
-    python3 tools/bench/torch_ref.py [--presets mlp,dcgan,cdcgan-half,cdcgan] [--steps 10]
+    python3 tools/bench/torch_ref.py [--presets mlp,dcgan,dcgan-64,cdcgan-half,cdcgan] [--steps 10]
         [--warmup 2] [--batch 64] [--sample-repeats 5] [--device cpu|cuda]
 
 Prints one JSON object per preset on stdout:
@@ -41,6 +41,7 @@ SAMPLES = 100
 WIDTHS = {
     "mlp": {"hidden": 256},
     "dcgan": {"ngf": 32, "ndf": 32},
+    "dcgan-64": {"ngf": 32, "ndf": 32},  # the DCGAN at --image-size 64: one more block in each
     "cdcgan": {"ngf": 128, "ndf": 64},
     "cdcgan-half": {"ngf": 64, "ndf": 32},
 }
@@ -85,32 +86,38 @@ class MlpDiscriminator(nn.Module):
 
 
 class DcganGenerator(nn.Module):
-    """z [B, nz] -> image [B, 1, 32, 32] in [-1, 1]."""
+    """z [B, nz] -> image [B, 1, 32, 32] in [-1, 1]; [B, 1, 64, 64] with `side` 64, whose
+    extra block doubles every width above it (as src/model/dcgan.rs)."""
 
-    def __init__(self, ngf):
+    def __init__(self, ngf, side=32):
         super().__init__()
-        self.net = nn.Sequential(
-            conv_t(NZ, 4 * ngf, 1, 0), nn.BatchNorm2d(4 * ngf), nn.ReLU(),  # [B, 4ngf, 4, 4]
-            conv_t(4 * ngf, 2 * ngf, 2, 1), nn.BatchNorm2d(2 * ngf), nn.ReLU(),  # [B, 2ngf, 8, 8]
-            conv_t(2 * ngf, ngf, 2, 1), nn.BatchNorm2d(ngf), nn.ReLU(),  # [B, ngf, 16, 16]
-            conv_t(ngf, 1, 2, 1), nn.Tanh(),  # [B, 1, 32, 32]
-        )
+        top = 8 if side == 64 else 4
+        block = lambda cin, cout: [conv_t(cin, cout, 2, 1), nn.BatchNorm2d(cout), nn.ReLU()]
+        layers = [conv_t(NZ, top * ngf, 1, 0), nn.BatchNorm2d(top * ngf), nn.ReLU()]  # [B, top·ngf, 4, 4]
+        width = top * ngf
+        while width > ngf:  # [B, width/2, 2h, 2w] per block, down to [B, ngf, side/2, side/2]
+            layers += block(width, width // 2)
+            width //= 2
+        layers += [conv_t(ngf, 1, 2, 1), nn.Tanh()]  # [B, 1, side, side]
+        self.net = nn.Sequential(*layers)
 
     def forward(self, z, labels=None):
         return self.net(z.view(z.shape[0], NZ, 1, 1))
 
 
 class DcganDiscriminator(nn.Module):
-    """image [B, 1, 32, 32] -> logit [B, 1]."""
+    """image [B, 1, 32, 32] (or [B, 1, 64, 64] with `side` 64: one more block) -> logit [B, 1]."""
 
-    def __init__(self, ndf):
+    def __init__(self, ndf, side=32):
         super().__init__()
-        self.net = nn.Sequential(
-            conv(1, ndf, 2, 1), nn.BatchNorm2d(ndf), nn.LeakyReLU(0.2),  # [B, ndf, 16, 16]
-            conv(ndf, 2 * ndf, 2, 1), nn.BatchNorm2d(2 * ndf), nn.LeakyReLU(0.2),  # [B, 2ndf, 8, 8]
-            conv(2 * ndf, 4 * ndf, 2, 1), nn.BatchNorm2d(4 * ndf), nn.LeakyReLU(0.2),  # [B, 4ndf, 4, 4]
-            conv(4 * ndf, 1, 1, 0),  # [B, 1, 1, 1]
-        )
+        block = lambda cin, cout: [conv(cin, cout, 2, 1), nn.BatchNorm2d(cout), nn.LeakyReLU(0.2)]
+        layers = block(1, ndf)  # [B, ndf, side/2, side/2]
+        width, size = ndf, side // 2
+        while size > 4:  # [B, 2·width, size/2, size/2] per block, down to 4x4
+            layers += block(width, 2 * width)
+            width, size = 2 * width, size // 2
+        layers += [conv(width, 1, 1, 0)]  # [B, 1, 1, 1]
+        self.net = nn.Sequential(*layers)
 
     def forward(self, images, labels=None):
         return self.net(images).view(-1, 1)
@@ -172,8 +179,9 @@ def build(preset, device):
     w = WIDTHS[preset]
     if preset == "mlp":
         g, d, side = MlpGenerator(w["hidden"]), MlpDiscriminator(w["hidden"]), 28
-    elif preset == "dcgan":
-        g, d, side = DcganGenerator(w["ngf"]), DcganDiscriminator(w["ndf"]), 32
+    elif preset.startswith("dcgan"):
+        side = 64 if preset == "dcgan-64" else 32
+        g, d = DcganGenerator(w["ngf"], side), DcganDiscriminator(w["ndf"], side)
     else:
         g, d, side = CdcganGenerator(w["ngf"]), CdcganDiscriminator(w["ndf"]), 32
     if preset != "mlp":
@@ -272,7 +280,7 @@ def bench(preset, args):
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--presets", default="mlp,dcgan,cdcgan-half,cdcgan",
+    p.add_argument("--presets", default="mlp,dcgan,dcgan-64,cdcgan-half,cdcgan",
                    help="comma-separated presets: " + ", ".join(WIDTHS))
     p.add_argument("--steps", type=int, default=10, help="timed training steps per preset")
     p.add_argument("--warmup", type=int, default=2, help="untimed training steps first")
