@@ -8,16 +8,22 @@
 // digits nearest to the selected cell (the wasm `DigitSearch`: by the classifier's features
 // and by pixels), built on first use and updated as the cell changes. Both use the items and
 // the classifier of the data set the page shows (www/data-sets.js), and name its classes.
+// Their wasm calls take turns in the panel's RunLoop (www/run-loop.js), whose alert box
+// shows what failed; Find z sizes its calls to a time budget as the trainer does.
 
 import { paint } from "./canvas.js";
 import { Coalescer } from "./coalescer.js";
 import { ensureClassifier } from "./quality.js";
 import { capitalised, className, nameClassOptions, withArticle } from "./data-sets.js";
+import { messageOf } from "./format.js";
 import { $ } from "./page.js";
+import { RunLoop, nextChunk } from "./run-loop.js";
 
 const SIDE = 28; // the pad: MNIST's size
 const STEPS_TOTAL = 300; // Adam steps of one "Find z"
-const STEPS_PER_CALL = 10; // steps behind one await: the page redraws between them
+const FIRST_CHUNK = 10; // steps of the first call; later calls aim at CALL_MS
+const CALL_MS = 50; // one call's time budget: the page redraws between calls
+const MAX_CHUNK = 50;
 const NEIGHBOURS = 5;
 const REFERENCE_DIGITS = 25; // held-out digits whose nearest training digit says what "near" is
 
@@ -53,6 +59,15 @@ export class FindZ {
     this.nearestDraws = new Coalescer((error) => this.nearestFailed(error));
     this.nearestCount = 0; // neighbour searches shown (for the tests)
     this.reference = null; // { search, promise of the held-out digits' median distances }
+    // Find z, the held-out picks and the neighbour searches: one call at a time, errors in
+    // the panel's alert box
+    this.loop = new RunLoop({ errorId: "find-error" });
+  }
+
+  /** Runs `action` as a user action of the panel: a new one clears the last one's error. */
+  act(action) {
+    this.loop.clearError();
+    return this.loop.task(action);
   }
 
   bind() {
@@ -83,8 +98,8 @@ export class FindZ {
     pad.addEventListener("focus", () => this.showCursor(pad.matches(":focus-visible")));
     pad.addEventListener("blur", () => this.showCursor(false));
     $("pad-clear").addEventListener("click", () => this.clearPad());
-    $("heldout-pick").addEventListener("click", () => this.pickHeldout().catch((e) => this.say(e)));
-    $("find-z").addEventListener("click", () => this.findZ().catch((e) => this.say(e)));
+    $("heldout-pick").addEventListener("click", () => this.act(() => this.pickHeldout()));
+    $("find-z").addEventListener("click", () => this.act(() => this.findZ()));
     $("find-stop").addEventListener("click", () => {
       if (this.run) this.run.cancelled = true;
     });
@@ -216,7 +231,7 @@ export class FindZ {
         note.textContent = `Finding… downloading the ${items} (once).`;
         const bytes = await this.explorer.dataSets.bytes(set, this.fetchBytes);
         note.textContent = `Finding… the classifier reads the training ${items} (once; seconds on the CPU).`;
-        return this.wasm.DigitSearch.create(studio, bytes, set.name);
+        return this.loop.exclusive(() => this.wasm.DigitSearch.create(studio, bytes, set.name));
       })();
       this.search = { studio, set, promise };
       promise.then((search) => {
@@ -273,14 +288,19 @@ export class FindZ {
       const chosen = $("find-label").value;
       const label = explorer.coded && chosen !== "auto" ? Number(chosen) : undefined;
       status.textContent = "Trying 64 random starts…";
-      inversion = await this.wasm.Inversion.start(explorer.studio, this.grey, SIDE, SIDE, label, null);
+      inversion = await this.loop.exclusive(
+        () => this.wasm.Inversion.start(explorer.studio, this.grey, SIDE, SIDE, label, null));
       const startError = inversion.startError;
       // the target as the model sees it, [-1, 1] (for the console and the tests)
       this.target = { side: explorer.info.imageSize, values: inversion.targetValues };
       status.dataset.startError = String(startError);
       let last = null;
+      let chunk = FIRST_CHUNK;
       while (inversion.steps < STEPS_TOTAL && !run.cancelled) {
-        const step = await inversion.step(Math.min(STEPS_PER_CALL, STEPS_TOTAL - inversion.steps));
+        const steps = Math.min(chunk, STEPS_TOTAL - inversion.steps);
+        const t0 = performance.now();
+        const step = await this.loop.exclusive(() => inversion.step(steps));
+        chunk = nextChunk({ steps, ms: performance.now() - t0, current: chunk, targetMs: CALL_MS, max: MAX_CHUNK });
         last?.free();
         last = step;
         paint($("recon-canvas"), step.image);
@@ -323,8 +343,9 @@ export class FindZ {
       const explorer = this.explorer;
       const cell = explorer.state.cell;
       $("nearest-status").textContent = `Finding the nearest training ${this.set.item}s…`;
-      const found = await search.nearest(
-        explorer.studio, Float32Array.from(explorer.cellZ(cell)), explorer.codesFor(1, cell), NEIGHBOURS);
+      const z = Float32Array.from(explorer.cellZ(cell));
+      const codes = explorer.codesFor(1, cell);
+      const found = await this.loop.exclusive(() => search.nearest(explorer.studio, z, codes, NEIGHBOURS));
       try {
         this.showList("features", found.featureStrip, found.featureDistances, found.featureLabels);
         this.showList("pixels", found.pixelStrip, found.pixelDistances, found.pixelLabels);
@@ -361,7 +382,8 @@ export class FindZ {
         for (let j = 0; j < REFERENCE_DIGITS; j++) {
           const index = heldout[Math.floor((j * heldout.length) / REFERENCE_DIGITS)];
           const values = Float32Array.from(search.digit(index), (v) => v / 127.5 - 1);
-          const found = await search.nearestToImage(this.explorer.studio, values, SIDE, 1);
+          const found = await this.loop.exclusive(
+            () => search.nearestToImage(this.explorer.studio, values, SIDE, 1));
           features.push(found.featureDistances[0]);
           pixels.push(found.pixelDistances[0]);
           found.free();
@@ -401,11 +423,7 @@ export class FindZ {
 
   nearestFailed(error) {
     console.warn(error);
-    $("nearest-status").textContent = `The nearest ${this.set.item}s could not be found: ${error.message ?? error}`;
-  }
-
-  say(error) {
-    console.warn(error);
-    $("find-status").textContent = `Error: ${error.message ?? error}`;
+    $("nearest-status").textContent = "";
+    this.loop.showError(`The nearest ${this.set.item}s could not be found: ${messageOf(error)}`);
   }
 }

@@ -1,6 +1,6 @@
 // @ts-check
-// A run's lifecycle on the page, shared by the trainer panel (trainer.js) and the 2-D lab
-// (lab.js): one queue of exclusive calls into a wasm model (so calls never overlap and always
+// A run's lifecycle on the page, shared by the trainer panel (trainer.js), the 2-D lab
+// (lab.js) and the explorer's Find z panel (find-z.js): one queue of exclusive calls into a wasm model (so calls never overlap and always
 // see the run in the order the user asked for), user actions whose errors go to the panel's
 // alert box rather than the page's status line, the chunk sizes that keep each call near a
 // time budget, and pausing while the tab is hidden.

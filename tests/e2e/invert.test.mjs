@@ -327,6 +327,37 @@ describe("Find z and the nearest training digits", { timeout: 15 * 60_000 }, () 
     assertNoErrors(errors, "the conditional model");
   });
 
+  test("(e2) a Find z that fails says why in the panel's alert box, and the next one runs", { timeout: TIMEOUT }, async (t) => {
+    // The panel's wasm calls go through its run loop: a failing one ends the run, shows its
+    // message in #find-error (not a page error) and leaves the buttons usable.
+    await page.evaluate(() => {
+      const finder = window.ganStudio.finder;
+      finder.realWasm = finder.wasm;
+      finder.wasm = { ...finder.wasm, Inversion: { start: () => Promise.reject(new Error("the inversion could not start (test)")) } };
+    });
+    await page.click("#find-z");
+    await page.waitForSelector("#find-error", { state: "visible" });
+    const failed = await page.evaluate(() => ({
+      error: document.querySelector("#find-error").textContent,
+      state: document.querySelector("#find-status").dataset.state,
+      findEnabled: !document.querySelector("#find-z").disabled,
+      stopEnabled: !document.querySelector("#find-stop").disabled,
+    }));
+    t.diagnostic(failed.error);
+    assert.deepEqual(failed, {
+      error: "the inversion could not start (test)", state: "failed", findEnabled: true, stopEnabled: false,
+    });
+    await page.evaluate(() => {
+      const finder = window.ganStudio.finder;
+      finder.wasm = finder.realWasm;
+    });
+    await page.click("#find-z");
+    await page.waitForFunction(() => document.querySelector("#find-status").dataset.state === "done", null, { polling: 100 });
+    assert.equal(await page.isVisible("#find-error"), false, "the next run clears the alert box");
+    await explorerSettled(page, { guesses: true });
+    assertNoErrors(errors, "a failed Find z");
+  });
+
   test("(f) the filled panel fits a phone's width", { timeout: TIMEOUT }, async (t) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForFunction(() => window.ganStudio.finder.nearestCount > 0
