@@ -1,0 +1,327 @@
+// @ts-check
+// GAN Studio's Runs panel, as TensorBoard shows runs: every trainer run kept on this device
+// (run-store.js's archive; run-records.js's records) with a name, listed to show or hide,
+// rename, delete and download (JSON, CSV, an animated GIF of its progress grids: gif.js).
+// The trainer (trainer-views.js) hands it each run's figures, scores and grids as it trains;
+// the comparison views (the overlaid curves, the two grids under one slider) are
+// runs-views.js's. Storage that fails (private browsing, a full disk) is said in the panel's
+// alert box, and the runs stay in the page while it is open; training goes on.
+
+import { Coalescer } from "./coalescer.js";
+import { saveBlob } from "./canvas.js";
+import { encodeGif } from "./gif.js";
+import { messageOf } from "./format.js";
+import { withParts } from "./panel-parts.js";
+import { RunLoop } from "./run-loop.js";
+import {
+  RUN_COLORS, addFrame, fileStemOf, greyFrame, newRunRecord, runJson, runName, runsCsv,
+} from "./run-records.js";
+import { forgetRun, keepRun, keptRuns } from "./run-store.js";
+import { compareMethods } from "./runs-views.js";
+import { $ } from "./page.js";
+
+/** Hundredths of a second each frame of a GIF shows (the last one longer). */
+const GIF_DELAY = 40;
+const GIF_LAST_DELAY = 200;
+
+/** @typedef {import("./run-records.js").RunRecord} RunRecord */
+
+/** The Runs panel: the kept runs, their list and downloads, and the comparison views. */
+export class RunsPanel extends withParts(compareMethods) {
+  /** `figures`: the registry's figures (`{ key, title }`, in the trainer's order). */
+  constructor({ figures }) {
+    super();
+    this.figures = figures;
+    /** @type {RunRecord[]} */ this.records = []; // oldest first
+    /** @type {Set<string>} */ this.dirty = new Set(); // ids of runs to write
+    /** @type {Set<string>} */ this.deleted = new Set(); // ids deleted (a run may still train)
+    /** @type {Set<string>} */ this.forget = new Set(); // ids of runs to delete on this device
+    this.writes = new Coalescer((error) => this.storageFailed(error));
+    this.storageOk = true; // whether the last write went through
+    this.loaded = false; // whether the kept runs were read (or failed to be)
+    this.loop = new RunLoop({ errorId: "runs-error" });
+    this.made = 0; // runs made by this page (for unique ids)
+  }
+
+  /** A summary for the browser tests and the console. */
+  get state() {
+    return {
+      loaded: this.loaded,
+      writing: this.writes.running || this.writes.pending !== null || this.dirty.size + this.forget.size > 0,
+      storageOk: this.storageOk,
+      error: this.loop.error,
+      runs: this.records.map((r) => ({
+        id: r.id, name: r.name, kind: r.kind, step: r.step, steps: r.history.step.length,
+        scores: r.quality.step.length, frames: r.frames.map((f) => f.step), shown: r.shown !== false,
+      })),
+      pair: this.pairState(),
+    };
+  }
+
+  /** The record with id `id`, or undefined. */
+  byId(id) {
+    return this.records.find((r) => r.id === id);
+  }
+
+  /** A run's colour: by its place in the list. */
+  colorOf(record) {
+    return RUN_COLORS[Math.max(0, this.records.indexOf(record)) % RUN_COLORS.length];
+  }
+
+  // ------------------------------------------------------------ the trainer's runs
+
+  /**
+   * The record of the trainer panel `panel`'s run: the one its `runId` names, or a new one
+   * (named after its kind) the first time; null when the user deleted it while it trains.
+   * @returns {RunRecord | null}
+   */
+  recordOf(panel) {
+    if (!panel.run || this.deleted.has(panel.runId)) return null;
+    const known = this.byId(panel.runId);
+    if (known) return known;
+    const { kind, config, train, dataSet } = panel.run;
+    const count = 1 + Math.max(0, ...this.records.map((r) => {
+      const m = r.name.match(/ #(\d+)$/);
+      return r.kind === kind && m ? Number(m[1]) : 0;
+    }));
+    const record = newRunRecord({
+      id: `run-${Date.now().toString(36)}-${(this.made++).toString(36)}`,
+      name: runName(kind, count),
+      createdAt: Date.now(),
+      kind, config, train, dataSet,
+      preset: panel.form.preset.name,
+    });
+    panel.runId = record.id;
+    this.records.push(record);
+    this.listChanged();
+    return record;
+  }
+
+  /**
+   * Runs `work` for the trainer: a failure is said in this panel's alert box and never
+   * stops training.
+   */
+  guard(work) {
+    try {
+      work();
+    } catch (error) {
+      this.loop.showError(`This run could not be kept (${messageOf(error)}); training goes on.`);
+    }
+  }
+
+  /** Keeps the progress grid on `canvas` (of step `step`) among the run's frames (when due). */
+  keepFrame(panel, step, canvas) {
+    this.guard(() => this.addGrid(panel, step, canvas));
+  }
+
+  /** Adds the grid on `canvas` to the run's frames (when due) and has it written. */
+  addGrid(panel, step, canvas) {
+    const record = this.recordOf(panel);
+    if (!record) return;
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    if (!addFrame(record, { step, ...greyFrame(data, canvas.width, canvas.height) })) return;
+    this.dirty.add(record.id);
+    this.flush();
+    this.showRow(record);
+    this.pairChanged();
+  }
+
+  /** Keeps what the trainer panel `panel` shows of its run now: its settings, curves and scores. */
+  keep(panel) {
+    this.guard(() => this.update(panel));
+  }
+
+  /** Updates the run's record from the trainer panel and has it written. */
+  update(panel) {
+    const record = this.recordOf(panel);
+    if (!record) return;
+    record.step = panel.step;
+    record.train = panel.run.train; // an optimiser setting may change during a run
+    record.history = panel.history.toJSON();
+    const { step, fd, accuracy } = panel.quality;
+    record.quality = { step, fd, accuracy };
+    this.dirty.add(record.id);
+    this.flush();
+    this.showRow(record);
+    if (record.shown !== false) this.drawCurves();
+  }
+
+  // ------------------------------------------------------------ storage
+
+  /** Reads the runs kept on this device (once, at the start); a failure is said. */
+  async load() {
+    try {
+      const kept = await keptRuns();
+      const known = new Set(this.records.map((r) => r.id));
+      this.records = [...kept.filter((r) => !known.has(r.id)), ...this.records]
+        .sort((a, b) => a.createdAt - b.createdAt);
+    } catch (error) {
+      this.loop.showError(`The runs kept on this device cannot be read (${messageOf(error)}): new runs are shown until the page closes.`);
+    } finally {
+      this.loaded = true;
+    }
+    this.listChanged();
+  }
+
+  /**
+   * Writes the changed runs to this device and forgets the deleted ones, one write at a time
+   * (each write takes the newest state).
+   */
+  flush() {
+    this.writes.request(async () => {
+      const ids = [...this.dirty];
+      const gone = [...this.forget];
+      this.dirty.clear();
+      this.forget.clear();
+      for (const id of ids) {
+        const record = this.byId(id);
+        if (record) await keepRun(record);
+      }
+      for (const id of gone) await forgetRun(id);
+      if (!this.storageOk) this.loop.clearError();
+      this.storageOk = true;
+    });
+  }
+
+  /** A write failed: said once (until one succeeds again); the runs stay in the page. */
+  storageFailed(error) {
+    if (this.storageOk) {
+      this.loop.showError(`Runs cannot be kept on this device (${messageOf(error)}): they are shown until the page closes, and training goes on.`);
+    }
+    this.storageOk = false;
+  }
+
+  // ------------------------------------------------------------ the list
+
+  /** The list changed (a run added, renamed or deleted): rebuilds it and the views. */
+  listChanged() {
+    const body = $("runs-list");
+    body.replaceChildren(...this.records.map((record) => this.row(record)));
+    $("runs-empty").hidden = this.records.length > 0;
+    $("runs-csv").disabled = !this.records.some((r) => r.shown !== false);
+    this.fillPair();
+    this.drawCurves();
+  }
+
+  /** A run's row: show, name, steps, last Fréchet distance, downloads, delete. */
+  row(record) {
+    const tr = document.createElement("tr");
+    tr.dataset.id = record.id;
+    const cell = (...children) => {
+      const td = document.createElement("td");
+      td.append(...children);
+      tr.append(td);
+      return td;
+    };
+    const show = document.createElement("input");
+    show.type = "checkbox";
+    show.checked = record.shown !== false;
+    show.className = "runs-show";
+    show.setAttribute("aria-label", `Show ${record.name} in the charts`);
+    show.addEventListener("change", () => this.setShown(record, show.checked));
+    const swatch = document.createElement("span");
+    swatch.className = "runs-swatch";
+    swatch.style.background = this.colorOf(record);
+    cell(show, swatch);
+    const name = document.createElement("input");
+    name.type = "text";
+    name.value = record.name;
+    name.className = "runs-name";
+    name.setAttribute("aria-label", "Run name");
+    name.addEventListener("change", () => this.rename(record, name.value));
+    cell(name);
+    cell().className = "runs-steps";
+    cell().className = "runs-fd";
+    const buttons = cell();
+    buttons.className = "runs-actions";
+    for (const { label, action, what } of [
+      { label: "JSON", action: () => this.downloadJson(record), what: "The run's settings, curves and scores as JSON" },
+      { label: "CSV", action: () => this.downloadCsv([record]), what: "The run's curves as CSV" },
+      { label: "GIF", action: () => this.downloadGif(record), what: "The run's progress grids as an animated GIF" },
+      { label: "Delete", action: () => this.remove(record), what: "Forget this run" },
+    ]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.title = what;
+      button.dataset.action = label.toLowerCase();
+      button.addEventListener("click", action);
+      buttons.append(button);
+    }
+    this.showRow(record, tr);
+    return tr;
+  }
+
+  /** Updates a run's row's figures (its steps and latest Fréchet distance). */
+  showRow(record, tr = document.querySelector(`#runs-list tr[data-id="${record.id}"]`)) {
+    if (!tr) return;
+    const fd = record.quality.fd.at(-1);
+    tr.querySelector(".runs-steps").textContent = `${record.history.step.length} steps, to step ${record.step}`;
+    tr.querySelector(".runs-fd").textContent = fd === undefined ? "" : `FD ${fd.toFixed(1)}`;
+    /** @type {HTMLButtonElement} */ (tr.querySelector('button[data-action="gif"]')).disabled = record.frames.length === 0;
+  }
+
+  /** Shows or hides a run in the charts. */
+  setShown(record, shown) {
+    record.shown = shown;
+    this.dirty.add(record.id);
+    this.flush();
+    $("runs-csv").disabled = !this.records.some((r) => r.shown !== false);
+    this.drawCurves();
+  }
+
+  /** Renames a run (an empty name keeps the old one). */
+  rename(record, name) {
+    const clean = name.trim().slice(0, 80);
+    if (clean) record.name = clean;
+    this.dirty.add(record.id);
+    this.flush();
+    this.listChanged();
+  }
+
+  /** Forgets a run, here and on this device (a run still training is no longer kept). */
+  remove(record) {
+    this.records = this.records.filter((r) => r !== record);
+    this.deleted.add(record.id);
+    this.dirty.delete(record.id);
+    this.forget.add(record.id);
+    this.flush();
+    this.listChanged();
+    $("runs-message").textContent = `Deleted ${record.name}.`;
+  }
+
+  // ------------------------------------------------------------ downloads
+
+  /** Saves a run's settings, curves and scores as JSON. */
+  downloadJson(record) {
+    const json = JSON.stringify(runJson(record), null, 1);
+    saveBlob(new Blob([json], { type: "application/json" }), `${fileStemOf(record)}.json`);
+  }
+
+  /** Saves the curves of `records` (default: the shown ones) as one CSV. */
+  downloadCsv(records = this.records.filter((r) => r.shown !== false)) {
+    const csv = runsCsv(records, this.figures);
+    const name = records.length === 1 ? fileStemOf(records[0]) : "gan-studio-runs";
+    saveBlob(new Blob([csv], { type: "text/csv" }), `${name}.csv`);
+  }
+
+  /** Saves a run's progress grids as an animated GIF: a time-lapse of its learning. */
+  downloadGif(record) {
+    this.loop.task(async () => {
+      const frames = record.frames;
+      if (!frames.length) throw new Error(`${record.name} has no progress grids yet`);
+      const { width, height } = frames[0];
+      const delays = frames.map((_, i) => (i === frames.length - 1 ? GIF_LAST_DELAY : GIF_DELAY));
+      const gif = encodeGif(frames.map((f) => f.grey), { width, height, delays });
+      saveBlob(new Blob([gif], { type: "image/gif" }), `${fileStemOf(record)}.gif`);
+      $("runs-message").textContent = `Saved ${record.name}'s ${frames.length} grids (steps ${frames[0].step} to ${frames.at(-1).step}) as a GIF.`;
+    });
+  }
+
+  /** Wires the panel's controls and reads the kept runs. */
+  bind() {
+    $("runs-csv").addEventListener("click", () => this.downloadCsv());
+    this.bindCompare();
+    return this.load();
+  }
+}
