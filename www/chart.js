@@ -72,8 +72,7 @@ export function readOut(steps, series, step) {
 /**
  * Draws line series over training steps on `canvas`: each series `{ label, color, values }`
  * (see `chartScale`), under `title` with a legend; `range` is the y range to include (null:
- * fit the data). The
- * canvas's data attributes say what was drawn (`points`: the steps; `series`: how many
+ * fit the data). The canvas's data attributes say what was drawn (`points`: the steps; `series`: how many
  * series; `seriesPoints`: each one's points, comma-separated). Returns the step at a CSS x
  * inside the canvas (`stepAt(x)`, null outside the plot), for a read-out under the pointer.
  */
@@ -103,12 +102,14 @@ export function drawChart(canvas, title, steps, series, range) {
   ctx.fillStyle = "#9aa7b4";
   ctx.lineWidth = 1;
   ctx.textAlign = "right";
+  // enough decimals that the three labels differ on a narrow range (a fitted chart's)
+  const digits = Math.min(6, Math.max(2, 1 - Math.floor(Math.log10(yMax - yMin))));
   for (const v of [yMin, (yMin + yMax) / 2, yMax]) {
     ctx.beginPath();
     ctx.moveTo(pad.left, Math.round(y(v)) + 0.5);
     ctx.lineTo(width - pad.right, Math.round(y(v)) + 0.5);
     ctx.stroke();
-    ctx.fillText(v.toFixed(2), pad.left - 4, y(v));
+    ctx.fillText(v.toFixed(digits), pad.left - 4, y(v));
   }
   ctx.textAlign = "left";
   const drawn = points.some((p) => p.length);
