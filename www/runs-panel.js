@@ -20,6 +20,8 @@ import { forgetRun, keepRun, keptRuns } from "./run-store.js";
 import { compareMethods } from "./runs-views.js";
 import { $ } from "./page.js";
 
+/** While a run plays, its record is written at most this often (it holds up to a megabyte of grids). */
+const WRITE_EVERY_MS = 2000;
 /** Hundredths of a second each frame of a GIF shows (the last one longer). */
 const GIF_DELAY = 40;
 const GIF_LAST_DELAY = 200;
@@ -37,6 +39,8 @@ export class RunsPanel extends withParts(compareMethods) {
     /** @type {Set<string>} */ this.deleted = new Set(); // ids deleted (a run may still train)
     /** @type {Set<string>} */ this.forget = new Set(); // ids of runs to delete on this device
     this.writes = new Coalescer((error) => this.storageFailed(error));
+    this.flushTimer = null; // the write waiting for WRITE_EVERY_MS to pass
+    this.writtenAt = -Infinity; // when (performance.now()) the last write started
     this.storageOk = true; // whether the last write went through
     this.loaded = false; // whether the kept runs were read (or failed to be)
     this.loop = new RunLoop({ errorId: "runs-error" });
@@ -47,7 +51,8 @@ export class RunsPanel extends withParts(compareMethods) {
   get state() {
     return {
       loaded: this.loaded,
-      writing: this.writes.running || this.writes.pending !== null || this.dirty.size + this.forget.size > 0,
+      writing: this.flushTimer !== null || this.writes.running || this.writes.pending !== null ||
+        this.dirty.size + this.forget.size > 0,
       storageOk: this.storageOk,
       error: this.loop.error,
       runs: this.records.map((r) => ({
@@ -121,7 +126,7 @@ export class RunsPanel extends withParts(compareMethods) {
     const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
     if (!addFrame(record, { step, ...greyFrame(data, canvas.width, canvas.height) })) return;
     this.dirty.add(record.id);
-    this.flush();
+    this.flush({ now: !panel.playing });
     this.showRow(record);
     this.pairChanged();
   }
@@ -141,7 +146,7 @@ export class RunsPanel extends withParts(compareMethods) {
     const { step, fd, accuracy } = panel.quality;
     record.quality = { step, fd, accuracy };
     this.dirty.add(record.id);
-    this.flush();
+    this.flush({ now: !panel.playing });
     this.showRow(record);
     if (record.shown !== false) this.drawCurves();
   }
@@ -164,23 +169,36 @@ export class RunsPanel extends withParts(compareMethods) {
   }
 
   /**
-   * Writes the changed runs to this device and forgets the deleted ones, one write at a time
-   * (each write takes the newest state).
+   * Writes the changed runs to this device and forgets the deleted ones: `now`, or (while a
+   * run plays) once WRITE_EVERY_MS have passed since the last write. One write at a time,
+   * each taking the newest state.
    */
-  flush() {
-    this.writes.request(async () => {
-      const ids = [...this.dirty];
-      const gone = [...this.forget];
-      this.dirty.clear();
-      this.forget.clear();
-      for (const id of ids) {
-        const record = this.byId(id);
-        if (record) await keepRun(record);
-      }
-      for (const id of gone) await forgetRun(id);
-      if (!this.storageOk) this.loop.clearError();
-      this.storageOk = true;
-    });
+  flush({ now = true } = {}) {
+    if (this.flushTimer !== null) {
+      if (!now) return; // the waiting write will take this change too
+      clearTimeout(this.flushTimer);
+    }
+    const wait = now ? 0 : Math.max(0, this.writtenAt + WRITE_EVERY_MS - performance.now());
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.writtenAt = performance.now();
+      this.writes.request(() => this.write());
+    }, wait);
+  }
+
+  /** Writes the changed runs and forgets the deleted ones (flush's job). */
+  async write() {
+    const ids = [...this.dirty];
+    const gone = [...this.forget];
+    this.dirty.clear();
+    this.forget.clear();
+    for (const id of ids) {
+      const record = this.byId(id);
+      if (record) await keepRun(record);
+    }
+    for (const id of gone) await forgetRun(id);
+    if (!this.storageOk) this.loop.clearError();
+    this.storageOk = true;
   }
 
   /** A write failed: said once (until one succeeds again); the runs stay in the page. */
@@ -205,13 +223,13 @@ export class RunsPanel extends withParts(compareMethods) {
 
   /** A run's row: show, name, steps, last Fréchet distance, downloads, delete. */
   row(record) {
-    const tr = document.createElement("tr");
-    tr.dataset.id = record.id;
+    const li = document.createElement("li");
+    li.dataset.id = record.id;
     const cell = (...children) => {
-      const td = document.createElement("td");
-      td.append(...children);
-      tr.append(td);
-      return td;
+      const span = document.createElement("span");
+      span.append(...children);
+      li.append(span);
+      return span;
     };
     const show = document.createElement("input");
     show.type = "checkbox";
@@ -248,17 +266,17 @@ export class RunsPanel extends withParts(compareMethods) {
       button.addEventListener("click", action);
       buttons.append(button);
     }
-    this.showRow(record, tr);
-    return tr;
+    this.showRow(record, li);
+    return li;
   }
 
   /** Updates a run's row's figures (its steps and latest Fréchet distance). */
-  showRow(record, tr = document.querySelector(`#runs-list tr[data-id="${record.id}"]`)) {
-    if (!tr) return;
+  showRow(record, li = document.querySelector(`#runs-list li[data-id="${record.id}"]`)) {
+    if (!li) return;
     const fd = record.quality.fd.at(-1);
-    tr.querySelector(".runs-steps").textContent = `${record.history.step.length} steps, to step ${record.step}`;
-    tr.querySelector(".runs-fd").textContent = fd === undefined ? "" : `FD ${fd.toFixed(1)}`;
-    /** @type {HTMLButtonElement} */ (tr.querySelector('button[data-action="gif"]')).disabled = record.frames.length === 0;
+    li.querySelector(".runs-steps").textContent = `${record.history.step.length} steps, to step ${record.step}`;
+    li.querySelector(".runs-fd").textContent = fd === undefined ? "" : `FD ${fd.toFixed(1)}`;
+    /** @type {HTMLButtonElement} */ (li.querySelector('button[data-action="gif"]')).disabled = record.frames.length === 0;
   }
 
   /** Shows or hides a run in the charts. */
@@ -321,6 +339,10 @@ export class RunsPanel extends withParts(compareMethods) {
   /** Wires the panel's controls and reads the kept runs. */
   bind() {
     $("runs-csv").addEventListener("click", () => this.downloadCsv());
+    // Leaving the page (or its tab): what waits is written now.
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden && this.flushTimer !== null) this.flush();
+    });
     this.bindCompare();
     return this.load();
   }
