@@ -8,10 +8,11 @@
 // training goes on.
 //
 // The CPU path (--disable-webgpu, #device=cpu): cheap, and the panel does not depend on the
-// device.
+// device. With GAN_SCREENSHOTS=/folder, (r1) saves a picture of the two runs compared there.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, NO_WEBGPU_ARGS, launch, closeAll, watchErrors, assertNoErrors,
   downloadFile, setValue, trainerIdle,
@@ -165,6 +166,13 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
     const values = await page.evaluate(() => window.ganStudio.runs.records.map((r) => r.history.lossD.at(-1).toFixed(3)));
     assert.equal(readout, `mlp #1: ${values[0]} at step ${STEPS} · mlp #2: ${values[1]} at step ${STEPS}`);
 
+    // A picture of the comparison for a person to look at, where $GAN_SCREENSHOTS names a folder.
+    if (process.env.GAN_SCREENSHOTS) {
+      const path = join(process.env.GAN_SCREENSHOTS, "runs-panel.png");
+      await page.locator("#runs-panel").screenshot({ path });
+      t.diagnostic(`screenshot: ${path}`);
+    }
+
     // The two grids side by side: the older run left, the newer right, the slider at the end.
     let pair = runs.pair;
     assert.deepEqual([pair.left, pair.right, pair.steps, pair.step], [first.id, second.id, [0, 1, 2, 3, 4], 4]);
@@ -207,7 +215,7 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
 
     // The second run's grids as a GIF: the browser decodes STEPS + 1 frames, the last shown
     // longest, each the grid kept at its step.
-    const gifFile = await downloadFile(page, `#runs-list tr[data-id="${second.id}"] button[data-action="gif"]`);
+    const gifFile = await downloadFile(page, `#runs-list li[data-id="${second.id}"] button[data-action="gif"]`);
     assert.equal(gifFile.name, "gan-studio-run-mlp-2.gif");
     assert.equal(gifFile.bytes.subarray(0, 6).toString("latin1"), "GIF89a");
     const gif = await decodeGifInPage(page, gifFile.bytes);
@@ -222,9 +230,9 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
     assert.match(await page.textContent("#runs-message"), /^Saved mlp #2's 5 grids \(steps 0 to 4\) as a GIF\.$/);
 
     // Rename the first run and hide the second: the charts follow.
-    await page.fill(`#runs-list tr[data-id="${first.id}"] .runs-name`, "baseline");
-    await page.press(`#runs-list tr[data-id="${first.id}"] .runs-name`, "Enter");
-    await page.uncheck(`#runs-list tr[data-id="${second.id}"] .runs-show`);
+    await page.fill(`#runs-list li[data-id="${first.id}"] .runs-name`, "baseline");
+    await page.press(`#runs-list li[data-id="${first.id}"] .runs-name`, "Enter");
+    await page.uncheck(`#runs-list li[data-id="${second.id}"] .runs-show`);
     runs = await runsSettled(page);
     assert.deepEqual(runs.runs.map((r) => [r.name, r.shown]), [["baseline", true], ["mlp #2", false]]);
     drawn = await chartsDrawn(page);
@@ -242,14 +250,14 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
     const back = await page.evaluate(() => window.ganStudio.runs.records.map((r) => r.history.lossD));
     assert.deepEqual(back, lossD, "the curves came back as recorded");
     assert.deepEqual(await page.$$eval("#runs-list .runs-name", (inputs) => inputs.map((i) => i.value)), ["baseline", "mlp #2"]);
-    await page.check(`#runs-list tr[data-id="${second.id}"] .runs-show`);
+    await page.check(`#runs-list li[data-id="${second.id}"] .runs-show`);
     drawn = await chartsDrawn(page);
     for (const key of QUANTITIES) assert.deepEqual(drawn[key], { series: "2", seriesPoints: `${STEPS},${STEPS}`, hidden: false }, `${key} after the reload`);
     const reloaded = await canvasPixels(page, "runs-grid-right");
     assert.deepEqual([reloaded.step, reloaded.hash], ["4", lastRight.hash], "the grids came back too");
 
     // Delete the second run: gone from the list, and after another reload.
-    await page.click(`#runs-list tr[data-id="${second.id}"] button[data-action="delete"]`);
+    await page.click(`#runs-list li[data-id="${second.id}"] button[data-action="delete"]`);
     runs = await runsSettled(page);
     assert.deepEqual(runs.runs.map((r) => r.name), ["baseline"]);
     await page.reload({ waitUntil: "domcontentloaded" });
