@@ -380,7 +380,10 @@ export class TrainerPanel extends Parts {
     $("train-quality-now").addEventListener("click", () => {
       if (!this.run) return;
       this.data.retry(); // asked for: a missing classifier is looked for again
-      this.loop.task(() => this.measureQuality());
+      this.loop.task(async () => {
+        await this.measureQuality();
+        this.runs.keep(this); // the Runs panel charts the score too
+      });
     });
 
     // Leaving the tab pauses (the browser would starve the loop anyway); coming back resumes.

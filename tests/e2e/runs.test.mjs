@@ -132,12 +132,18 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
     assert.equal(await page.isVisible("#runs-empty"), true);
 
     await trainRun(page, 1);
-    let runs = await trainRun(page, 2);
+    await trainRun(page, 2);
+    // The second run scored by the quality meter once (at its last step).
+    await page.selectOption("#train-quality-n", "100");
+    await page.click("#train-quality-now");
+    await page.waitForFunction(() => window.ganStudio.trainer.state.qualityScores === 1, null, { polling: 100 });
+    await trainerIdle(page);
+    let runs = await runsSettled(page);
     assert.equal(runs.error, null);
     assert.equal(runs.storageOk, true);
-    assert.deepEqual(runs.runs.map((r) => [r.name, r.kind, r.step, r.steps, r.shown]), [
-      ["mlp #1", "mlp", STEPS, STEPS, true],
-      ["mlp #2", "mlp", STEPS, STEPS, true],
+    assert.deepEqual(runs.runs.map((r) => [r.name, r.kind, r.step, r.steps, r.scores, r.shown]), [
+      ["mlp #1", "mlp", STEPS, STEPS, 0, true],
+      ["mlp #2", "mlp", STEPS, STEPS, 1, true],
     ]);
     // A grid every step, the first drawn when the run starts.
     for (const r of runs.runs) assert.deepEqual(r.frames, [0, 1, 2, 3, 4]);
@@ -152,7 +158,10 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
       const [a, b] = await pixelsOf(page, key, COLORS);
       assert.ok(a > 20 && b > 20, `${key}: ${a} and ${b} pixels of the two runs' colours`);
     }
-    assert.equal(drawn.fd.hidden, true, "no run was scored: no Fréchet distance chart");
+    // The Fréchet distance: the one run scored, its one point, also in its row.
+    assert.deepEqual(drawn.fd, { series: "1", seriesPoints: "1", hidden: false });
+    const fd = await page.evaluate(() => window.ganStudio.trainer.state.quality.frechet_distance);
+    assert.equal(await page.textContent(`#runs-list li[data-id="${second.id}"] .runs-fd`), `FD ${fd.toFixed(1)}`);
     // The two runs learned from different seeds: their curves differ.
     const curves = await page.evaluate(() => window.ganStudio.runs.records.map((r) => r.history.lossD));
     assert.notDeepEqual(curves[0], curves[1]);
@@ -207,6 +216,8 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
     const lines = csv.bytes.toString("utf8").trim().split("\n");
     assert.match(lines[0], /^run,step,loss_d,loss_g,d_real,d_fake,.*frechet_distance$/);
     assert.equal(lines.length, 1 + 2 * STEPS);
+    assert.equal(Number(lines.at(-1).split(",").at(-1)), fd, "the score at its step");
+    assert.equal(lines[STEPS].split(",").at(-1), "", "the first run was not scored");
     assert.deepEqual(lines.slice(1).map((l) => l.split(",").slice(0, 2).join(",")),
       ["mlp #1,1", "mlp #1,2", "mlp #1,3", "mlp #1,4", "mlp #2,1", "mlp #2,2", "mlp #2,3", "mlp #2,4"]);
     const lossD = await page.evaluate(() => window.ganStudio.runs.records.map((r) => r.history.lossD));
