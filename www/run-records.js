@@ -2,8 +2,9 @@
 // The Runs panel's records (runs-panel.js): every trainer run kept with a name, its settings,
 // its curves (run-history.js's figures per step), its quality scores and a bounded number of
 // its progress grids as small grey frames; the curves of several runs as overlaid series, the
-// frames of two runs under one step slider, and the runs as JSON and CSV. Pure data (tested
-// without a page).
+// frames of two runs under one step slider, the runs as JSON and CSV, and the course's shipped
+// experiments (scripts/experiments.sh's tables) as read-only runs. Pure data (tested without
+// a page).
 
 import { seriesName } from "./run-history.js";
 
@@ -30,7 +31,8 @@ export const RUN_COLORS = ["#58a6ff", "#f0883e", "#7ee787", "#d2a8ff", "#ffa657"
  * @typedef {{
  *   id: string, name: string, createdAt: number, kind: string, preset: string, dataSet: string,
  *   config: object, train: object, step: number, history: Record<string, number[]>,
- *   quality: Scores, frames: Frame[], frameEvery: number, shown?: boolean
+ *   quality: Scores, frames: Frame[], frameEvery: number, shown?: boolean, readOnly?: boolean,
+ *   gridFile?: string, course?: object
  * }} RunRecord
  */
 
@@ -176,3 +178,50 @@ export function runsCsv(records, figures) {
 
 /** A file name stem for `record`'s downloads: its name, with only letters, digits, - and _. */
 export const fileStemOf = (record) => `gan-studio-run-${record.name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-|-$/g, "") || record.id}`;
+
+/** The tables scripts/experiments.sh writes into weights/experiments/, and the names their runs get here. */
+export const COURSE_TABLES = [
+  { file: "results.tsv", prefix: "course" },
+  { file: "losses.tsv", prefix: "course losses" },
+];
+
+/**
+ * The rows of one of scripts/experiments.sh's tables (`text`, tab-separated, no header: run,
+ * flags, steps, seconds, [ms per step: losses.tsv only], digits covered, mean confidence,
+ * Fréchet distance, the predicted digits' histogram) as read-only runs: their one score at
+ * their last step, no curves, `gridFile` the grid `gan sample` drew of each
+ * (`<run>-<steps>.png`). A line that does not read as a row is skipped.
+ * @returns {RunRecord[]}
+ */
+export function courseRuns(text, { file, prefix }) {
+  const runs = [];
+  for (const line of text.split("\n")) {
+    const cols = line.replace(/\r$/, "").split("\t");
+    if (cols.length !== 8 && cols.length !== 9) continue;
+    const [name, flags, stepsText, seconds] = cols;
+    const [covered, confidence, fdText, histogram] = cols.slice(-4);
+    const steps = Number(stepsText);
+    const fd = Number(fdText);
+    if (!/^[\w-]+$/.test(name) || !Number.isInteger(steps) || steps < 1 || !Number.isFinite(fd)) continue;
+    const kind = flags.match(/--model (\S+)/)?.[1] ?? "dcgan";
+    const record = newRunRecord({
+      id: `course-${file}-${name}`, name: `${prefix}: ${name}`, createdAt: 0, kind, preset: kind,
+      dataSet: "mnist", config: {}, train: { flags: flags === "-" ? "" : flags },
+    });
+    record.step = steps;
+    record.quality = { step: [steps], fd: [fd], accuracy: [NaN] };
+    record.readOnly = true;
+    record.shown = false;
+    record.gridFile = `${name}-${steps}.png`;
+    record.course = {
+      file,
+      seconds: Number(seconds),
+      msPerStep: cols.length === 9 ? Number(cols[4]) : null,
+      digitsCovered: Number(covered),
+      meanConfidence: Number(confidence),
+      histogram: histogram.split(" ").map(Number),
+    };
+    runs.push(record);
+  }
+  return runs;
+}

@@ -1,14 +1,16 @@
 // Node tests of the Runs panel's pure logic: the GIF encoder (www/gif.js; decoded here by a
 // small GIF decoder written for this test from the specification: its LZW codes, its blocks),
 // the run records (www/run-records.js: frames kept and thinned, the slider's steps, the
-// overlaid series, the CSV and JSON) and the charts' overlay and read-out (www/chart.js).
+// overlaid series, the CSV and JSON, the course's shipped tables as read-only runs) and the
+// charts' overlay and read-out (www/chart.js).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
 
 import { encodeGif, lzwEncode } from "../../www/gif.js";
 import {
-  MAX_FRAMES, addFrame, fileStemOf, frameAt, greyFrame, newRunRecord, overlaySeries, runJson, runName, runsCsv,
+  COURSE_TABLES, MAX_FRAMES, addFrame, courseRuns, fileStemOf, frameAt, greyFrame, newRunRecord, overlaySeries, runJson, runName, runsCsv,
   sliderSteps,
 } from "../../www/run-records.js";
 import { chartScale, readOut } from "../../www/chart.js";
@@ -263,4 +265,30 @@ test("an overlay chart fits its values (with a margin), or 0 to 1 when it has no
   assert.ok(close(empty.yMin, -0.05) && close(empty.yMax, 1.05) && empty.xMin === 0 && empty.xMax === 1);
   const flat = chartScale([], [{ steps: [3], values: [2] }], null, 100);
   assert.deepEqual([flat.yMin, flat.yMax], [1.998, 2.002]);
+});
+
+test("the course's shipped experiments read as read-only runs: their score at their last step", () => {
+  const root = new URL("../../weights/experiments/", import.meta.url);
+  const results = courseRuns(readFileSync(new URL("results.tsv", root), "utf8"), COURSE_TABLES[0]);
+  const losses = courseRuns(readFileSync(new URL("losses.tsv", root), "utf8"), COURSE_TABLES[1]);
+  assert.ok(results.length >= 5 && losses.length >= 5, `${results.length} and ${losses.length} rows`);
+  for (const run of [...results, ...losses]) {
+    assert.equal(run.readOnly, true);
+    assert.equal(run.shown, false);
+    assert.deepEqual(run.history.step, [], "no curves");
+    assert.equal(run.quality.step[0], run.step);
+    assert.ok(run.quality.fd[0] > 0);
+    assert.ok(existsSync(new URL(run.gridFile, root)), `${run.gridFile} is shipped`);
+    assert.equal(run.course.histogram.length, 10);
+  }
+  // Against the tables' own lines (EXPERIMENTS.md's figures).
+  const nz10 = results.find((r) => r.name === "course: nz10");
+  assert.deepEqual([nz10.kind, nz10.train.flags, nz10.step, nz10.quality.fd[0], nz10.course.digitsCovered, nz10.course.msPerStep],
+    ["dcgan", "--nz 10", 1500, 169.11, 9, null]);
+  const lsgan = losses.find((r) => r.name === "course losses: lsgan");
+  assert.deepEqual([lsgan.quality.fd[0], lsgan.course.msPerStep, lsgan.course.meanConfidence], [868.21, 160.2, 0.694]);
+  assert.equal(results.find((r) => r.name === "course: baseline").train.flags, "");
+  // A model of its own: its kind; lines that are not rows: skipped.
+  const odd = courseRuns("x\ny\tz\nwgan-gp\t--model wgan-gp\t1500\t9\t2344\t10\t0.815\t190.3\t1 2 3 4 5 6 7 8 9 10\nbad name\t-\t1\t1\t1\t1\t1\t1 1\n", COURSE_TABLES[1]);
+  assert.deepEqual(odd.map((r) => [r.id, r.kind]), [["course-losses.tsv-wgan-gp", "wgan-gp"]]);
 });
