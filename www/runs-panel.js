@@ -3,7 +3,8 @@
 // (run-store.js's archive; run-records.js's records) with a name, listed to show or hide,
 // rename, delete and download (JSON, CSV, an animated GIF of its progress grids: gif.js).
 // The trainer (trainer-views.js) hands it each run's figures, scores and grids as it trains;
-// the comparison views (the overlaid curves, the two grids under one slider) are
+// the course's shipped experiments (weights/experiments/: scripts/experiments.sh's tables and
+// grids) join them on request as read-only runs, never stored. The comparison views (the overlaid curves, the two grids under one slider) are
 // runs-views.js's. Storage that fails (private browsing, a full disk) is said in the panel's
 // alert box, and the runs stay in the page while it is open; training goes on.
 
@@ -14,7 +15,7 @@ import { messageOf } from "./format.js";
 import { withParts } from "./panel-parts.js";
 import { RunLoop } from "./run-loop.js";
 import {
-  RUN_COLORS, addFrame, fileStemOf, greyFrame, newRunRecord, runJson, runName, runsCsv,
+  COURSE_TABLES, RUN_COLORS, addFrame, courseRuns, fileStemOf, greyFrame, newRunRecord, runJson, runName, runsCsv,
 } from "./run-records.js";
 import { forgetRun, keepRun, keptRuns } from "./run-store.js";
 import { compareMethods } from "./runs-views.js";
@@ -54,10 +55,12 @@ export class RunsPanel extends withParts(compareMethods) {
       writing: this.flushTimer !== null || this.writes.running || this.writes.pending !== null ||
         this.dirty.size + this.forget.size > 0,
       storageOk: this.storageOk,
+      busy: this.loop.busy,
       error: this.loop.error,
       runs: this.records.map((r) => ({
         id: r.id, name: r.name, kind: r.kind, step: r.step, steps: r.history.step.length,
         scores: r.quality.step.length, frames: r.frames.map((f) => f.step), shown: r.shown !== false,
+        readOnly: r.readOnly === true,
       })),
       pair: this.pairState(),
     };
@@ -97,7 +100,8 @@ export class RunsPanel extends withParts(compareMethods) {
       preset: panel.form.preset.name,
     });
     panel.runId = record.id;
-    this.records.push(record);
+    const firstCourse = this.records.findIndex((r) => r.readOnly);
+    this.records.splice(firstCourse < 0 ? this.records.length : firstCourse, 0, record); // before the course's
     this.listChanged();
     return record;
   }
@@ -158,8 +162,8 @@ export class RunsPanel extends withParts(compareMethods) {
     try {
       const kept = await keptRuns();
       const known = new Set(this.records.map((r) => r.id));
-      this.records = [...kept.filter((r) => !known.has(r.id)), ...this.records]
-        .sort((a, b) => a.createdAt - b.createdAt);
+      const runs = [...kept.filter((r) => !known.has(r.id)), ...this.records.filter((r) => !r.readOnly)];
+      this.records = [...runs.sort((a, b) => a.createdAt - b.createdAt), ...this.records.filter((r) => r.readOnly)];
     } catch (error) {
       this.loop.showError(`The runs kept on this device cannot be read (${messageOf(error)}): new runs are shown until the page closes.`);
     } finally {
@@ -194,7 +198,7 @@ export class RunsPanel extends withParts(compareMethods) {
     this.forget.clear();
     for (const id of ids) {
       const record = this.byId(id);
-      if (record) await keepRun(record);
+      if (record && !record.readOnly) await keepRun(record);
     }
     for (const id of gone) await forgetRun(id);
     if (!this.storageOk) this.loop.clearError();
@@ -241,13 +245,22 @@ export class RunsPanel extends withParts(compareMethods) {
     swatch.className = "runs-swatch";
     swatch.style.background = this.colorOf(record);
     cell(show, swatch);
-    const name = document.createElement("input");
-    name.type = "text";
-    name.value = record.name;
-    name.className = "runs-name";
-    name.setAttribute("aria-label", "Run name");
-    name.addEventListener("change", () => this.rename(record, name.value));
-    cell(name);
+    if (record.readOnly) {
+      // A shipped result: its name and what the table says of it, not editable.
+      const { course } = record;
+      const name = cell(record.name);
+      name.className = "runs-name runs-read-only";
+      const flags = record.train.flags || "the defaults";
+      cell(`${flags}; ${course.digitsCovered} digits, confidence ${course.meanConfidence} (${course.file}, read-only)`).className = "runs-course";
+    } else {
+      const name = document.createElement("input");
+      name.type = "text";
+      name.value = record.name;
+      name.className = "runs-name";
+      name.setAttribute("aria-label", "Run name");
+      name.addEventListener("change", () => this.rename(record, name.value));
+      cell(name);
+    }
     cell().className = "runs-steps";
     cell().className = "runs-fd";
     const buttons = cell();
@@ -256,7 +269,7 @@ export class RunsPanel extends withParts(compareMethods) {
       { label: "JSON", action: () => this.downloadJson(record), what: "The run's settings, curves and scores as JSON" },
       { label: "CSV", action: () => this.downloadCsv([record]), what: "The run's curves as CSV" },
       { label: "GIF", action: () => this.downloadGif(record), what: "The run's progress grids as an animated GIF" },
-      { label: "Delete", action: () => this.remove(record), what: "Forget this run" },
+      ...record.readOnly ? [] : [{ label: "Delete", action: () => this.remove(record), what: "Forget this run" }],
     ]) {
       const button = document.createElement("button");
       button.type = "button";
@@ -274,16 +287,19 @@ export class RunsPanel extends withParts(compareMethods) {
   showRow(record, li = document.querySelector(`#runs-list li[data-id="${record.id}"]`)) {
     if (!li) return;
     const fd = record.quality.fd.at(-1);
-    li.querySelector(".runs-steps").textContent = `${record.history.step.length} steps, to step ${record.step}`;
+    li.querySelector(".runs-steps").textContent = record.readOnly ? `step ${record.step}`
+      : `${record.history.step.length} steps, to step ${record.step}`;
     li.querySelector(".runs-fd").textContent = fd === undefined ? "" : `FD ${fd.toFixed(1)}`;
     /** @type {HTMLButtonElement} */ (li.querySelector('button[data-action="gif"]')).disabled = record.frames.length === 0;
   }
 
-  /** Shows or hides a run in the charts. */
+  /** Shows or hides a run in the charts (a read-only run's choice lasts until the page closes). */
   setShown(record, shown) {
     record.shown = shown;
-    this.dirty.add(record.id);
-    this.flush();
+    if (!record.readOnly) {
+      this.dirty.add(record.id);
+      this.flush();
+    }
     $("runs-csv").disabled = !this.records.some((r) => r.shown !== false);
     this.drawCurves();
   }
@@ -336,9 +352,43 @@ export class RunsPanel extends withParts(compareMethods) {
     });
   }
 
+  // ------------------------------------------------------------ the course's results
+
+  /**
+   * Adds the course's experiments as scripts/experiments.sh shipped them (its tables and
+   * grids in weights/experiments/) as read-only runs: a student sees the answers without
+   * training. They are read from the page's own files each time, never stored.
+   */
+  showCourse() {
+    this.loop.task(async () => {
+      const runs = [];
+      for (const table of COURSE_TABLES) {
+        const response = await fetch(`weights/experiments/${table.file}`);
+        if (!response.ok) throw new Error(`weights/experiments/${table.file}: HTTP ${response.status}`);
+        runs.push(...courseRuns(await response.text(), table));
+      }
+      for (const record of runs) {
+        const response = await fetch(`weights/experiments/${record.gridFile}`);
+        if (!response.ok) continue; // a row without its grid: its score alone
+        const image = await createImageBitmap(await response.blob());
+        const { width, height } = image;
+        const ctx = new OffscreenCanvas(width, height).getContext("2d");
+        ctx.drawImage(image, 0, 0);
+        image.close();
+        const { data } = ctx.getImageData(0, 0, width, height);
+        addFrame(record, { step: record.step, ...greyFrame(data, width, height) });
+      }
+      this.records = [...this.records.filter((r) => !r.readOnly), ...runs];
+      $("runs-course").disabled = true;
+      this.listChanged();
+      $("runs-message").textContent = `Added the course's ${runs.length} experiments (${COURSE_TABLES.map((t) => t.file).join(", ")}): tick them to compare their Fréchet distance; their grids are the files each run of that name last drew.`;
+    });
+  }
+
   /** Wires the panel's controls and reads the kept runs. */
   bind() {
     $("runs-csv").addEventListener("click", () => this.downloadCsv());
+    $("runs-course").addEventListener("click", () => this.showCourse());
     // Leaving the page (or its tab): what waits is written now.
     document.addEventListener("visibilitychange", () => {
       if (document.hidden && this.flushTimer !== null) this.flush();

@@ -4,21 +4,26 @@
 // under the pointer, the slider moving both grids, the curves as CSV, a run's grids as an
 // animated GIF that the browser's own decoder (WebCodecs' ImageDecoder) reads back frame by
 // frame, a rename, a hidden run, a delete; and all of it back after a reload. A run resumed
-// after a reload goes on in its kept run. A last test breaks IndexedDB: the panel says so and
-// training goes on.
+// after a reload goes on in its kept run. The course's shipped experiments join as read-only
+// runs (their scores, their grids as the PNGs hold them). A last test breaks IndexedDB: the
+// panel says so and training goes on.
 //
 // The CPU path (--disable-webgpu, #device=cpu): cheap, and the panel does not depend on the
 // device. With GAN_SCREENSHOTS=/folder, (r1) saves a picture of the two runs compared there.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, NO_WEBGPU_ARGS, launch, closeAll, watchErrors, assertNoErrors,
-  downloadFile, setValue, trainerIdle,
+  decodePng, downloadFile, setValue, trainerIdle,
 } from "./harness.mjs";
+import { greyFrame } from "../../www/run-records.js";
 import { startServer } from "./server.mjs";
 
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const STEPS = 4; // per run
 const QUANTITIES = ["lossD", "lossG", "dReal", "dFake"];
 const COLORS = ["#58a6ff", "#f0883e"]; // the first two runs' colours (run-records.js)
@@ -299,7 +304,67 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
     assertNoErrors(errors, "a resumed run");
   });
 
-  test("(r3) without IndexedDB the panel says runs are not kept, and training goes on", { timeout: TEST_TIMEOUT }, async () => {
+  test("(r3) the course's shipped experiments join as read-only runs, never stored", { timeout: TEST_TIMEOUT }, async (t) => {
+    const context = await launch(NO_WEBGPU_ARGS);
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT_TIMEOUT);
+    const errors = watchErrors(page);
+    await open(page);
+    const rows = (file) => readFileSync(join(ROOT, "weights", "experiments", file), "utf8").trim().split("\n").map((l) => l.split("\t"));
+    const results = rows("results.tsv");
+    const losses = rows("losses.tsv");
+    await page.click("#runs-course");
+    await page.waitForFunction(() => {
+      const state = window.ganStudio.runs.state;
+      return !state.busy && (state.runs.length > 0 || state.error !== null);
+    }, null, { polling: 100 });
+    let runs = await page.evaluate(() => window.ganStudio.runs.state);
+    assert.equal(runs.error, null);
+    t.diagnostic(`${runs.runs.length} read-only runs: ${runs.runs.map((r) => r.name).join(", ")}`);
+    assert.deepEqual(runs.runs.map((r) => [r.name, r.readOnly, r.shown, r.step, r.frames]), [
+      ...results.map(([name, , steps]) => [`course: ${name}`, true, false, Number(steps), [Number(steps)]]),
+      ...losses.map(([name, , steps]) => [`course losses: ${name}`, true, false, Number(steps), [Number(steps)]]),
+    ]);
+    assert.equal(await page.isDisabled("#runs-course"), true, "added once");
+    assert.equal(await page.locator('#runs-list button[data-action="delete"]').count(), 0, "read-only: no delete");
+    assert.equal(await page.locator("#runs-list input.runs-name").count(), 0, "read-only: no rename");
+
+    // Tick two: their Fréchet distances, one point each, as the tables say.
+    const nz10 = results.find(([name]) => name === "nz10");
+    const lsgan = losses.find(([name]) => name === "lsgan");
+    await page.check('#runs-list li[data-id="course-results.tsv-nz10"] .runs-show');
+    await page.check('#runs-list li[data-id="course-losses.tsv-lsgan"] .runs-show');
+    assert.deepEqual((await chartsDrawn(page)).fd, { series: "2", seriesPoints: "1,1", hidden: false });
+    const fds = await page.evaluate(() => window.ganStudio.runs.records.filter((r) => r.shown).map((r) => r.quality.fd[0]));
+    assert.deepEqual(fds, [Number(nz10.at(-2)), Number(lsgan.at(-2))]);
+
+    // Their grids side by side: the shipped PNGs, averaged down as the page keeps grids.
+    await page.selectOption("#runs-left", "course-results.tsv-nz10");
+    await page.selectOption("#runs-right", "course-losses.tsv-lsgan");
+    const pair = (await page.evaluate(() => window.ganStudio.runs.state)).pair;
+    assert.deepEqual([pair.steps, pair.leftStep, pair.rightStep], [[1500], "1500", "1500"]);
+    for (const [side, name] of [["left", "nz10"], ["right", "lsgan"]]) {
+      const png = decodePng(readFileSync(join(ROOT, "weights", "experiments", `${name}-1500.png`)));
+      const want = greyFrame(png.pixels, png.width, png.height);
+      const shown = await page.evaluate((id) => {
+        const canvas = document.getElementById(id);
+        const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+        return { width: canvas.width, height: canvas.height, grey: Array.from(data.filter((_, i) => i % 4 === 0)) };
+      }, `runs-grid-${side}`);
+      assert.deepEqual([shown.width, shown.height], [want.width, want.height], `${name}'s grid size`);
+      assert.deepEqual(shown.grey, Array.from(want.grey), `${name}'s grid`);
+    }
+
+    // Never stored: a reload lists none.
+    await runsSettled(page);
+    await page.reload({ waitUntil: "domcontentloaded" });
+    await open(page);
+    runs = await page.evaluate(() => window.ganStudio.runs.state);
+    assert.deepEqual(runs.runs, []);
+    assertNoErrors(errors, "the course's experiments");
+  });
+
+  test("(r4) without IndexedDB the panel says runs are not kept, and training goes on", { timeout: TEST_TIMEOUT }, async () => {
     const context = await launch(NO_WEBGPU_ARGS);
     const page = await context.newPage();
     page.setDefaultTimeout(WAIT_TIMEOUT);
