@@ -1,8 +1,8 @@
 // Node tests of the Runs panel's pure logic: the GIF encoder (www/gif.js; decoded here by a
 // small GIF decoder written for this test from the specification: its LZW codes, its blocks),
 // the run records (www/run-records.js: frames kept and thinned, the slider's steps, the
-// overlaid series, the CSV and JSON, the course's shipped tables as read-only runs) and the
-// charts' overlay and read-out (www/chart.js).
+// overlaid series, the CSV and JSON, the course's shipped tables as read-only runs), the
+// queue's experiments (www/experiments.js) and the charts' overlay and read-out (www/chart.js).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,6 +14,7 @@ import {
   sliderSteps,
 } from "../../www/run-records.js";
 import { chartScale, readOut } from "../../www/chart.js";
+import { COURSE_EXPERIMENTS, experimentConfig, ownExperiment } from "../../www/experiments.js";
 import { seeded } from "../e2e/seeded.mjs";
 
 // ------------------------------------------------------------------ a GIF decoder
@@ -291,4 +292,41 @@ test("the course's shipped experiments read as read-only runs: their score at th
   // A model of its own: its kind; lines that are not rows: skipped.
   const odd = courseRuns("x\ny\tz\nwgan-gp\t--model wgan-gp\t1500\t9\t2344\t10\t0.815\t190.3\t1 2 3 4 5 6 7 8 9 10\nbad name\t-\t1\t1\t1\t1\t1\t1 1\n", COURSE_TABLES[1]);
   assert.deepEqual(odd.map((r) => [r.id, r.kind]), [["course-losses.tsv-wgan-gp", "wgan-gp"]]);
+});
+
+test("the course's experiments change one thing against the baseline, in the registry's ranges", () => {
+  const base = {
+    model: { kind: "dcgan", nz: 100, ngf: 32, ndf: 3, init: "dcgan", prior: "gaussian", image_size: 32 },
+    train: { lr_g: 0.0002, lr_d: 0.6, loss: "non-saturating", seed: 1, batch_size: 64 },
+  };
+  const variant = { settings: [{ key: "ngf", min: 1, max: 40 }, { key: "ndf", min: 2, max: 4096 }] };
+  const limits = { lr: [0, 1] };
+  const named = (name) => COURSE_EXPERIMENTS.find((e) => e.name === name);
+  const run = (name) => experimentConfig(base, named(name), variant, limits);
+  assert.deepEqual(COURSE_EXPERIMENTS.map((e) => e.name),
+    ["baseline", "nz10", "nz1000", "half-width", "double-width", "default-init", "saturating", "lsgan", "lr-x2"]);
+  assert.deepEqual(run("baseline"), base);
+  assert.notEqual(run("baseline").model, base.model, "a copy: the baseline stays as it was");
+  assert.deepEqual(run("nz10").model, { ...base.model, nz: 10 });
+  assert.deepEqual(run("nz1000").model.nz, 1000);
+  assert.deepEqual([run("half-width").model.ngf, run("half-width").model.ndf], [16, 2], "halved, within the minimum");
+  assert.deepEqual([run("double-width").model.ngf, run("double-width").model.ndf], [40, 6], "doubled, within the maximum");
+  assert.equal(run("default-init").model.init, "default");
+  assert.equal(run("saturating").train.loss, "saturating");
+  assert.equal(run("lsgan").train.loss, "least-squares");
+  assert.deepEqual([run("lr-x2").train.lr_g, run("lr-x2").train.lr_d], [0.0004, 1], "doubled, within the limit");
+  for (const e of COURSE_EXPERIMENTS) {
+    const { model, train } = run(e.name);
+    assert.equal(train.seed, 1, `${e.name}: the same seed`);
+    assert.equal(model.kind, "dcgan");
+  }
+
+  // A student's own: key=value changes to the model's or the training's settings.
+  const own = ownExperiment(" nz=20,  lr_g=5e-4 loss=hinge ", base);
+  assert.deepEqual(own, { name: "nz=20 lr_g=5e-4 loss=hinge", title: "nz=20 lr_g=5e-4 loss=hinge", model: { nz: 20 }, train: { lr_g: 0.0005, loss: "hinge" } });
+  assert.deepEqual(experimentConfig(base, own, variant, limits).model.nz, 20);
+  assert.equal(ownExperiment("   ", base), null);
+  assert.throws(() => ownExperiment("nz 20", base), /"nz" is not a change: write key=value/);
+  assert.throws(() => ownExperiment("depth=3", base), /"depth" is not a setting of this run: nz, ngf, ndf, init, prior, image_size, lr_g/);
+  assert.throws(() => ownExperiment("kind=mlp", base), /"kind" is not a setting/);
 });
