@@ -127,6 +127,7 @@ async function main() {
     runs,
   });
   trainer.bind();
+  runs.trainer = trainer; // the queue's experiments train there
   runs.bind();
   explorer.trainer = trainer; // window.ganStudio.trainer, for the console and the tests
   explorer.runs = runs; // window.ganStudio.runs, likewise

@@ -5,7 +5,7 @@
 // The trainer (trainer-views.js) hands it each run's figures, scores and grids as it trains;
 // the course's shipped experiments (weights/experiments/: scripts/experiments.sh's tables and
 // grids) join them on request as read-only runs, never stored. The comparison views (the overlaid curves, the two grids under one slider) are
-// runs-views.js's. Storage that fails (private browsing, a full disk) is said in the panel's
+// runs-views.js's, the queue of the course's experiments runs-queue.js's. Storage that fails (private browsing, a full disk) is said in the panel's
 // alert box, and the runs stay in the page while it is open; training goes on.
 
 import { Coalescer } from "./coalescer.js";
@@ -19,6 +19,7 @@ import {
 } from "./run-records.js";
 import { forgetRun, keepRun, keptRuns } from "./run-store.js";
 import { compareMethods } from "./runs-views.js";
+import { queueMethods } from "./runs-queue.js";
 import { $ } from "./page.js";
 
 /** While a run plays, its record is written at most this often (it holds up to a megabyte of grids). */
@@ -30,7 +31,7 @@ const GIF_LAST_DELAY = 200;
 /** @typedef {import("./run-records.js").RunRecord} RunRecord */
 
 /** The Runs panel: the kept runs, their list and downloads, and the comparison views. */
-export class RunsPanel extends withParts(compareMethods) {
+export class RunsPanel extends withParts(compareMethods, queueMethods) {
   /** `figures`: the registry's figures (`{ key, title }`, in the trainer's order). */
   constructor({ figures }) {
     super();
@@ -46,6 +47,10 @@ export class RunsPanel extends withParts(compareMethods) {
     this.loaded = false; // whether the kept runs were read (or failed to be)
     this.loop = new RunLoop({ errorId: "runs-error" });
     this.made = 0; // runs made by this page (for unique ids)
+    /** @type {any} the trainer panel (trainer.js), which trains the queue's experiments; app.js sets it */
+    this.trainer = null;
+    /** @type {{ running: boolean, stopped: boolean, names: string[], done: number } | null} the queue of experiments (runs-queue.js) */
+    this.queue = null;
   }
 
   /** A summary for the browser tests and the console. */
@@ -63,6 +68,7 @@ export class RunsPanel extends withParts(compareMethods) {
         readOnly: r.readOnly === true,
       })),
       pair: this.pairState(),
+      queue: this.queueState(),
     };
   }
 
@@ -116,6 +122,12 @@ export class RunsPanel extends withParts(compareMethods) {
     } catch (error) {
       this.loop.showError(`This run could not be kept (${messageOf(error)}); training goes on.`);
     }
+  }
+
+  /** Names the trainer panel `panel`'s run (a queued experiment's) `name`. */
+  nameRun(panel, name) {
+    const record = this.recordOf(panel);
+    if (record) this.rename(record, name);
   }
 
   /** Keeps the progress grid on `canvas` (of step `step`) among the run's frames (when due). */
@@ -389,6 +401,7 @@ export class RunsPanel extends withParts(compareMethods) {
   bind() {
     $("runs-csv").addEventListener("click", () => this.downloadCsv());
     $("runs-course").addEventListener("click", () => this.showCourse());
+    this.bindQueue();
     // Leaving the page (or its tab): what waits is written now.
     document.addEventListener("visibilitychange", () => {
       if (document.hidden && this.flushTimer !== null) this.flush();
