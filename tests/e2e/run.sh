@@ -16,7 +16,8 @@
 #   privacy.test.mjs     requests stay on the page's origin
 #   robustness.test.mjs  bad values: 1,000 URL hashes, out-of-range settings
 #   runs.test.mjs        the Runs panel: two runs compared (curves, read-out, one slider for
-#                        both grids), CSV, a GIF the browser decodes, a reload, no IndexedDB
+#                        both grids), CSV, a GIF the browser decodes, a reload, a resume, the
+#                        course's shipped results, the queue of experiments, no IndexedDB
 #   trainer.test.mjs     the trainer panel
 #   threads.test.mjs     the CPU's wasm threads
 # against an existing build, served by server.mjs (sirv).

@@ -5,8 +5,9 @@
 // animated GIF that the browser's own decoder (WebCodecs' ImageDecoder) reads back frame by
 // frame, a rename, a hidden run, a delete; and all of it back after a reload. A run resumed
 // after a reload goes on in its kept run. The course's shipped experiments join as read-only
-// runs (their scores, their grids as the PNGs hold them). A last test breaks IndexedDB: the
-// panel says so and training goes on.
+// runs (their scores, their grids as the PNGs hold them). The queue trains two of the course's
+// experiments one after another from one seed. A last test breaks IndexedDB: the panel says
+// so and training goes on.
 //
 // The CPU path (--disable-webgpu, #device=cpu): cheap, and the panel does not depend on the
 // device. With GAN_SCREENSHOTS=/folder, (r1) saves a picture of the two runs compared there.
@@ -364,7 +365,42 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
     assertNoErrors(errors, "the course's experiments");
   });
 
-  test("(r4) without IndexedDB the panel says runs are not kept, and training goes on", { timeout: TEST_TIMEOUT }, async () => {
+  test("(r4) the queue runs two experiments one after another, from one seed, and compares them", { timeout: TEST_TIMEOUT }, async () => {
+    const context = await launch(NO_WEBGPU_ARGS);
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT_TIMEOUT);
+    const errors = watchErrors(page);
+    await open(page);
+    // The baseline: the trainer's settings (an MLP at batch 4, seed 5, a grid every step).
+    await page.selectOption("#train-preset", "mlp");
+    await setValue(page, "#train-batch", 4);
+    await setValue(page, "#train-seed", 5);
+    await setValue(page, "#train-refresh", 1);
+    await page.check('#runs-queue-list input[value="nz10"]'); // with the baseline, ticked already
+    await setValue(page, "#runs-queue-steps", 3);
+    await page.click("#runs-queue-start");
+    await page.waitForFunction(() => {
+      const { queue, busy } = window.ganStudio.runs.state;
+      return queue && !queue.running && !busy;
+    }, null, { polling: 100 });
+    const runs = await runsSettled(page);
+    assert.equal(runs.error, null);
+    assert.deepEqual(runs.queue, { running: false, names: ["baseline", "nz10"], done: 2 });
+    assert.equal(await page.textContent("#runs-queue-status"), "Done: 2 experiments of 3 steps each, from seed 5.");
+    assert.deepEqual(runs.runs.map((r) => [r.name, r.kind, r.step, r.steps]), [["baseline", "mlp", 3, 3], ["nz10", "mlp", 3, 3]]);
+    const configs = await page.evaluate(() => window.ganStudio.runs.records.map((r) => ({ nz: r.config.nz, seed: r.train.seed, batch: r.train.batch_size })));
+    assert.deepEqual(configs, [{ nz: 100, seed: 5, batch: 4 }, { nz: 10, seed: 5, batch: 4 }]);
+    // Compared: both curves on every chart, both grids under the slider.
+    const drawn = await chartsDrawn(page);
+    for (const key of QUANTITIES) assert.deepEqual(drawn[key], { series: "2", seriesPoints: "3,3", hidden: false }, key);
+    const { pair } = runs;
+    assert.deepEqual([pair.left, pair.right, pair.leftStep, pair.rightStep], [runs.runs[0].id, runs.runs[1].id, "3", "3"]);
+    const trainer = await page.evaluate(() => window.ganStudio.trainer.state);
+    assert.deepEqual([trainer.step, trainer.config.nz, trainer.error], [3, 10, null], "the trainer shows the last experiment");
+    assertNoErrors(errors, "the queue");
+  });
+
+  test("(r5) without IndexedDB the panel says runs are not kept, and training goes on", { timeout: TEST_TIMEOUT }, async () => {
     const context = await launch(NO_WEBGPU_ARGS);
     const page = await context.newPage();
     page.setDefaultTimeout(WAIT_TIMEOUT);
