@@ -4,9 +4,11 @@
 // rename, delete and download (JSON, CSV, an animated GIF of its progress grids: gif.js).
 // The trainer (trainer-views.js) hands it each run's figures, scores and grids as it trains;
 // the course's shipped experiments (weights/experiments/: scripts/experiments.sh's tables and
-// grids) join them on request as read-only runs, never stored. The comparison views (the overlaid curves, the two grids under one slider) are
-// runs-views.js's, the queue of the course's experiments runs-queue.js's. Storage that fails (private browsing, a full disk) is said in the panel's
-// alert box, and the runs stay in the page while it is open; training goes on.
+// grids) join them on request as read-only runs, never stored. The comparison views (the
+// overlaid curves, the two grids under one slider) are runs-views.js's, the queue of the
+// course's experiments runs-queue.js's. Storage that fails (private browsing, a full disk) is
+// said in the panel's alert box, and the runs stay in the page while it is open; training
+// goes on.
 
 import { Coalescer } from "./coalescer.js";
 import { saveBlob } from "./canvas.js";
@@ -232,7 +234,6 @@ export class RunsPanel extends withParts(compareMethods, queueMethods) {
     const body = $("runs-list");
     body.replaceChildren(...this.records.map((record) => this.row(record)));
     $("runs-empty").hidden = this.records.length > 0;
-    $("runs-csv").disabled = !this.records.some((r) => r.shown !== false);
     this.fillPair();
     this.drawCurves();
   }
@@ -312,7 +313,6 @@ export class RunsPanel extends withParts(compareMethods, queueMethods) {
       this.dirty.add(record.id);
       this.flush();
     }
-    $("runs-csv").disabled = !this.records.some((r) => r.shown !== false);
     this.drawCurves();
   }
 

@@ -22,7 +22,7 @@ export const compareMethods = {
   /**
    * Draws one chart per quantity with a series per shown run that measured it, fitted to
    * their values (runs that differ little still show apart); the Fréchet distance's chart
-   * hides while no shown run was scored.
+   * hides while no shown run was scored, and the CSV of the shown runs waits for one.
    */
   drawCurves() {
     const shown = this.shownRuns();
@@ -37,6 +37,7 @@ export const compareMethods = {
       this.charts[key] = { series, stepAt };
     }
     $("runs-charts-hint").textContent = shown.length ? "" : "Tick runs in the list to overlay their curves here.";
+    $("runs-csv").disabled = shown.length === 0;
   },
 
   /** The read-out under chart `key`'s pointer, at CSS x `x` (null: none). */
