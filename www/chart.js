@@ -102,8 +102,10 @@ export function drawChart(canvas, title, steps, series, range) {
   ctx.fillStyle = "#9aa7b4";
   ctx.lineWidth = 1;
   ctx.textAlign = "right";
-  // enough decimals that the three labels differ on a narrow range (a fitted chart's)
-  const digits = Math.min(6, Math.max(2, 1 - Math.floor(Math.log10(yMax - yMin))));
+  // enough decimals that the three labels differ on a narrow range (a fitted chart's), and
+  // no more than fit beside the plot on a large value (a Fréchet distance in the thousands)
+  const needed = Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(yMax - yMin))));
+  const digits = Math.max(yMin, yMax) >= 100 || Math.min(yMin, yMax) <= -100 ? needed : Math.max(2, needed);
   for (const v of [yMin, (yMin + yMax) / 2, yMax]) {
     ctx.beginPath();
     ctx.moveTo(pad.left, Math.round(y(v)) + 0.5);
