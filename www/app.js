@@ -8,6 +8,7 @@
 // explorer's.
 
 import { TrainerPanel } from "./trainer.js";
+import { RunsPanel } from "./runs-panel.js";
 import { DataSets, noShippedModel, presetFor } from "./data-sets.js";
 import { FindZ } from "./find-z.js";
 import { ensureIsolation } from "./isolation.js";
@@ -114,6 +115,7 @@ async function main() {
   explorer.finder = new FindZ(explorer, fetchWithProgress);
   explorer.finder.bind();
   explorer.finder.modelChanged();
+  const runs = new RunsPanel({ figures: presets.figures });
   const trainer = new TrainerPanel({
     wasm,
     presets,
@@ -122,9 +124,13 @@ async function main() {
     dataSets,
     showDataSet: (name, why) => explorer.dataSetMenu.change(name, { why }),
     devices: { setting: deviceSetting, adapter },
+    runs,
   });
   trainer.bind();
+  runs.trainer = trainer; // the queue's experiments train there
+  runs.bind();
   explorer.trainer = trainer; // window.ganStudio.trainer, for the console and the tests
+  explorer.runs = runs; // window.ganStudio.runs, likewise
   explorerRef = explorer;
   // A hash changed by hand (an edited address, Back or Forward) names the mode too.
   addEventListener("hashchange", () => {

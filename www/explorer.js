@@ -37,6 +37,8 @@ export class Explorer extends Parts {
     this.finder = null;
     /** @type {any} the trainer panel (trainer.js), once app.js makes it */
     this.trainer = null;
+    /** @type {any} the Runs panel (runs-panel.js), once app.js makes it */
+    this.runs = null;
     /** @type {any} { backend, sentence, timings } of the explorer's device, once chosen */
     this.deviceChoice = null;
     this.presets = presets;

@@ -1,10 +1,12 @@
 // @ts-check
 // The trainer panel's play loop (trainer.js): Play, Pause and single steps, training in chunks
 // sized to about CHUNK_TARGET_MS each (run-loop.js's nextChunk), the step budget, the figures
-// each chunk records, divergence and the measured speed. Methods of TrainerPanel
+// each chunk records, divergence, the measured speed, and an experiment of the Runs panel's
+// queue trained to its steps. Methods of TrainerPanel
 // (panel-parts.js).
 
 import { nextChunk } from "./run-loop.js";
+import { $ } from "./page.js";
 
 const CHUNK_TARGET_MS = 200; // wall time one train() call should take while playing
 const MAX_CHUNK = 200; // steps per call at most (the wasm allows 1000)
@@ -17,8 +19,11 @@ const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The trainer panel's methods for training. */
 export const playMethods = {
-  /** Play: trains in chunks until Pause, the budget, a divergence or an error. */
-  play() {
+  /**
+   * Play: trains in chunks until Pause, the budget, a divergence or an error. Resolves once
+   * it stops.
+   */
+  async play() {
     if (this.playing) return;
     if (this.diverged) {
       this.loop.showError(this.diverged);
@@ -28,7 +33,7 @@ export const playMethods = {
     this.playing = true;
     const generation = ++this.playGeneration;
     this.syncButtons();
-    this.loop.task(async () => {
+    await this.loop.task(async () => {
       try {
         await this.ensureRun();
         if (this.budgetLeft() <= 0) {
@@ -61,6 +66,32 @@ export const playMethods = {
         }
       }
     });
+  },
+
+  /**
+   * For the Runs panel's queue (runs-queue.js): a new run of `model` and `train` (the
+   * Trainer's configs) on the page's data set, kept as `name`, trained with Play for `steps`
+   * steps. Resolves once it stops (the budget, a Pause, a divergence, an error) to whether it
+   * trained all its steps.
+   */
+  async trainExperiment(model, train, steps, name) {
+    this.pause();
+    let started = false;
+    await this.loop.task(async () => {
+      const set = this.dataSets.current;
+      await this.ensureTrainer();
+      await this.data.ensure(set.name);
+      const info = await this.loop.exclusive(() => this.trainer.reset(JSON.stringify(model), JSON.stringify(train), set.name));
+      await this.adoptRun(info);
+      this.runs.nameRun(this, name);
+      $("train-budget").value = String(steps);
+      this.showCounters();
+      this.say(`Queued experiment ${name}: ${this.describeRun()}.`);
+      started = true;
+    });
+    if (!started) return false;
+    await this.play();
+    return this.step - this.startStep >= steps;
   },
 
   /** Pause: the loop stops after the chunk under way (the run stays as it is). */

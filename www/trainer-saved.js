@@ -29,6 +29,7 @@ export const savedMethods = {
       history: h.toJSON(),
       quality: this.quality,
       budget: this.form.budget,
+      runId: this.runId, // the Runs panel's record of it
     };
     try {
       const step = await this.loop.exclusive(() => this.trainer.saveToDevice(shown));
@@ -85,7 +86,7 @@ export const savedMethods = {
     await this.ensureTrainer();
     const info = await this.data.resume(record.checkpoint, null);
     this.withdrawSavedRun();
-    await this.adoptRun(info);
+    await this.adoptRun(info, record.runId ?? null);
     // What the panel showed of the run when it was saved.
     this.startStep = record.startStep;
     this.history.restore(record.history);
@@ -96,6 +97,7 @@ export const savedMethods = {
     this.showCounters();
     this.drawCharts();
     this.showQuality();
+    this.runs.keep(this); // its record goes back to the saved step too
   },
 
   /**

@@ -48,14 +48,16 @@ export const viewMethods = {
   },
 
   /**
-   * Redraws the curves and the progress grid (and adds the grid to the strip when due);
-   * while playing, saves the run to this device when SAVE_EVERY_MS have passed.
+   * Redraws the curves and the progress grid (and adds the grid to the strip when due), hands
+   * the run to the Runs panel; while playing, saves the run to this device when
+   * SAVE_EVERY_MS have passed.
    */
   async refreshViews() {
     this.viewsStep = this.step;
     this.drawCharts();
     await this.drawGrid();
     if (this.qualityDue()) await this.measureQuality();
+    this.runs.keep(this);
     if (this.playing && performance.now() - this.savedAt >= SAVE_EVERY_MS) await this.saveToDevice();
   },
 
@@ -111,6 +113,7 @@ export const viewMethods = {
     this.paintGrid(canvas, rendered);
     canvas.dataset.step = String(step);
     $("train-grid-step").textContent = `step ${step}`;
+    this.runs.keepFrame(this, step, canvas);
     this.gridDraws++;
     const due = this.lastSnapshotStep === null || step % this.snapshotEvery === 0 ||
       this.budgetLeft() <= 0;

@@ -41,9 +41,10 @@ export class TrainerPanel extends Parts {
    * `showInExplorer(bytes, name)` loads checkpoint bytes into the explorer, `dataSets` are the
    * page's data sets (a new run learns the one shown), `showDataSet(name, sentence)` switches
    * the page to another, saying why, and `devices` { setting(), adapter } says which device
-   * the user asked for and what WebGPU there is.
+   * the user asked for and what WebGPU there is, and `runs` is the Runs panel (runs-panel.js),
+   * which keeps every run's curves, scores and grids.
    */
-  constructor({ wasm, presets, fetchBytes, showInExplorer, dataSets, showDataSet, devices }) {
+  constructor({ wasm, presets, fetchBytes, showInExplorer, dataSets, showDataSet, devices, runs }) {
     super();
     this.wasm = wasm;
     this.presets = presets; // the preset registry (www/presets.js)
@@ -54,6 +55,8 @@ export class TrainerPanel extends Parts {
     this.dataSets = dataSets;
     this.showDataSet = showDataSet;
     this.devices = devices;
+    this.runs = runs;
+    this.runId = null; // the Runs panel's record of the run (made at its first grid)
     this.trainer = null; // the worker's Trainer (a TrainerClient), made once the images are downloaded
     this.trainerReady = null; // promise of it (the download and the device probe happen once)
     this.data = new WorkerData(this); // the data sets' images and classifiers the worker has
@@ -238,9 +241,14 @@ export class TrainerPanel extends Parts {
     await this.adoptRun(info);
   }
 
-  /** Takes the Trainer's new run (its info JSON): clears the history and redraws every view. */
-  async adoptRun(infoJson) {
+  /**
+   * Takes the Trainer's new run (its info JSON): clears the history and redraws every view.
+   * `runId` names the Runs panel's record it goes on (a resumed run's); without, it gets a
+   * new one.
+   */
+  async adoptRun(infoJson, runId = null) {
     this.run = JSON.parse(infoJson);
+    this.runId = runId;
     this.savedStep = null; // the new run is not saved yet
     this.withdrawSavedRun(); // its first save replaces the saved run
     this.startStep = this.run.step;
@@ -372,7 +380,10 @@ export class TrainerPanel extends Parts {
     $("train-quality-now").addEventListener("click", () => {
       if (!this.run) return;
       this.data.retry(); // asked for: a missing classifier is looked for again
-      this.loop.task(() => this.measureQuality());
+      this.loop.task(async () => {
+        await this.measureQuality();
+        this.runs.keep(this); // the Runs panel charts the score too
+      });
     });
 
     // Leaving the tab pauses (the browser would starve the loop anyway); coming back resumes.

@@ -15,6 +15,9 @@
 #   persist.test.mjs     a run survives a reload
 #   privacy.test.mjs     requests stay on the page's origin
 #   robustness.test.mjs  bad values: 1,000 URL hashes, out-of-range settings
+#   runs.test.mjs        the Runs panel: two runs compared (curves, read-out, one slider for
+#                        both grids), CSV, a GIF the browser decodes, a reload, a resume, the
+#                        course's shipped results, the queue of experiments, no IndexedDB
 #   trainer.test.mjs     the trainer panel
 #   threads.test.mjs     the CPU's wasm threads
 # against an existing build, served by server.mjs (sirv).
@@ -50,4 +53,4 @@ fi
 "$here/install.sh"
 cd "$here"
 
-exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs device-loss.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs data-sets.test.mjs fuzz.test.mjs invert.test.mjs lab.test.mjs persist.test.mjs privacy.test.mjs robustness.test.mjs trainer.test.mjs threads.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" devices.test.mjs device-loss.test.mjs explorer.test.mjs layout.test.mjs family.test.mjs data-sets.test.mjs fuzz.test.mjs invert.test.mjs lab.test.mjs persist.test.mjs privacy.test.mjs robustness.test.mjs runs.test.mjs trainer.test.mjs threads.test.mjs
