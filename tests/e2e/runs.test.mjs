@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, NO_WEBGPU_ARGS, launch, closeAll, watchErrors, assertNoErrors,
-  decodePng, downloadFile, setValue, trainerIdle,
+  decodeGifInPage, decodePng, downloadFile, setValue, trainerIdle,
 } from "./harness.mjs";
 import { greyFrame } from "../../www/run-records.js";
 import { startServer } from "./server.mjs";
@@ -104,28 +104,6 @@ const canvasPixels = (page, id) => page.evaluate((canvasId) => {
 
 /** Moves the two grids' slider to index `i`, as a user's drag does. */
 const slideTo = (page, i) => setValue(page, "#runs-slider", i, "input");
-
-/**
- * Decodes a GIF in the page with the browser's own decoder (ImageDecoder): its frame count
- * and each frame's grey levels (the red channel of the decoded RGBA) and size.
- */
-const decodeGifInPage = (page, bytes) => page.evaluate(async (b64) => {
-  const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const decoder = new ImageDecoder({ data, type: "image/gif" });
-  await decoder.tracks.ready;
-  await decoder.completed;
-  const count = decoder.tracks.selectedTrack.frameCount;
-  const frames = [];
-  for (let i = 0; i < count; i++) {
-    const { image } = await decoder.decode({ frameIndex: i });
-    const canvas = new OffscreenCanvas(image.displayWidth, image.displayHeight);
-    canvas.getContext("2d").drawImage(image, 0, 0);
-    const { data: rgba } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-    frames.push({ width: canvas.width, height: canvas.height, grey: Array.from(rgba.filter((_, j) => j % 4 === 0)), duration: image.duration });
-    image.close();
-  }
-  return { count, frames };
-}, bytes.toString("base64"));
 
 describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
   test("(r1) two runs compared: overlaid curves, a read-out, both grids on one slider, CSV and GIF, and a reload", { timeout: TEST_TIMEOUT }, async (t) => {
