@@ -3,7 +3,8 @@
 // stream (the Runs panel's time-lapse of a run's progress grids: runs-panel.js). The stream
 // is captureStream(0): it sends a frame only when asked (requestFrame), so each video frame
 // is one frame drawn here, and the next is drawn once the browser has shown a frame
-// (requestAnimationFrame), never after a fixed sleep. Where MediaRecorder cannot write
+// (requestAnimationFrame), never after a fixed sleep; a hidden tab draws no frames, so the
+// recording waits until the page is shown again. Where MediaRecorder cannot write
 // video/webm, `webmSupported` says so and the panel offers the GIF alone.
 
 /** The container MediaRecorder is asked for. */
@@ -56,6 +57,9 @@ export async function recordWebm(frames, { repeats, onProgress = () => {} }) {
     recorder.addEventListener("stop", resolve);
     recorder.addEventListener("error", (e) => reject(/** @type {any} */ (e).error ?? new Error("the recorder failed")));
   });
+  // Where drawing fails first, that error is the one reported: the recorder's, if it follows,
+  // must not become an unhandled rejection.
+  stopped.catch(() => {});
   // (No waiting for its "start" event: Chromium sends it with the first frame.)
   recorder.start();
   const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -63,11 +67,14 @@ export async function recordWebm(frames, { repeats, onProgress = () => {} }) {
   try {
     for (const [i, frame] of frames.entries()) {
       if (frame.width !== width || frame.height !== height) throw new Error(`frame ${i} is ${frame.width} x ${frame.height}, not ${width} x ${height}`);
-      for (let p = 0; p < width * height; p++) rgba.fill(frame.grey[p], 4 * p, 4 * p + 3).fill(255, 4 * p + 3, 4 * p + 4);
+      for (let p = 0; p < width * height; p++) {
+        rgba[4 * p] = rgba[4 * p + 1] = rgba[4 * p + 2] = frame.grey[p];
+        rgba[4 * p + 3] = 255;
+      }
       pictureCtx.putImageData(new ImageData(rgba, width, height), 0, 0);
       const times = typeof repeats === "number" ? repeats : repeats[i] ?? 1;
       for (let r = 0; r < times; r++) {
-        // Drawn again each time: the canvas sends a requested frame once it has changed.
+        // Redrawn for each request, so that each has a fresh draw to capture (cheap at this size).
         ctx.drawImage(picture, 0, 0, canvas.width, canvas.height);
         track.requestFrame();
         await nextFrame();
