@@ -446,7 +446,7 @@ describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
     await page.close();
   });
 
-  test("(d2) the interpolation as a looping GIF: z2 first, z1 halfway, back again", { timeout: TEST_TIMEOUT }, async (t) => {
+  test("(d2) the interpolation as a looping GIF: z2 first, z1 halfway, back again; a failed draw said", { timeout: TEST_TIMEOUT }, async (t) => {
     const { page, errors } = await openApp(gpu, server.url + "#m=dcgan&s=4&n=1&z1=3&z2=8");
     await afterRedraw(page, "#interp-canvas", () => setValue(page, "#alpha", 0, "input"));
     const atZero = cell(await canvasPixels(page, "#interp-canvas"), 0, 1);
@@ -474,6 +474,14 @@ describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
     await page.selectOption("#export-scale", "2");
     const scaled = await decodeGifInPage(page, (await downloadFile(page, "#export-loop")).bytes);
     assert.deepEqual([scaled.count, scaled.frames[0].width], [gif.count, 2 * IMAGE]);
+    // A draw that fails is said under the button, not thrown at the page.
+    await page.evaluate(() => {
+      window.ganStudio.studio.render = () => Promise.reject(new Error("the device was lost"));
+    });
+    await page.click("#export-loop");
+    await page.waitForFunction(() => document.querySelector("#loop-message").textContent.startsWith("Could not"));
+    assert.equal(await page.textContent("#loop-message"), "Could not make the GIF: the device was lost");
+    assert.equal(await page.isDisabled("#export-loop"), false, "the button is back");
     assertNoErrors(errors, "the interpolation's GIF");
     await page.close();
   });
