@@ -209,6 +209,7 @@ export const controlMethods = {
     });
     $("export-grid").addEventListener("click", () => this.exportCanvas($("grid-canvas"), "grid"));
     $("export-strip").addEventListener("click", () => this.exportCanvas($("strip-canvas"), "strip"));
+    $("export-loop").addEventListener("click", () => this.downloadLoop());
 
     $("alpha").addEventListener("input", (e) => {
       s.alpha = Number(e.target.value);

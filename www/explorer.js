@@ -18,6 +18,7 @@ import { isLabHash } from "./lab-url.js";
 import { withParts } from "./panel-parts.js";
 import { controlMethods } from "./explorer-controls.js";
 import { deviceMethods } from "./explorer-device.js";
+import { loopMethods } from "./interp-loop.js";
 import { $, fetchWithProgress, setStatus } from "./page.js";
 
 const STRIP_STEPS = 8;
@@ -25,7 +26,7 @@ const GRID_MIN_HEIGHT = 240; // CSS px the grid may always take, however short t
 const GRID_HEIGHT_MARGIN = 140; // CSS px of the window's height left to the top bar and the grid's controls
 
 // The explorer's other jobs, each in a file of its own (panel-parts.js).
-const Parts = withParts(controlMethods, deviceMethods);
+const Parts = withParts(controlMethods, deviceMethods, loopMethods);
 
 export class Explorer extends Parts {
   /** `dataSets`: the page's data sets (www/data-sets.js); the link's `data=` chooses the one shown. */
@@ -395,8 +396,13 @@ export class Explorer extends Parts {
 
   exportCanvas(source, mode) {
     const canvas = scaledCopy(source, Number($("export-scale").value) || 1);
+    saveCanvas(canvas, this.exportName(mode, "png"));
+  }
+
+  /** A download's name: the model, the grid's seed or the interpolation's ends, `mode`. */
+  exportName(mode, extension) {
     const name = String(this.state.model).replace(/[^a-zA-Z0-9_-]+/g, "-").replace(/-bpk$/, "");
     const seed = mode === "grid" ? `seed${this.state.seed}` : `z${this.state.z1}-z${this.state.z2}`;
-    saveCanvas(canvas, `gan-studio_${name}_${seed}_${mode}.png`);
+    return `gan-studio_${name}_${seed}_${mode}.${extension}`;
   }
 }

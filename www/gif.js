@@ -1,10 +1,11 @@
 // @ts-check
 // A small GIF89a encoder for the Runs panel's time-lapse of a run's progress grids
-// (runs-panel.js): grey frames of one size, a 256-level grey palette, a delay per frame,
-// looping forever (the NETSCAPE2.0 extension), each frame's pixels LZW-compressed as the GIF
-// specification (89a, appendix F) describes: variable-width codes of 9 to 12 bits, packed
-// least significant bit first, in sub-blocks of at most 255 bytes. Pure data (tested without
-// a page, and decoded by the browser in tests/e2e/runs.test.mjs).
+// (runs-panel.js) and the explorer's interpolation loop (interp-loop.js): grey frames of one
+// size, a 256-level grey palette, a delay per frame, looping forever (the NETSCAPE2.0
+// extension), each frame's pixels LZW-compressed as the GIF specification (89a, appendix F)
+// describes: variable-width codes of 9 to 12 bits, packed least significant bit first, in
+// sub-blocks of at most 255 bytes. Pure data (tested without a page, and decoded by the
+// browser in tests/e2e/runs.test.mjs and explorer.test.mjs).
 
 const MIN_CODE_SIZE = 8; // 256 palette entries: codes 0–255 are the pixels themselves
 const CLEAR = 1 << MIN_CODE_SIZE; // 256: starts the code table afresh

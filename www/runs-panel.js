@@ -1,7 +1,8 @@
 // @ts-check
 // GAN Studio's Runs panel, as TensorBoard shows runs: every trainer run kept on this device
 // (run-store.js's archive; run-records.js's records) with a name, listed to show or hide,
-// rename, delete and download (JSON, CSV, an animated GIF of its progress grids: gif.js).
+// rename, delete and download (JSON, CSV, its progress grids as an animated GIF: gif.js, or
+// as a WebM video where the browser records one: webm.js).
 // The trainer (trainer-views.js) hands it each run's figures, scores and grids as it trains;
 // the course's shipped experiments (weights/experiments/: scripts/experiments.sh's tables and
 // grids) join them on request as read-only runs, never stored. The comparison views (the
@@ -13,6 +14,7 @@
 import { Coalescer } from "./coalescer.js";
 import { saveBlob } from "./canvas.js";
 import { encodeGif } from "./gif.js";
+import { recordWebm, webmSupported } from "./webm.js";
 import { messageOf } from "./format.js";
 import { withParts } from "./panel-parts.js";
 import { RunLoop } from "./run-loop.js";
@@ -26,9 +28,16 @@ import { $ } from "./page.js";
 
 /** While a run plays, its record is written at most this often (it holds up to a megabyte of grids). */
 const WRITE_EVERY_MS = 2000;
-/** Hundredths of a second each frame of a GIF shows (the last one longer). */
+/** Hundredths of a second each grid of a time-lapse shows (the last one longer). */
 const GIF_DELAY = 40;
 const GIF_LAST_DELAY = 200;
+/** Video frames a second (a WebM's frame lasts one of the display's frames: webm.js). */
+const WEBM_FPS = 60;
+/** Why a browser without WebM recording offers the GIF alone. */
+const NO_WEBM = "This browser's MediaRecorder cannot record video/webm: download the GIF instead";
+
+/** How long each of `count` grids of a time-lapse shows, in hundredths of a second. */
+const timeLapseDelays = (count) => Array.from({ length: count }, (_, i) => (i === count - 1 ? GIF_LAST_DELAY : GIF_DELAY));
 
 /** @typedef {import("./run-records.js").RunRecord} RunRecord */
 
@@ -49,6 +58,8 @@ export class RunsPanel extends withParts(compareMethods, queueMethods) {
     this.loaded = false; // whether the kept runs were read (or failed to be)
     this.loop = new RunLoop({ errorId: "runs-error" });
     this.made = 0; // runs made by this page (for unique ids)
+    /** @type {Set<string>} the runs whose WebM is being recorded */
+    this.recording = new Set();
     /** @type {any} the trainer panel (trainer.js), which trains the queue's experiments; app.js sets it */
     this.trainer = null;
     /** @type {{ running: boolean, stopped: boolean, names: string[], done: number } | null} the queue of experiments (runs-queue.js) */
@@ -282,6 +293,7 @@ export class RunsPanel extends withParts(compareMethods, queueMethods) {
       { label: "JSON", action: () => this.downloadJson(record), what: "The run's settings, curves and scores as JSON" },
       { label: "CSV", action: () => this.downloadCsv([record]), what: "The run's curves as CSV" },
       { label: "GIF", action: () => this.downloadGif(record), what: "The run's progress grids as an animated GIF" },
+      { label: "WebM", action: () => this.downloadWebm(record), what: webmSupported() ? "The run's progress grids as a WebM video" : NO_WEBM },
       ...record.readOnly ? [] : [{ label: "Delete", action: () => this.remove(record), what: "Forget this run" }],
     ]) {
       const button = document.createElement("button");
@@ -304,6 +316,8 @@ export class RunsPanel extends withParts(compareMethods, queueMethods) {
       : `${record.history.step.length} steps, to step ${record.step}`;
     li.querySelector(".runs-fd").textContent = fd === undefined ? "" : `FD ${fd.toFixed(1)}`;
     /** @type {HTMLButtonElement} */ (li.querySelector('button[data-action="gif"]')).disabled = record.frames.length === 0;
+    /** @type {HTMLButtonElement} */ (li.querySelector('button[data-action="webm"]')).disabled =
+      record.frames.length === 0 || !webmSupported() || this.recording.has(record.id);
   }
 
   /** Shows or hides a run in the charts (a read-only run's choice lasts until the page closes). */
@@ -357,10 +371,32 @@ export class RunsPanel extends withParts(compareMethods, queueMethods) {
       const frames = record.frames;
       if (!frames.length) throw new Error(`${record.name} has no progress grids yet`);
       const { width, height } = frames[0];
-      const delays = frames.map((_, i) => (i === frames.length - 1 ? GIF_LAST_DELAY : GIF_DELAY));
-      const gif = encodeGif(frames.map((f) => f.grey), { width, height, delays });
+      const gif = encodeGif(frames.map((f) => f.grey), { width, height, delays: timeLapseDelays(frames.length) });
       saveBlob(new Blob([gif], { type: "image/gif" }), `${fileStemOf(record)}.gif`);
       $("runs-message").textContent = `Saved ${record.name}'s ${frames.length} grids (steps ${frames[0].step} to ${frames.at(-1).step}) as a GIF.`;
+    });
+  }
+
+  /**
+   * Saves a run's progress grids as a WebM video (the GIF's time-lapse, at the GIF's pace),
+   * recorded in real time: its button waits meanwhile.
+   */
+  downloadWebm(record) {
+    this.loop.task(async () => {
+      const frames = record.frames;
+      if (!frames.length) throw new Error(`${record.name} has no progress grids yet`);
+      this.recording.add(record.id);
+      this.showRow(record);
+      try {
+        const repeats = timeLapseDelays(frames.length).map((d) => Math.round((d * WEBM_FPS) / 100));
+        const onProgress = (done, total) => ($("runs-message").textContent = `Recording ${record.name}'s grids as a WebM: ${done} of ${total}…`);
+        const video = await recordWebm(frames, { repeats, onProgress });
+        saveBlob(video, `${fileStemOf(record)}.webm`);
+        $("runs-message").textContent = `Saved ${record.name}'s ${frames.length} grids (steps ${frames[0].step} to ${frames.at(-1).step}) as a WebM.`;
+      } finally {
+        this.recording.delete(record.id);
+        this.showRow(record);
+      }
     });
   }
 

@@ -30,10 +30,11 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, WEBGPU_ARGS, NO_WEBGPU_ARGS,
-  launch, closeContext, closeAll, watchErrors, assertNoErrors, decodePng, downloadFile,
+  launch, closeContext, closeAll, watchErrors, assertNoErrors, decodeGifInPage, decodePng, downloadFile,
   maxAbsDiff, countDiff, setValue,
 } from "./harness.mjs";
 import { startServer } from "./server.mjs";
+import { LOOP_STEPS } from "../../www/interp-loop.js";
 
 
 const IMAGE = 32; // DCGAN image size
@@ -442,6 +443,46 @@ describe("GAN Studio explorer", { timeout: 60 * 60_000 }, () => {
     t.diagnostic(`strip ends vs the alpha images: max abs diff ${left} (left, z2), ${right} (right, z1)`);
     assert.ok(left <= 2 && right <= 2, "the strip's ends are not z2 and z1");
     assertNoErrors(errors, "interpolation");
+    await page.close();
+  });
+
+  test("(d2) the interpolation as a looping GIF: z2 first, z1 halfway, back again; a failed draw said", { timeout: TEST_TIMEOUT }, async (t) => {
+    const { page, errors } = await openApp(gpu, server.url + "#m=dcgan&s=4&n=1&z1=3&z2=8");
+    await afterRedraw(page, "#interp-canvas", () => setValue(page, "#alpha", 0, "input"));
+    const atZero = cell(await canvasPixels(page, "#interp-canvas"), 0, 1);
+    await page.selectOption("#export-scale", "1");
+    const file = await downloadFile(page, "#export-loop");
+    assert.equal(file.name, "gan-studio_dcgan_z3-z8_loop.gif");
+    assert.equal(file.bytes.subarray(0, 6).toString("latin1"), "GIF89a");
+    const gif = await decodeGifInPage(page, file.bytes);
+    t.diagnostic(`loop GIF: ${file.bytes.length} bytes, ${gif.count} frames of ${gif.frames[0].width} x ${gif.frames[0].height}`);
+    assert.equal(gif.count, 2 * LOOP_STEPS - 2, "forward and back, each end once");
+    assert.deepEqual([gif.frames[0].width, gif.frames[0].height], [IMAGE, IMAGE]);
+    // The first frame is the explorer's image at alpha = 0. The GIF's palette holds all 256
+    // greys, so nothing is lost to quantisation; the loop is drawn as one batch and the
+    // canvas one image at a time, which test (d) allows to differ by 2 levels.
+    const first = maxAbsDiff(gif.frames[0].grey, atZero);
+    t.diagnostic(`frame 0 vs the image at alpha 0: max abs diff ${first}`);
+    assert.ok(first <= 2, `the first frame differs from the image at alpha 0 by up to ${first}`);
+    const middle = gif.frames[LOOP_STEPS - 1].grey; // alpha = 1: z1
+    assert.ok(countDiff(middle, gif.frames[0].grey) > IMAGE, "the middle frame is (nearly) the first");
+    // The way back shows the way out's images again.
+    assert.deepEqual(gif.frames.at(-1).grey, gif.frames[1].grey, "the last frame is not the second");
+    assert.ok(gif.frames[0].duration > gif.frames[1].duration, "the ends are held longer");
+    assert.match(await page.textContent("#loop-message"), /^Saved the interpolation as a looping GIF: 46 images of 32 x 32/);
+    // At the PNG scale.
+    await page.selectOption("#export-scale", "2");
+    const scaled = await decodeGifInPage(page, (await downloadFile(page, "#export-loop")).bytes);
+    assert.deepEqual([scaled.count, scaled.frames[0].width], [gif.count, 2 * IMAGE]);
+    // A draw that fails is said under the button, not thrown at the page.
+    await page.evaluate(() => {
+      window.ganStudio.studio.render = () => Promise.reject(new Error("the device was lost"));
+    });
+    await page.click("#export-loop");
+    await page.waitForFunction(() => document.querySelector("#loop-message").textContent.startsWith("Could not"));
+    assert.equal(await page.textContent("#loop-message"), "Could not make the GIF: the device was lost");
+    assert.equal(await page.isDisabled("#export-loop"), false, "the button is back");
+    assertNoErrors(errors, "the interpolation's GIF");
     await page.close();
   });
 

@@ -119,6 +119,28 @@ export async function downloadFile(page, selector) {
   return { name: download.suggestedFilename(), bytes: Buffer.concat(chunks) };
 }
 
+/**
+ * Decodes a GIF in the page with the browser's own decoder (ImageDecoder): its frame count
+ * and each frame's grey levels (the red channel of the decoded RGBA) and size.
+ */
+export const decodeGifInPage = (page, bytes) => page.evaluate(async (b64) => {
+  const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const decoder = new ImageDecoder({ data, type: "image/gif" });
+  await decoder.tracks.ready;
+  await decoder.completed;
+  const count = decoder.tracks.selectedTrack.frameCount;
+  const frames = [];
+  for (let i = 0; i < count; i++) {
+    const { image } = await decoder.decode({ frameIndex: i });
+    const canvas = new OffscreenCanvas(image.displayWidth, image.displayHeight);
+    canvas.getContext("2d").drawImage(image, 0, 0);
+    const { data: rgba } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    frames.push({ width: canvas.width, height: canvas.height, grey: Array.from(rgba.filter((_, j) => j % 4 === 0)), duration: image.duration });
+    image.close();
+  }
+  return { count, frames };
+}, bytes.toString("base64"));
+
 /** The largest difference between two equally long arrays of grey levels. */
 export function maxAbsDiff(a, b) {
   assert.equal(a.length, b.length, "compared images differ in size");

@@ -2,7 +2,7 @@
 # Runs GAN Studio's browser tests against an existing build:
 #   devices.test.mjs     the device sentences (node only)
 #   device-loss.test.mjs a lost GPU: the explorer and the trainer carry on on the CPU
-#   explorer.test.mjs    the explorer
+#   explorer.test.mjs    the explorer (the interpolation's looping GIF included)
 #   layout.test.mjs      the layout at 390, 1280 and 1920 px (the explorer and the lab)
 #   family.test.mjs      the course's GAN family: every preset, ACGAN, InfoGAN, the losses
 #   data-sets.test.mjs   the Data set menu: Fashion-MNIST trained and named, MNIST again, a
@@ -16,8 +16,9 @@
 #   privacy.test.mjs     requests stay on the page's origin
 #   robustness.test.mjs  bad values: 1,000 URL hashes, out-of-range settings
 #   runs.test.mjs        the Runs panel: two runs compared (curves, read-out, one slider for
-#                        both grids), CSV, a GIF the browser decodes, a reload, a resume, the
-#                        course's shipped results, the queue of experiments, no IndexedDB
+#                        both grids), CSV, a GIF the browser decodes, a WebM it plays (and a
+#                        browser without WebM recording), a reload, a resume, the course's
+#                        shipped results, the queue of experiments, no IndexedDB
 #   trainer.test.mjs     the trainer panel
 #   threads.test.mjs     the CPU's wasm threads
 # against an existing build, served by server.mjs (sirv).

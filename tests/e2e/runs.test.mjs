@@ -3,11 +3,13 @@
 // (the charts' data attributes and their pixels in each run's colour), a read-out of both
 // under the pointer, the slider moving both grids, the curves as CSV, a run's grids as an
 // animated GIF that the browser's own decoder (WebCodecs' ImageDecoder) reads back frame by
-// frame, a rename, a hidden run, a delete; and all of it back after a reload. A run resumed
-// after a reload goes on in its kept run. The course's shipped experiments join as read-only
-// runs (their scores, their grids as the PNGs hold them). The queue trains two of the course's
-// experiments one after another from one seed. A last test breaks IndexedDB: the panel says
-// so and training goes on.
+// frame, and as a WebM video (MediaRecorder's: the EBML magic, a <video> element's duration,
+// a video frame per frame asked for), a rename, a hidden run, a delete; and all of it back
+// after a reload. A run resumed after a reload goes on in its kept run. The course's shipped
+// experiments join as read-only runs (their scores, their grids as the PNGs hold them). The
+// queue trains two of the course's experiments one after another from one seed. Where
+// MediaRecorder cannot write WebM, the WebM button says so and the GIF stays. A last test
+// breaks IndexedDB: the panel says so and training goes on.
 //
 // The CPU path (--disable-webgpu, #device=cpu): cheap, and the panel does not depend on the
 // device. With GAN_SCREENSHOTS=/folder, (r1) saves a picture of the two runs compared there.
@@ -19,7 +21,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   DIST, TEST_TIMEOUT, WAIT_TIMEOUT, NO_WEBGPU_ARGS, launch, closeAll, watchErrors, assertNoErrors,
-  decodePng, downloadFile, setValue, trainerIdle,
+  decodeGifInPage, decodePng, downloadFile, setValue, trainerIdle,
 } from "./harness.mjs";
 import { greyFrame } from "../../www/run-records.js";
 import { startServer } from "./server.mjs";
@@ -102,33 +104,69 @@ const canvasPixels = (page, id) => page.evaluate((canvasId) => {
   return { width: canvas.width, height: canvas.height, hash, step: canvas.dataset.step };
 }, id);
 
+/**
+ * The video frames (SimpleBlocks and Blocks) of a WebM file: a small walk of its EBML
+ * elements (an ID, then a size, both variable-length; Segment, Cluster and BlockGroup hold
+ * others; a size of all ones is unknown: the element runs to the end of its parent).
+ */
+function webmFrameCount(bytes) {
+  const PARENTS = new Set([0x18538067, 0x1f43b675, 0xa0]); // Segment, Cluster, BlockGroup
+  const lengthOf = (first) => Math.clz32(first) - 23; // 1 for 1xxxxxxx, 2 for 01xxxxxx, ...
+  let frames = 0;
+  const walk = (start, end) => {
+    let at = start;
+    while (at < end) {
+      const idLength = lengthOf(bytes[at]);
+      let id = 0;
+      for (let i = 0; i < idLength; i++) id = id * 256 + bytes[at + i];
+      at += idLength;
+      const sizeLength = lengthOf(bytes[at]);
+      let size = bytes[at] & (0xff >> sizeLength);
+      let unknown = size === 0xff >> sizeLength;
+      for (let i = 1; i < sizeLength; i++) {
+        size = size * 256 + bytes[at + i];
+        unknown &&= bytes[at + i] === 0xff;
+      }
+      at += sizeLength;
+      const stop = unknown ? end : Math.min(end, at + size);
+      if (id === 0xa3 || id === 0xa1) frames++;
+      if (PARENTS.has(id)) walk(at, stop);
+      at = stop;
+    }
+  };
+  walk(0, bytes.length);
+  return frames;
+}
+
+/**
+ * Loads a video into a <video> element of a blank page (the app's CSP allows no blob: media):
+ * its duration in seconds (a recorder's WebM may not say it until the element has looked at
+ * its end: a seek there makes it) and its size.
+ */
+const videoInBlankPage = (blank, bytes) => blank.evaluate(async (b64) => {
+  const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const video = document.createElement("video");
+  video.muted = true;
+  const event = (name) => new Promise((resolve, reject) => {
+    video.addEventListener(name, resolve, { once: true });
+    video.addEventListener("error", () => reject(new Error(`the video did not load: ${video.error?.message}`)), { once: true });
+  });
+  const loaded = event("loadedmetadata");
+  video.src = URL.createObjectURL(new Blob([data], { type: "video/webm" }));
+  await loaded;
+  if (!Number.isFinite(video.duration)) {
+    const known = event("durationchange");
+    video.currentTime = 1e6;
+    await known;
+  }
+  return { duration: video.duration, width: video.videoWidth, height: video.videoHeight };
+}, bytes.toString("base64"));
+
 /** Moves the two grids' slider to index `i`, as a user's drag does. */
 const slideTo = (page, i) => setValue(page, "#runs-slider", i, "input");
 
-/**
- * Decodes a GIF in the page with the browser's own decoder (ImageDecoder): its frame count
- * and each frame's grey levels (the red channel of the decoded RGBA) and size.
- */
-const decodeGifInPage = (page, bytes) => page.evaluate(async (b64) => {
-  const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const decoder = new ImageDecoder({ data, type: "image/gif" });
-  await decoder.tracks.ready;
-  await decoder.completed;
-  const count = decoder.tracks.selectedTrack.frameCount;
-  const frames = [];
-  for (let i = 0; i < count; i++) {
-    const { image } = await decoder.decode({ frameIndex: i });
-    const canvas = new OffscreenCanvas(image.displayWidth, image.displayHeight);
-    canvas.getContext("2d").drawImage(image, 0, 0);
-    const { data: rgba } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-    frames.push({ width: canvas.width, height: canvas.height, grey: Array.from(rgba.filter((_, j) => j % 4 === 0)), duration: image.duration });
-    image.close();
-  }
-  return { count, frames };
-}, bytes.toString("base64"));
-
 describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
-  test("(r1) two runs compared: overlaid curves, a read-out, both grids on one slider, CSV and GIF, and a reload", { timeout: TEST_TIMEOUT }, async (t) => {
+  test("(r1) two runs compared: overlaid curves, a read-out, both grids on one slider, CSV, GIF and WebM, and a reload", { timeout: TEST_TIMEOUT }, async (t) => {
     const context = await launch(NO_WEBGPU_ARGS);
     const page = await context.newPage();
     page.setDefaultTimeout(WAIT_TIMEOUT);
@@ -245,6 +283,23 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
     });
     assert.ok(gif.frames.at(-1).duration > gif.frames[0].duration, "the last frame is shown longest");
     assert.match(await page.textContent("#runs-message"), /^Saved mlp #2's 5 grids \(steps 0 to 4\) as a GIF\.$/);
+
+    // The same grids as a WebM (this Chromium's MediaRecorder records one): an EBML file that
+    // a <video> element plays, enlarged to at least 256 px, a video frame per frame asked for.
+    assert.equal(await page.evaluate(() => MediaRecorder.isTypeSupported("video/webm")), true, "this Chromium records WebM");
+    const webm = await downloadFile(page, `#runs-list li[data-id="${second.id}"] button[data-action="webm"]`);
+    assert.equal(webm.name, "gan-studio-run-mlp-2.webm");
+    assert.deepEqual([...webm.bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3], "the EBML magic");
+    const blank = await page.context().newPage();
+    const video = await videoInBlankPage(blank, webm.bytes);
+    await blank.close();
+    const frameCount = webmFrameCount(webm.bytes);
+    t.diagnostic(`WebM: ${webm.bytes.length} bytes, ${frameCount} frames, ${video.duration.toFixed(2)} s of ${video.width} x ${video.height}`);
+    assert.ok(video.duration > 0, `the video lasts ${video.duration} s`);
+    const scale = Math.ceil(256 / Math.min(kept[0].width, kept[0].height));
+    assert.deepEqual([video.width, video.height], [kept[0].width * scale, kept[0].height * scale]);
+    assert.equal(frameCount, 4 * 24 + 120, "24 video frames a grid, 120 for the last");
+    assert.match(await page.textContent("#runs-message"), /^Saved mlp #2's 5 grids \(steps 0 to 4\) as a WebM\.$/);
 
     // Rename the first run and hide the second: the charts follow.
     await page.fill(`#runs-list li[data-id="${first.id}"] .runs-name`, "baseline");
@@ -400,7 +455,28 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
     assertNoErrors(errors, "the queue");
   });
 
-  test("(r5) without IndexedDB the panel says runs are not kept, and training goes on", { timeout: TEST_TIMEOUT }, async () => {
+  test("(r5) where MediaRecorder cannot write WebM, its button says so and the GIF stays", { timeout: TEST_TIMEOUT }, async () => {
+    const context = await launch(NO_WEBGPU_ARGS);
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT_TIMEOUT);
+    const errors = watchErrors(page);
+    await page.addInitScript(() => {
+      const supported = MediaRecorder.isTypeSupported.bind(MediaRecorder);
+      MediaRecorder.isTypeSupported = (type) => !type.startsWith("video/webm") && supported(type);
+    });
+    await open(page);
+    await page.click("#runs-course"); // read-only runs with a grid each: no training needed
+    await page.waitForFunction(() => window.ganStudio.runs.state.runs.length > 0, null, { polling: 100 });
+    const row = '#runs-list li[data-id="course-results.tsv-nz10"]';
+    assert.equal(await page.isDisabled(`${row} button[data-action="webm"]`), true);
+    assert.match(await page.getAttribute(`${row} button[data-action="webm"]`, "title"), /cannot record video\/webm: download the GIF instead/);
+    assert.equal(await page.isDisabled(`${row} button[data-action="gif"]`), false);
+    const gif = await downloadFile(page, `${row} button[data-action="gif"]`);
+    assert.equal((await decodeGifInPage(page, gif.bytes)).count, 1);
+    assertNoErrors(errors, "no WebM");
+  });
+
+  test("(r6) without IndexedDB the panel says runs are not kept, and training goes on", { timeout: TEST_TIMEOUT }, async () => {
     const context = await launch(NO_WEBGPU_ARGS);
     const page = await context.newPage();
     page.setDefaultTimeout(WAIT_TIMEOUT);

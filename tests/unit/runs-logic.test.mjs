@@ -2,7 +2,8 @@
 // small GIF decoder written for this test from the specification: its LZW codes, its blocks),
 // the run records (www/run-records.js: frames kept and thinned, the slider's steps, the
 // overlaid series, the CSV and JSON, the course's shipped tables as read-only runs), the
-// queue's experiments (www/experiments.js) and the charts' overlay and read-out (www/chart.js).
+// queue's experiments (www/experiments.js), the charts' overlay and read-out (www/chart.js) and
+// the WebM's enlargement (www/webm.js).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,6 +16,7 @@ import {
 } from "../../www/run-records.js";
 import { chartScale, readOut } from "../../www/chart.js";
 import { COURSE_EXPERIMENTS, experimentConfig, ownExperiment } from "../../www/experiments.js";
+import { videoScale } from "../../www/webm.js";
 import { seeded } from "../e2e/seeded.mjs";
 
 // ------------------------------------------------------------------ a GIF decoder
@@ -329,4 +331,13 @@ test("the course's experiments change one thing against the baseline, in the reg
   assert.throws(() => ownExperiment("nz 20", base), /"nz" is not a change: write key=value/);
   assert.throws(() => ownExperiment("depth=3", base), /"depth" is not a setting of this run: nz, ngf, ndf, init, prior, image_size, lr_g/);
   assert.throws(() => ownExperiment("kind=mlp", base), /"kind" is not a setting/);
+});
+
+test("a WebM's grids are enlarged by a whole factor until their shorter side is 256 px", () => {
+  assert.equal(videoScale(233, 233), 2);
+  assert.equal(videoScale(34, 67), 8);
+  assert.equal(videoScale(256, 300), 1);
+  assert.equal(videoScale(1000, 900), 1);
+  assert.equal(videoScale(10, 10, 25), 3);
+  assert.equal(videoScale(0, 0), 256, "a degenerate size is not a division by zero");
 });
