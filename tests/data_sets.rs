@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{fails, ok};
+use common::{fails, gan, ok};
 use gan_studio::data::idx::{
     IdxError, IdxFile, IdxProblem, Labelled, stratified_split, write_images, write_labels,
 };
@@ -192,10 +192,16 @@ fn the_cli_trains_on_an_idx_folder_converts_it_and_refuses_bad_files_writing_not
     write_pair(&idx, "train", 40, true);
     write_pair(&idx, "t10k", 10, false);
 
-    // A few steps on the folder's items, recorded as Fashion-MNIST's run.
+    // A few steps on the folder's items, recorded as Fashion-MNIST's run; the run says
+    // which images it reads.
     let out = dir.join("run.bpk");
-    ok(&[
-        "train",
+    let train = |more: &[&str]| {
+        let args = [&["train", "--batch", "4"][..], more].concat();
+        let run = gan(&args);
+        assert!(run.status.success(), "gan {args:?}");
+        String::from_utf8_lossy(&run.stderr).into_owned()
+    };
+    let printed = train(&[
         "--model",
         "mlp",
         "--dataset",
@@ -204,14 +210,26 @@ fn the_cli_trains_on_an_idx_folder_converts_it_and_refuses_bad_files_writing_not
         s(&idx),
         "--steps",
         "2",
-        "--batch",
-        "4",
         "--save-every",
         "0",
         "--out",
         s(&out),
     ]);
+    assert!(
+        printed.contains(&format!(
+            "data: Fashion-MNIST, 40 training images from {}",
+            s(&idx)
+        )),
+        "{printed}"
+    );
     assert!(ok(&["inspect", s(&out)]).contains("data set:      fashion"));
+    // Resumed without --data, it reads the shipped file of the set it learned, and says so.
+    let resumed = dir.join("resumed.bpk");
+    let printed = train(&["--resume", s(&out), "--steps", "3", "--out", s(&resumed)]);
+    assert!(
+        printed.contains("data: Fashion-MNIST, 9000 training images from the shipped file"),
+        "{printed}"
+    );
     // Resumed, it goes on with the data set it learned; the data must be that set's.
     let err = fails(&[
         "train",

@@ -61,4 +61,13 @@ impl DataArgs {
         };
         Ok(data.with_data_set(set))
     }
+
+    /// Where [`DataArgs::load`] reads the images from, for the run's first line: `--data`'s
+    /// path, or the shipped file.
+    pub fn source(&self) -> String {
+        match &self.data {
+            Some(path) => path.display().to_string(),
+            None => "the shipped file (--data gives others)".into(),
+        }
+    }
 }

@@ -86,6 +86,13 @@ pub fn run(args: TrainArgs) -> Result<()> {
         None => &MNIST,
     };
     let data = args.data.load(default_set)?;
+    // A resumed run reads the shipped file unless --data names its images again: say which.
+    eprintln!(
+        "data: {}, {} training images from {}",
+        data.data_set().title,
+        data.train_indices().len(),
+        args.data.source()
+    );
     let mut trainer = match resumed {
         None => {
             let config = args.optim.apply(args.model.preset().train)?;
