@@ -17,7 +17,8 @@
 #                default, the machine's GPU with --adapter gpu
 # and prints each runner's log, then a markdown table: ms/step, the ratios against PyTorch and
 # the native CLI, ms/100 samples, GFLOP/s (PyTorch's FLOPs per step / time per step), GPU
-# dispatches per step and the longest requestAnimationFrame gap while the page trains.
+# dispatches per step and the longest requestAnimationFrame gap while the page trains; and
+# issue 25's goals beside them, each met, missed or not measured in this run.
 #
 # --runners picks the runners (default all; "page" is the page's paths, all three unless
 # --paths names some). --steps N sets the timed steps of every runner; by default PyTorch and the CLI take 10, the

@@ -8,11 +8,15 @@
 // line of FLOPs per training step (PyTorch's count) and the table: ms per step, the ratios
 // against PyTorch and against the native CLI, ms per 100 samples, GFLOP/s (PyTorch's FLOPs per
 // step / seconds per step: the same model math on every runner), GPU dispatches per step and
-// the longest frame gap on the page's main thread, then the notes of rows that have one.
+// the longest frame gap on the page's main thread, then the notes of rows that have one, then
+// issue 25's goals, each met or missed by the figures above (or not measured in this run).
 
 import { readFileSync } from "node:fs";
 
-const PRESET_ORDER = ["mlp", "dcgan", "cdcgan-half", "cdcgan"];
+const PRESET_ORDER = ["mlp", "dcgan", "dcgan-64", "cdcgan-half", "cdcgan"];
+/** Issue 25's goals: a runner's step at most 1.3x its reference's, half of 701 dispatches. */
+const MAX_RATIO = 1.3;
+const MAX_DCGAN_DISPATCHES = 350;
 const RUNNER_ORDER = ["pytorch", "native", "page-cpu", "page-cpu-1thread", "page-webgpu"];
 
 const rows = process.argv.slice(2)
@@ -75,3 +79,30 @@ if (notes.length > 0) {
   console.log("");
   notes.forEach((note, i) => console.log(`[${i + 1}] ${note}`));
 }
+
+/** "met" or "missed" for a figure against its bound (at most), or "not measured". */
+function verdict(value, bound, what) {
+  if (!known(value)) return `not measured (${what})`;
+  return `${value <= bound ? "met" : "**missed**"} (${what})`;
+}
+
+console.log("");
+console.log("Goals (issue 25):");
+for (const preset of presets.filter((p) => p !== "mlp")) {
+  const torch = find(preset, "pytorch")?.step_ms;
+  const native = find(preset, "native")?.step_ms;
+  const page = find(preset, "page-cpu")?.step_ms;
+  const nativeRatio = known(native) && known(torch) ? native / torch : NaN;
+  const pageRatio = known(page) && known(native) ? page / native : NaN;
+  console.log(`- ${preset}: native step ≤ ${MAX_RATIO}x PyTorch's: ` +
+    verdict(nativeRatio, MAX_RATIO, `${ratio(native, torch)}`));
+  console.log(`- ${preset}: the page's CPU step ≤ ${MAX_RATIO}x native's: ` +
+    verdict(pageRatio, MAX_RATIO, `${ratio(page, native)}`));
+}
+const dispatches = find("dcgan", "page-webgpu")?.dispatches_per_step;
+console.log(`- dcgan: WebGPU dispatches per step ≤ ${MAX_DCGAN_DISPATCHES}: ` +
+  verdict(dispatches, MAX_DCGAN_DISPATCHES, known(dispatches) ? dispatches.toFixed(0) : "no WebGPU row"));
+const threaded = find("dcgan", "page-cpu")?.sample_ms;
+const single = find("dcgan", "page-cpu-1thread")?.sample_ms;
+console.log("- dcgan: 100 samples on the page's threads no slower than on one thread: " +
+  verdict(known(threaded) && known(single) ? threaded / single : NaN, 1, `${ms(threaded)} vs ${ms(single)} ms`));
