@@ -139,7 +139,7 @@ ensure_cli() {
   [[ -x "$gan_bin" ]] && return 0
   offline_refuses "build of the CLI" && return 1
   local features=()
-  [[ "$backend" == flex ]] || features=(--features "$backend") # each other backend's feature
+  [[ "$backend" == flex ]] || features=(--features "$backend") # each other backend is a feature
   cargo build --release --locked --bin gan "${features[@]}"
 }
 
