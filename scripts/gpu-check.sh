@@ -102,7 +102,8 @@ check_machine() {
 }
 
 # The largest and mean absolute difference of two files of little-endian f32, the count of
-# pairs compared, and how many pairs hold a value that is not a number: "MAX MEAN COUNT NAN".
+# pairs compared, and how many lines are not a pair of numbers (NaN, infinity, or one file
+# longer): "MAX MEAN COUNT BAD".
 differences() {
   paste <(od -An -v -w4 -tf4 "$1") <(od -An -v -w4 -tf4 "$2") | awk '
     NF != 2 || $1 ~ /nan|inf/ || $2 ~ /nan|inf/ { bad++; next }
@@ -126,13 +127,13 @@ check_samples() {
         --backend "$on" --out "$dir/$preset-$on.png" --raw "$dir/$preset-$on.f32" \
         >/dev/null || die "gan sample --backend $on failed for $preset"
     done
-    local max mean count nan verdict=ok
-    read -r max mean count nan < <(differences "$dir/$preset-flex.f32" "$dir/$preset-$backend.f32")
-    if ((nan)) || ((count == 0)) || awk -v m="$max" -v t="$tolerance" 'BEGIN { exit !(m > t) }'; then
+    local max mean count bad verdict=ok
+    read -r max mean count bad < <(differences "$dir/$preset-flex.f32" "$dir/$preset-$backend.f32")
+    if ((bad)) || ((count == 0)) || awk -v m="$max" -v t="$tolerance" 'BEGIN { exit !(m > t) }'; then
       verdict="DIFFERENT (tolerance $tolerance)"
       failed=1
     fi
-    echo "$preset: $count values, max |flex - $backend| = $max, mean = $mean, non-numbers: $nan: $verdict"
+    echo "$preset: $count values, max |flex - $backend| = $max, mean = $mean, non-numbers or unpaired: $bad: $verdict"
   done
   return "$failed"
 }
