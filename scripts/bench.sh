@@ -3,13 +3,15 @@
 #
 #   scripts/bench.sh [--adapter swiftshader|gpu] [--presets mlp,dcgan,dcgan-64,cdcgan-half,cdcgan]
 #                    [--steps N] [--runners pytorch,native,page] [--paths cpu,cpu1,webgpu]
+#                    [--backend flex|wgpu|vulkan] [--offline]
 #
 # For every preset at batch 64 it times a training step (D then G) and generating 100 samples
 # (the generator in inference mode) on four runners ("dcgan-64", the DCGAN at --image-size 64,
 # on PyTorch and the CLI only):
 #   PyTorch      tools/bench/torch_ref.py, the same networks and step (CPU; CUDA with --adapter
 #                gpu where PyTorch sees a GPU); it also counts the FLOPs of a step
-#   native       `gan bench` (the CLI, flex backend)
+#   native       `gan bench` (the CLI, flex backend; --backend picks another the CLI was built
+#                with, e.g. wgpu: burn-wgpu with the page's WGSL kernels, on Vulkan)
 #   page, CPU    the built page in headless Chromium without WebGPU, served cross-origin
 #                isolated (wasm threads, one per core) and, as path "cpu1", served without
 #                isolation (one thread)
@@ -24,13 +26,16 @@
 # --paths names some). --steps N sets the timed steps of every runner; by default PyTorch and the CLI take 10, the
 # page 3 on the CPU, 1 on SwiftShader (and only mlp,dcgan there unless --presets says so: a
 # course-width cDCGAN step takes minutes) and 10 on a real GPU. The default run took about
-# 3 minutes on this project's 2-core machine (with PyTorch installed).
+# 3 minutes on this project's 2-core machine (with PyTorch installed). Without node the
+# table is left to `node tools/bench/report.mjs`, and the runners' JSON lines are printed for it.
 #
 # First use installs what is missing: PyTorch from PyPI into a virtual environment at
 # $GAN_BENCH_VENV (default ~/.cache/gan-studio/bench-venv; about 5 GB with its CUDA wheels),
 # the CLI (cargo build --release --locked), the page (trunk build --release, if dist/ is
 # missing), Chromium and the browser tests' npm packages. GAN_BIN, GAN_DIST and CHROMIUM
 # point at other builds, as for the tests; GAN_BENCH_BROWSER_ARGS adds Chromium flags.
+# --offline installs and builds nothing (scripts/gpu-check.sh, on a machine without network):
+# a runner whose pieces are missing is left out, with a line saying what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/gan-studio/target}"
@@ -49,6 +54,8 @@ presets=""
 steps=""
 runners="pytorch,native,page"
 paths=""
+backend=flex
+offline=0
 results="" # the runners' JSON lines, a temporary directory
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
@@ -61,6 +68,8 @@ parse_args() {
       --steps) steps="${2:?--steps needs a number}"; shift 2 ;;
       --runners) runners="${2:?--runners needs a list}"; shift 2 ;;
       --paths) paths="${2:?--paths needs a list}"; shift 2 ;;
+      --backend) backend="${2:?--backend needs a backend of gan bench}"; shift 2 ;;
+      --offline) offline=1; shift ;;
       -h | --help) usage; exit 0 ;;
       *) echo "bench.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -79,10 +88,15 @@ wants() { [[ ",$runners," == *",$1,"* ]]; }
 
 section() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 
+# With --offline: says that `what` ($1) is not installed or built, and succeeds, so that the
+# caller gives up on it; else fails.
+offline_refuses() { ((offline)) && echo "--offline: no $1" >&2; }
+
 # ------------------------------------------------------------------ PyTorch
 
 ensure_torch() {
   if "$venv/bin/python" -c 'import torch' 2>/dev/null; then return 0; fi
+  offline_refuses "PyTorch install into $venv" && return 1
   mkdir -p "$(dirname "$venv")"
   local free_gb
   free_gb=$(($(df -Pk "$(dirname "$venv")" | awk 'NR == 2 { print $4 }') / 1024 / 1024))
@@ -123,7 +137,11 @@ run_torch() {
 # ------------------------------------------------------------------ the native CLI
 
 ensure_cli() {
-  [[ -x "$gan_bin" ]] || cargo build --release --locked --bin gan
+  [[ -x "$gan_bin" ]] && return 0
+  offline_refuses "build of the CLI" && return 1
+  local features=()
+  [[ "$backend" == flex ]] || features=(--features "$backend") # each other backend is a feature
+  cargo build --release --locked --bin gan "${features[@]}"
 }
 
 # The value of `name=` in a `gan bench` line, or null.
@@ -150,10 +168,10 @@ run_native() {
     local model=(--model "$preset")
     [[ "$preset" != dcgan-64 ]] || model=(--model dcgan --image-size 64)
     if line=$("$gan_bin" bench "${model[@]}" --batch "$batch" --steps "${steps:-10}" \
-      --warmup 1 "${extra[@]}" 2>&1); then
+      --warmup 1 --backend "$backend" "${extra[@]}" 2>&1); then
       echo "$preset: $line"
-      printf '{"runner": "native", "preset": "%s", "backend": "flex", "step_ms": %s, "sample_ms": %s, "flops_per_step": %s}\n' \
-        "$preset" "$(field median_ms "$line")" "$(field sample_ms "$line")" \
+      printf '{"runner": "native", "preset": "%s", "backend": "%s", "step_ms": %s, "sample_ms": %s, "flops_per_step": %s}\n' \
+        "$preset" "$backend" "$(field median_ms "$line")" "$(field sample_ms "$line")" \
         "$(field flops_per_step "$line")" >>"$out"
     else
       echo "$preset: gan bench failed: $line"
@@ -168,11 +186,16 @@ run_native() {
 ensure_page() {
   # Called as a condition, so `set -e` is off in here: each step chains on the last.
   if [[ ! -f "$GAN_DIST/index.html" ]] || ! compgen -G "$GAN_DIST/*_bg.wasm" >/dev/null; then
+    offline_refuses "build of the page" && return 1
     scripts/setup-web.sh && trunk build --release || return 1
   fi
-  [[ -x "$CHROMIUM" ]] || scripts/setup-web.sh --browser || return 1
+  if [[ ! -x "$CHROMIUM" ]]; then
+    offline_refuses "Chromium install" && return 1
+    scripts/setup-web.sh --browser || return 1
+  fi
   local stamp=tests/e2e/node_modules/.package-lock.json
   if [[ ! -f "$stamp" || tests/e2e/package-lock.json -nt "$stamp" ]]; then
+    offline_refuses "npm install of the browser tests' packages" && return 1
     (cd tests/e2e && npm ci --no-audit --no-fund) || return 1
   fi
 }
@@ -207,7 +230,7 @@ main() {
     run_torch "$results/torch.jsonl"
   fi
   if wants native; then
-    section "native CLI ($gan_bin bench)"
+    section "native CLI ($gan_bin bench --backend $backend)"
     run_native "$results/native.jsonl"
   fi
   if wants page; then
@@ -216,7 +239,12 @@ main() {
   fi
   section "results (batch $batch)"
   touch "$results"/{torch,native,page}.jsonl
-  node tools/bench/report.mjs "$results"/{torch,native,page}.jsonl
+  if command -v node >/dev/null; then
+    node tools/bench/report.mjs "$results"/{torch,native,page}.jsonl
+  else
+    echo "no node here for the table: the runners' JSON lines follow (node tools/bench/report.mjs FILE makes it)"
+    cat "$results"/{torch,native,page}.jsonl
+  fi
 }
 
 main "$@"

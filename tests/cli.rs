@@ -196,6 +196,50 @@ fn train_resume_inspect_sample_and_interpolate_a_dcgan() {
 }
 
 #[test]
+fn sample_writes_the_raw_values_its_png_rounds() {
+    let dir = scratch("raw");
+    let (png, raw) = (dir.join("grid.png"), dir.join("grid.f32"));
+    let args = [
+        "sample",
+        "--weights",
+        "weights/mlp.bpk",
+        "--grid",
+        "2x3",
+        "--seed",
+        "4",
+        "--scale",
+        "1",
+        "--out",
+        s(&png),
+        "--raw",
+        s(&raw),
+    ];
+    let printed = ok(&args);
+    assert!(printed.contains("raw f32 values"), "{printed}");
+    let bytes = std::fs::read(&raw).unwrap();
+    let values: Vec<f32> = bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+        .collect();
+    // Six square images, [count, 1, H, W] row-major, in the generator's range.
+    let size = ((values.len() / 6) as f64).sqrt() as usize;
+    assert_eq!(bytes.len(), 6 * size * size * 4);
+    assert!(values.iter().all(|v| (-1.0..=1.0).contains(v)));
+    // The PNG's first cell (one black pixel in from the corner) is the first image, rounded.
+    let (w, _, pixels) = read_png(&png);
+    for y in 0..size {
+        for x in 0..size {
+            let pixel = pixels[(y + 1) * w as usize + x + 1];
+            assert_eq!(pixel, gan_studio::image::to_byte(values[y * size + x]));
+        }
+    }
+    // The same seed gives the same values.
+    ok(&args);
+    assert_eq!(std::fs::read(&raw).unwrap(), bytes);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn conditional_label_rows_draw_one_digit_per_row() {
     let dir = scratch("cdcgan");
     let weights = dir.join("c.bpk");

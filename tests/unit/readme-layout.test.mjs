@@ -1,5 +1,6 @@
-// The README's layout table names every folder and top-level file of src/ and www/, so that a
-// newcomer finds each file's job there (a new module that is not named fails this test).
+// The README's layout table names every folder and top-level file of src/, www/ and scripts/,
+// so that a newcomer finds each file's job there (a new module or script that is not named
+// fails this test).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -17,7 +18,7 @@ function entries(dir) {
     statSync(join(root, dir, name)).isDirectory() ? `${name}/` : name);
 }
 
-test("the README's layout table names every folder and file of src/ and www/", () => {
+test("the README's layout table names every folder and file of src/, www/ and scripts/", () => {
   assert.ok(layout.length > 0, "README.md has a Layout section");
   // src/: by path (`src/model/`, `src/lib.rs`), or within a folder's own row (`src/bin/gan/`).
   const missingSrc = entries("src").filter((entry) => !layout.includes(`src/${entry}`));
@@ -26,4 +27,8 @@ test("the README's layout table names every folder and file of src/ and www/", (
   const missingWww = entries("www").filter((entry) =>
     !layout.includes(`\`${entry}\``) && !layout.includes(`www/${entry}`));
   assert.deepEqual(missingWww, [], "www/ entries the Layout section does not name");
+  // scripts/: likewise, by name in backticks or by path.
+  const missingScripts = entries("scripts").filter((entry) =>
+    !layout.includes(`\`${entry}\``) && !layout.includes(`scripts/${entry}`));
+  assert.deepEqual(missingScripts, [], "scripts/ entries the Layout section does not name");
 });

@@ -17,6 +17,9 @@ pub enum Backend {
     Tch,
     /// burn-wgpu on Vulkan (a GPU, or lavapipe on the CPU; needs `--features vulkan`).
     Vulkan,
+    /// burn-wgpu with the page's WGSL kernels, on Vulkan (needs `--features wgpu`, without
+    /// `vulkan`); prints the adapter it runs on.
+    Wgpu,
 }
 
 /// The `--backend` flag of the commands that compute on a chosen backend.
@@ -60,5 +63,30 @@ fn device_for(backend: Backend) -> Result<Device> {
         Backend::Vulkan => Ok(Device::vulkan(burn::tensor::DeviceKind::DefaultDevice)),
         #[cfg(not(feature = "vulkan"))]
         Backend::Vulkan => missing("vulkan"),
+        #[cfg(all(feature = "wgpu", not(feature = "vulkan")))]
+        Backend::Wgpu => wgsl_on_vulkan(),
+        #[cfg(all(feature = "wgpu", feature = "vulkan"))]
+        Backend::Wgpu => bail!(
+            "this build has the vulkan feature, which compiles every Vulkan kernel to SPIR-V: build with `--features wgpu` alone for the WGSL kernels"
+        ),
+        #[cfg(not(feature = "wgpu"))]
+        Backend::Wgpu => missing("wgpu"),
     }
+}
+
+/// A wgpu device pinned to Vulkan; without the `vulkan` feature its kernels are WGSL. Prints
+/// the adapter on stderr, so that a run shows which GPU (or CPU driver) it measured.
+#[cfg(all(feature = "wgpu", not(feature = "vulkan")))]
+fn wgsl_on_vulkan() -> Result<Device> {
+    use burn::tensor::wgpu::WgpuBackend;
+    let (device, setup) = Device::wgpu_options()
+        .graphics_api(WgpuBackend::Vulkan)
+        .init_with_setup()
+        .map_err(|e| anyhow::anyhow!("no wgpu device on Vulkan: {e}"))?;
+    let info = setup.adapter.get_info();
+    eprintln!(
+        "wgpu: {} ({:?}, {:?}, driver {} {}), WGSL kernels",
+        info.name, info.device_type, info.backend, info.driver, info.driver_info
+    );
+    Ok(device)
 }

@@ -134,6 +134,17 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Writes the values of `images` to `path` as little-endian f32, row-major.
+pub fn write_raw(images: &Tensor<4>, path: &Path) -> Result<()> {
+    let values: Vec<f32> = images
+        .clone()
+        .into_data()
+        .try_to_vec()
+        .map_err(|e| anyhow!("reading images: {e:?}"))?;
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    write_atomically(path, &bytes)
+}
+
 /// `images` `[n, 1, size, size]` as a `rows` x `cols` grid, each pixel `scale` x `scale`.
 pub fn grid_image(images: Tensor<4>, rows: usize, cols: usize, scale: usize) -> Result<GrayImage> {
     let size = images.dims()[3];

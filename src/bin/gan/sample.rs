@@ -9,7 +9,7 @@ use gan_studio::latent::{self, CONTINUOUS_CODES};
 use gan_studio::model::sample::{codes_for, sample};
 use gan_studio::model::{ModelConfig, ModelKind};
 
-use crate::files::{named, read};
+use crate::files::{named, read, write_raw};
 use crate::render::{RenderArgs, check_digit};
 
 /// `gan sample`'s flags.
@@ -21,6 +21,11 @@ pub struct SampleArgs {
     /// Draw the one latent point saved in this file (`gan invert --out`) instead of a grid.
     #[arg(long, conflicts_with_all = ["label", "label_rows", "code_sweep"])]
     z: Option<PathBuf>,
+    /// Also write the generator's output values, `[count, 1, H, W]` row-major, to this file as
+    /// little-endian f32: the exact values, where the PNG rounds them to 256 grey levels
+    /// (scripts/gpu-check.sh compares backends with it).
+    #[arg(long)]
+    raw: Option<PathBuf>,
     /// The checkpoint, the PNG and the backend.
     #[command(flatten)]
     render: RenderArgs,
@@ -66,29 +71,27 @@ pub fn run(args: SampleArgs) -> Result<()> {
     parse_grid(&args.layout.grid)?;
     check_digit(args.layout.label)?;
     let (model, generator, device) = args.render.load()?;
-    if let Some(path) = &args.z {
-        let point = read_point(path)?;
-        let image = point
-            .draw(&generator, &model, &device)
-            .with_context(|| named(path))?;
-        args.render.write(image, 1, 1)?;
-        println!(
-            "wrote {} (the point in {})",
-            args.render.out.display(),
-            path.display()
-        );
-        return Ok(());
+    let (images, rows, cols, what) = match &args.z {
+        Some(path) => {
+            let point = read_point(path)?;
+            let image = point
+                .draw(&generator, &model, &device)
+                .with_context(|| named(path))?;
+            (image, 1, 1, format!("the point in {}", path.display()))
+        }
+        None => {
+            let grid = grid_inputs(&args.layout, &model)?;
+            let images = sample(&generator, &model, &grid.z, grid.codes.as_deref(), &device);
+            let what = format!("{}x{}, seed {}", grid.rows, grid.cols, args.layout.seed);
+            (images, grid.rows, grid.cols, what)
+        }
+    };
+    if let Some(raw) = &args.raw {
+        write_raw(&images, raw)?;
+        println!("wrote {} (raw f32 values)", raw.display());
     }
-    let grid = grid_inputs(&args.layout, &model)?;
-    let images = sample(&generator, &model, &grid.z, grid.codes.as_deref(), &device);
-    args.render.write(images, grid.rows, grid.cols)?;
-    println!(
-        "wrote {} ({}x{}, seed {})",
-        args.render.out.display(),
-        grid.rows,
-        grid.cols,
-        args.layout.seed
-    );
+    args.render.write(images, rows, cols)?;
+    println!("wrote {} ({what})", args.render.out.display());
     Ok(())
 }
 
