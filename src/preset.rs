@@ -101,7 +101,7 @@ pub fn presets() -> Vec<Preset> {
             train: TrainConfig::default(),
             steps: 1500,
             shipped: "cdcgan-half",
-            also_shipped_for: &[],
+            also_shipped_for: &["fashion"],
             progress_cols: 8,
         },
         Preset {
