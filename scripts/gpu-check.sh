@@ -9,7 +9,7 @@
 # CLI says which adapter on stderr). `--backend vulkan` takes burn's SPIR-V kernels instead
 # (a gan built with --features vulkan; on lavapipe it crashes, docs/BACKENDS.md).
 #
-# 1. Samples: for each preset with shipped weights (weights/<preset>.bpk; dcgan-64 has none),
+# 1. Samples: for each preset with shipped weights (weights/<preset>.bpk),
 #    the generator draws the same 8x8 grid (seed 1) on flex (the CPU) and on the GPU
 #    (`gan sample --raw`), and the check prints the largest and the mean absolute difference
 #    of the values. Where the largest is over the tolerance (default 1e-3: an eighth of one
