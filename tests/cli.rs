@@ -692,7 +692,11 @@ fn every_preset_trains_samples_inspects_and_exports_from_the_command_line() {
             .iter()
             .find(|v| v["name"] == kind)
             .unwrap();
-        let side = variant["image_size"].as_u64().unwrap() as u32;
+        // The preset's own size where its model has one (dcgan-64), else the variant's.
+        let side = preset["model"]["image_size"]
+            .as_u64()
+            .or_else(|| variant["image_size"].as_u64())
+            .unwrap() as u32;
         let weights = dir.join(format!("{name}.bpk"));
         let log = gan(&[
             "train",
