@@ -128,13 +128,20 @@ export const compareMethods = {
     };
   },
 
-  /** Wires the charts' read-outs, the two menus and the slider. */
+  /** Makes a chart and its read-out per quantity, and wires them, the two menus and the slider. */
   bindCompare() {
-    for (const { key } of QUANTITIES) {
-      const canvas = $(`runs-chart-${key}`);
+    $("runs-charts").replaceChildren(...QUANTITIES.map(({ key, title }) => {
+      const canvas = Object.assign(document.createElement("canvas"), { id: `runs-chart-${key}`, width: 400, height: 170 });
+      canvas.dataset.points = "0";
+      canvas.setAttribute("aria-label", `${title} of the shown runs over the steps`);
       canvas.addEventListener("pointermove", (e) => this.showReadOut(key, e.offsetX));
       canvas.addEventListener("pointerleave", () => this.showReadOut(key, null));
-    }
+      const readout = Object.assign(document.createElement("p"), { id: `runs-readout-${key}`, className: "runs-readout" });
+      readout.setAttribute("aria-live", "off");
+      const box = Object.assign(document.createElement("div"), { className: "runs-chart" });
+      box.append(canvas, readout);
+      return box;
+    }));
     for (const side of ["left", "right"]) {
       $(`runs-${side}`).addEventListener("change", (e) => {
         e.target.dataset.chosen = "true";

@@ -42,6 +42,14 @@ after(async () => {
   await server?.close();
 });
 
+/** A page in a fresh browser without WebGPU, its errors watched; not yet opened. */
+async function newCpuPage() {
+  const context = await launch(NO_WEBGPU_ARGS);
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_TIMEOUT);
+  return { page, errors: watchErrors(page) };
+}
+
 /** Opens the page on the CPU and waits until the app and the Runs panel are ready. */
 async function open(page) {
   await page.goto(`${server.url}#device=cpu&n=2`, { waitUntil: "domcontentloaded" });
@@ -167,10 +175,7 @@ const slideTo = (page, i) => setValue(page, "#runs-slider", i, "input");
 
 describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
   test("(r1) two runs compared: overlaid curves, a read-out, both grids on one slider, CSV, GIF and WebM, and a reload", { timeout: TEST_TIMEOUT }, async (t) => {
-    const context = await launch(NO_WEBGPU_ARGS);
-    const page = await context.newPage();
-    page.setDefaultTimeout(WAIT_TIMEOUT);
-    const errors = watchErrors(page);
+    const { page, errors } = await newCpuPage();
     await open(page);
     assert.deepEqual((await page.evaluate(() => window.ganStudio.runs.state)).runs, [], "a fresh profile keeps no runs");
     assert.equal(await page.isVisible("#runs-empty"), true);
@@ -343,10 +348,7 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
   });
 
   test("(r2) a resumed run goes on in the same kept run", { timeout: TEST_TIMEOUT }, async () => {
-    const context = await launch(NO_WEBGPU_ARGS);
-    const page = await context.newPage();
-    page.setDefaultTimeout(WAIT_TIMEOUT);
-    const errors = watchErrors(page);
+    const { page, errors } = await newCpuPage();
     await open(page);
     const [run] = (await trainRun(page, 1)).runs; // the end of Play saved the run at its step
     await page.reload({ waitUntil: "domcontentloaded" });
@@ -363,10 +365,7 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
   });
 
   test("(r3) the course's shipped experiments join as read-only runs, never stored", { timeout: TEST_TIMEOUT }, async (t) => {
-    const context = await launch(NO_WEBGPU_ARGS);
-    const page = await context.newPage();
-    page.setDefaultTimeout(WAIT_TIMEOUT);
-    const errors = watchErrors(page);
+    const { page, errors } = await newCpuPage();
     await open(page);
     const rows = (file) => readFileSync(join(ROOT, "weights", "experiments", file), "utf8").trim().split("\n").map((l) => l.split("\t"));
     const results = rows("results.tsv");
@@ -423,10 +422,7 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
   });
 
   test("(r4) the queue runs two experiments one after another, from one seed, and compares them", { timeout: TEST_TIMEOUT }, async () => {
-    const context = await launch(NO_WEBGPU_ARGS);
-    const page = await context.newPage();
-    page.setDefaultTimeout(WAIT_TIMEOUT);
-    const errors = watchErrors(page);
+    const { page, errors } = await newCpuPage();
     await open(page);
     // The baseline: the trainer's settings (an MLP at batch 4, seed 5, a grid every step).
     await page.selectOption("#train-preset", "mlp");
@@ -458,10 +454,7 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
   });
 
   test("(r5) where MediaRecorder cannot write WebM, its button says so and the GIF stays", { timeout: TEST_TIMEOUT }, async () => {
-    const context = await launch(NO_WEBGPU_ARGS);
-    const page = await context.newPage();
-    page.setDefaultTimeout(WAIT_TIMEOUT);
-    const errors = watchErrors(page);
+    const { page, errors } = await newCpuPage();
     await page.addInitScript(() => {
       const supported = MediaRecorder.isTypeSupported.bind(MediaRecorder);
       MediaRecorder.isTypeSupported = (type) => !type.startsWith("video/webm") && supported(type);
@@ -479,10 +472,7 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
   });
 
   test("(r6) without IndexedDB the panel says runs are not kept, and training goes on", { timeout: TEST_TIMEOUT }, async () => {
-    const context = await launch(NO_WEBGPU_ARGS);
-    const page = await context.newPage();
-    page.setDefaultTimeout(WAIT_TIMEOUT);
-    const errors = watchErrors(page);
+    const { page, errors } = await newCpuPage();
     // As in a browser whose storage refuses (private browsing, a full disk).
     await page.addInitScript(() => {
       IDBFactory.prototype.open = () => {
