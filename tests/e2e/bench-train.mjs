@@ -33,7 +33,8 @@
 // Prints a human log on stderr and one JSON object per preset and path on stdout:
 //   {runner: "page-cpu"|"page-cpu-1thread"|"page-webgpu", preset, adapter, backend, cpu_threads,
 //    steps, warmup_ms, step_ms,
-//    chunked_ms, sample_ms, dispatches_per_step, frame_gap_ms, frame_gap_all_ms, note?, skipped?}
+//    chunked_ms, sample_ms, dispatches_per_step, dispatches_by_kernel ({kernel: per step}),
+//    frame_gap_ms, frame_gap_all_ms, note?, skipped?}
 
 import { parseArgs } from "node:util";
 import { DIST, NO_WEBGPU_ARGS, WEBGPU_ARGS, launch, closeAll } from "./harness.mjs";
@@ -88,24 +89,40 @@ function plan(path, adapter) {
 
 // ------------------------------------------------------------------ the probes
 
-/** Installed in the page and in every worker: logs the times of GPU dispatches and reads. */
+/**
+ * Installed in the page and in every worker: logs the times of GPU dispatches and reads, and
+ * the kernel of each dispatch (its pipeline's label, the kernel's entry point in CubeCL).
+ */
 function installProbe() {
   if (globalThis.__ganBenchProbe) return;
-  const probe = { dispatches: [], reads: [] };
+  const probe = { dispatches: [], kernels: [], reads: [] };
   globalThis.__ganBenchProbe = probe;
   const now = () => performance.timeOrigin + performance.now();
-  const wrap = (proto, name, times) => {
+  const wrap = (proto, name, before) => {
     const original = proto?.[name];
     if (typeof original !== "function") return;
     proto[name] = function (...args) {
-      times.push(now());
-      return original.apply(this, args);
+      const result = original.apply(this, args);
+      before.call(this, args, result);
+      return result;
     };
   };
+  const labels = new WeakMap();
+  const bound = new WeakMap();
+  wrap(globalThis.GPUDevice?.prototype, "createComputePipeline", function ([descriptor], pipeline) {
+    labels.set(pipeline, descriptor?.label || "unlabelled");
+  });
   const pass = globalThis.GPUComputePassEncoder?.prototype;
-  wrap(pass, "dispatchWorkgroups", probe.dispatches);
-  wrap(pass, "dispatchWorkgroupsIndirect", probe.dispatches);
-  wrap(globalThis.GPUBuffer?.prototype, "mapAsync", probe.reads);
+  wrap(pass, "setPipeline", function ([pipeline]) {
+    bound.set(this, labels.get(pipeline) ?? "made before the probe");
+  });
+  const dispatched = function () {
+    probe.dispatches.push(now());
+    probe.kernels.push(bound.get(this) ?? "no pipeline");
+  };
+  wrap(pass, "dispatchWorkgroups", dispatched);
+  wrap(pass, "dispatchWorkgroupsIndirect", dispatched);
+  wrap(globalThis.GPUBuffer?.prototype, "mapAsync", () => probe.reads.push(now()));
 }
 
 /** Every context's probe log (the page first, then its workers); `clear` empties them. */
@@ -113,8 +130,8 @@ async function probeLogs(page, clear) {
   const read = (clearLogs) => {
     const probe = globalThis.__ganBenchProbe;
     if (!probe) return null;
-    const copy = { dispatches: [...probe.dispatches], reads: [...probe.reads] };
-    if (clearLogs) probe.dispatches.length = probe.reads.length = 0;
+    const copy = { dispatches: [...probe.dispatches], kernels: [...probe.kernels], reads: [...probe.reads] };
+    if (clearLogs) probe.dispatches.length = probe.kernels.length = probe.reads.length = 0;
     return copy;
   };
   // The CPU's pool workers (pool-worker.js) block inside wasm for good: they would never
@@ -124,18 +141,41 @@ async function probeLogs(page, clear) {
   return logs.filter(Boolean);
 }
 
-/** Dispatches per step of the chunked call (`chunk`: {start, end}), summed over contexts. */
+/**
+ * Dispatches per step of the chunked call (`chunk`: {start, end}), summed over contexts:
+ * { perStep, byKernel } where byKernel counts them per kernel name (per step, most first).
+ */
 function dispatchesPerStep(logs, chunk, steps) {
   let total = 0;
   let sawGpu = false;
-  for (const { dispatches, reads } of logs) {
+  const byKernel = new Map();
+  for (const { dispatches, kernels, reads } of logs) {
     if (dispatches.length === 0) continue;
     sawGpu = true;
     const before = reads.filter((t) => t <= chunk.start);
     const from = before.length > 0 ? before.at(-1) : chunk.start;
-    total += dispatches.filter((t) => t > from && t <= chunk.end).length;
+    dispatches.forEach((t, i) => {
+      if (t <= from || t > chunk.end) return;
+      total += 1;
+      byKernel.set(kernels[i], (byKernel.get(kernels[i]) ?? 0) + 1);
+    });
   }
-  return sawGpu ? total / steps : null;
+  const perKernel = [...byKernel].sort((a, b) => b[1] - a[1]).map(([name, n]) => [name, n / steps]);
+  return sawGpu ? { perStep: total / steps, byKernel: Object.fromEntries(perKernel) } : null;
+}
+
+/**
+ * Dispatches per step by kind of kernel, most first: each kernel's name without the hash
+ * that tells its compiled variants apart (`elemwise_fuse_dce2dae8` is one fused element-wise
+ * kernel of many). The JSON row keeps every variant.
+ */
+function kernelFamilies(byKernel) {
+  const families = new Map();
+  for (const [name, n] of Object.entries(byKernel)) {
+    const family = name.replace(/_[0-9a-f]{8}$/, "");
+    families.set(family, (families.get(family) ?? 0) + n);
+  }
+  return [...families].sort((a, b) => b[1] - a[1]).map(([family, n]) => `${n} ${family}`).join(", ");
 }
 
 /** The longest gap between consecutive frames that overlaps [start, end]. */
@@ -202,13 +242,15 @@ async function benchPreset(page, runner, adapter, hooks, preset, steps, repeats)
   const { result, frames, end } = await timedTraining(page, preset, steps);
   const chunk = { start: end - steps * result.chunkedMs, end };
   const logs = await probeLogs(page, false);
+  const dispatches = dispatchesPerStep(logs, chunk, steps);
   Object.assign(row, {
     backend: result.backend,
     cpu_threads: result.cpuThreads ?? null,
     warmup_ms: result.warmupMs,
     step_ms: result.stepMs,
     chunked_ms: result.chunkedMs,
-    dispatches_per_step: dispatchesPerStep(logs, chunk, steps),
+    dispatches_per_step: dispatches?.perStep ?? null,
+    dispatches_by_kernel: dispatches?.byKernel ?? null,
     frame_gap_ms: longestGap(frames, chunk.start, chunk.end),
     frame_gap_all_ms: longestGap(frames),
   });
@@ -252,6 +294,7 @@ async function benchPath(server, path) {
       `${ms(row.sample_ms)} ms/${SAMPLES} samples, ${row.dispatches_per_step ?? "–"} dispatches/step, ` +
       `longest frame gap ${ms(row.frame_gap_ms)} ms (whole call ${ms(row.frame_gap_all_ms)} ms)` +
       `${row.note ? `; ${row.note}` : ""} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    if (row.dispatches_by_kernel) log(`  dispatches per step by kernel: ${kernelFamilies(row.dispatches_by_kernel)}`);
     emit(row);
   }
 }
