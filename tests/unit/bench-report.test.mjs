@@ -50,4 +50,18 @@ test("each goal is met, missed or not measured, from the figures of one run", ()
     "- dcgan: WebGPU dispatches per step ≤ 350: **missed** (701)",
     "- dcgan: 100 samples on the page's threads no slower than on one thread: met (60.0 vs 61.0 ms)",
   ]);
+  // Goals missed point to their profiles.
+  assert.equal(lines.filter((l) => l.includes("docs/BACKENDS.md")).length, 1);
+});
+
+test("with every goal met, no pointer to the profiles", () => {
+  const out = report([
+    { runner: "pytorch", preset: "dcgan", device: "cpu", threads: 2, torch: "2.15", step_ms: 100, sample_ms: 20 },
+    { runner: "native", preset: "dcgan", backend: "flex", step_ms: 120, sample_ms: 20 },
+    { runner: "page-cpu", preset: "dcgan", cpu_threads: 2, step_ms: 150, sample_ms: 40 },
+    { runner: "page-cpu-1thread", preset: "dcgan", step_ms: 300, sample_ms: 45 },
+    { runner: "page-webgpu", preset: "dcgan", adapter: "gpu", step_ms: 10, dispatches_per_step: 300 },
+  ]);
+  assert.equal(out.split("\n").filter((l) => l.includes("**missed**")).length, 0);
+  assert.ok(!out.includes("docs/BACKENDS.md"), out);
 });
