@@ -13,14 +13,22 @@ export const MAX_FRAMES = 24;
 /** A frame's longest side at most, in pixels (larger grids are averaged down). */
 export const MAX_FRAME_SIDE = 240;
 
-/** The quantities the Runs panel overlays, one chart each: a figure's series, or the quality meter's. */
-export const QUANTITIES = [
-  { key: "lossD", title: "Loss D" },
-  { key: "lossG", title: "Loss G" },
-  { key: "dReal", title: "D(x)" },
-  { key: "dFake", title: "D(G(z))" },
-  { key: "fd", title: "Fréchet distance (lower is better)" },
-];
+/** Figures every loss measures (loss D, loss G, D(x), D(G(z))): their charts always show. */
+const COMMON_FIGURES = 4;
+
+/**
+ * The quantities the Runs panel overlays, one chart each: the registry's figures (`figures`,
+ * `{ key, title }` in the trainer's order) under their series names, then the quality meter's
+ * Fréchet distance. `optional` ones (a loss's own figures: the gradient penalty, k_t,
+ * M_global; and the distance) chart only where a shown run measured them.
+ * @param {{ key: string, title: string }[]} figures
+ */
+export function quantities(figures) {
+  return [
+    ...figures.map(({ key, title }, i) => ({ key: seriesName(key), title, optional: i >= COMMON_FIGURES })),
+    { key: "fd", title: "Fréchet distance (lower is better)", optional: true },
+  ];
+}
 
 /** The runs' colours, by their place in the list. */
 export const RUN_COLORS = ["#58a6ff", "#f0883e", "#7ee787", "#d2a8ff", "#ffa657", "#79c0ff", "#f778ba", "#e3b341"];
@@ -125,7 +133,7 @@ export function sliderSteps(...records) {
 }
 
 /**
- * The chart series of `quantity` (a QUANTITIES key) for `records`, one per run that measured
+ * The chart series of `quantity` (a `quantities` key) for `records`, one per run that measured
  * it at least once: `{ label, color, steps, values }`, `colorOf(record)` its colour.
  * @param {RunRecord[]} records
  */

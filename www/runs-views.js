@@ -7,7 +7,7 @@
 import { showCrisp } from "./canvas.js";
 import { drawChart, readOut } from "./chart.js";
 import { formatFigure } from "./format.js";
-import { QUANTITIES, frameAt, overlaySeries, sliderSteps } from "./run-records.js";
+import { frameAt, overlaySeries, quantities, sliderSteps } from "./run-records.js";
 import { $ } from "./page.js";
 
 const PAIR_BOX = 300; // CSS px each of the two grids may take, each way
@@ -21,17 +21,18 @@ export const compareMethods = {
 
   /**
    * Draws one chart per quantity with a series per shown run that measured it, fitted to
-   * their values (runs that differ little still show apart); the Fréchet distance's chart
-   * hides while no shown run was scored, and the CSV of the shown runs waits for one.
+   * their values (runs that differ little still show apart); an optional quantity's chart
+   * (the Fréchet distance, a loss's own figures) hides while no shown run measured it, and
+   * the CSV of the shown runs waits for one.
    */
   drawCurves() {
     const shown = this.shownRuns();
     this.charts = {};
-    for (const { key, title } of QUANTITIES) {
+    for (const { key, title, optional } of quantities(this.figures)) {
       const series = overlaySeries(shown, key, (r) => this.colorOf(r));
       const canvas = $(`runs-chart-${key}`);
       const box = canvas.parentElement;
-      box.hidden = key === "fd" && series.length === 0;
+      box.hidden = optional && series.length === 0;
       if (box.hidden) continue;
       const { stepAt } = drawChart(canvas, title, [], series, null);
       this.charts[key] = { series, stepAt };
@@ -130,7 +131,7 @@ export const compareMethods = {
 
   /** Makes a chart and its read-out per quantity, and wires them, the two menus and the slider. */
   bindCompare() {
-    $("runs-charts").replaceChildren(...QUANTITIES.map(({ key, title }) => {
+    $("runs-charts").replaceChildren(...quantities(this.figures).map(({ key, title }) => {
       const canvas = Object.assign(document.createElement("canvas"), { id: `runs-chart-${key}`, width: 400, height: 170 });
       canvas.dataset.points = "0";
       canvas.setAttribute("aria-label", `${title} of the shown runs over the steps`);

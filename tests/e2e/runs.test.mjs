@@ -9,7 +9,8 @@
 // experiments join as read-only runs (their scores, their grids as the PNGs hold them). The
 // queue trains two of the course's experiments one after another from one seed. Where
 // MediaRecorder cannot write WebM, the WebM button says so and the GIF stays. A last test
-// breaks IndexedDB: the panel says so and training goes on.
+// breaks IndexedDB: the panel says so and training goes on. A BEGAN run's own figures (k_t,
+// M_global) get charts of their own, which an MLP run beside it leaves alone.
 //
 // The CPU path (--disable-webgpu, #device=cpu): cheap, and the panel does not depend on the
 // device. With GAN_SCREENSHOTS=/folder, (r1) saves a picture of the two runs compared there.
@@ -63,9 +64,9 @@ async function runsSettled(page) {
   return page.evaluate(() => window.ganStudio.runs.state);
 }
 
-/** A new MLP run (batch 4, seed `seed`, a grid every step) trained for STEPS steps with Play. */
-async function trainRun(page, seed) {
-  await page.selectOption("#train-preset", "mlp");
+/** A new run of `preset` (batch 4, seed `seed`, a grid every step) trained for STEPS steps with Play. */
+async function trainRun(page, seed, preset = "mlp") {
+  await page.selectOption("#train-preset", preset);
   await setValue(page, "#train-batch", 4);
   await setValue(page, "#train-seed", seed);
   await setValue(page, "#train-refresh", 1);
@@ -80,10 +81,10 @@ async function trainRun(page, seed) {
 }
 
 /** What each overlaid chart says it drew: { key: { series, seriesPoints, hidden } }. */
-const chartsDrawn = (page) => page.evaluate((keys) => Object.fromEntries(keys.map((key) => {
+const chartsDrawn = (page, keys = [...QUANTITIES, "fd"]) => page.evaluate((keys) => Object.fromEntries(keys.map((key) => {
   const canvas = document.getElementById(`runs-chart-${key}`);
   return [key, { series: canvas.dataset.series, seriesPoints: canvas.dataset.seriesPoints, hidden: canvas.parentElement.hidden }];
-})), [...QUANTITIES, "fd"]);
+})), keys);
 
 /**
  * How many pixels of chart `key`'s plot (below its title and legend) are close to each of
@@ -345,6 +346,37 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
     assert.deepEqual(runs.runs.map((r) => r.name), ["baseline"]);
     assert.deepEqual((await chartsDrawn(page)).lossD, { series: "1", seriesPoints: `${STEPS}`, hidden: false });
     assertNoErrors(errors, "the Runs panel");
+  });
+
+  test("(r7) a loss's own figures get charts: BEGAN's k_t and M_global, beside an MLP run", { timeout: TEST_TIMEOUT }, async () => {
+    const { page, errors } = await newCpuPage();
+    await open(page);
+    await trainRun(page, 1, "began");
+    const runs = await trainRun(page, 2);
+    assert.deepEqual(runs.runs.map((r) => [r.name, r.kind, r.steps]), [["began #1", "began", STEPS], ["mlp #1", "mlp", STEPS]]);
+    const own = ["balance", "convergence", "penalty"];
+    let drawn = await chartsDrawn(page, [...QUANTITIES, ...own]);
+    for (const key of QUANTITIES) assert.deepEqual(drawn[key], { series: "2", seriesPoints: `${STEPS},${STEPS}`, hidden: false }, key);
+    for (const key of ["balance", "convergence"]) {
+      assert.deepEqual(drawn[key], { series: "1", seriesPoints: `${STEPS}`, hidden: false }, `${key}: BEGAN's alone`);
+    }
+    assert.equal(drawn.penalty.hidden, true, "no run measured a gradient penalty");
+    // The run's own figures: k_t in [0, 1] (at 0 while the fakes' energy is above γ·L(x), as
+    // in a run's first steps), M_global = L(x) + |γ·L(x) − L(G(z))| (γ 0.5), drawn in BEGAN's
+    // colour only (k_t's flat line falls between pixel rows: its pixels are blends).
+    const { balance, convergence, dReal, dFake } = await page.evaluate(() => window.ganStudio.runs.records[0].history);
+    assert.ok(balance.every((k) => k >= 0 && k <= 1), `k_t ${balance}`);
+    convergence.forEach((m, i) => {
+      const gap = Math.abs(0.5 * dReal[i] - dFake[i]);
+      assert.ok(Math.abs(m - (dReal[i] + gap)) < 1e-4, `M_global ${m} at step ${i + 1}, from L(x) ${dReal[i]} and L(G(z)) ${dFake[i]}`);
+    });
+    const [began, mlp] = await pixelsOf(page, "convergence", COLORS);
+    assert.ok(began > 20 && mlp === 0, `M_global: ${began} pixels of BEGAN's colour, ${mlp} of the MLP run's`);
+    // With BEGAN's run hidden, its charts go.
+    await page.uncheck(`#runs-list li[data-id="${runs.runs[0].id}"] .runs-show`);
+    drawn = await chartsDrawn(page, own);
+    for (const key of own) assert.equal(drawn[key].hidden, true, `${key} with only the MLP run shown`);
+    assertNoErrors(errors, "BEGAN's charts");
   });
 
   test("(r2) a resumed run goes on in the same kept run", { timeout: TEST_TIMEOUT }, async () => {

@@ -11,9 +11,12 @@ import { existsSync, readFileSync } from "node:fs";
 
 import { encodeGif, lzwEncode } from "../../www/gif.js";
 import {
-  COURSE_TABLES, MAX_FRAMES, addFrame, courseRuns, fileStemOf, frameAt, greyFrame, newRunRecord, overlaySeries, runJson, runName, runsCsv,
-  sliderSteps,
+  COURSE_TABLES, MAX_FRAMES, addFrame, courseRuns, fileStemOf, frameAt, greyFrame, newRunRecord, overlaySeries, quantities, runJson, runName,
+  runsCsv, sliderSteps,
 } from "../../www/run-records.js";
+import { execFileSync } from "node:child_process";
+import { Presets } from "../../www/presets.js";
+import { GAN_BIN } from "../e2e/gan-bin.mjs";
 import { chartScale, readOut } from "../../www/chart.js";
 import { COURSE_EXPERIMENTS, experimentConfig, ownExperiment } from "../../www/experiments.js";
 import { videoScale } from "../../www/webm.js";
@@ -204,6 +207,20 @@ test("a grid becomes a small grey frame (its red channel, averaged down past the
   assert.deepEqual(greyFrame(rgba, 4, 2, 2), { width: 2, height: 1, grey: Uint8Array.from([25, 45]) });
   const odd = greyFrame(Uint8Array.from({ length: 4 * 3 }, (_, i) => (i % 4 === 0 ? 30 * (i / 4) : 0)), 3, 1, 2);
   assert.deepEqual(odd, { width: 2, height: 1, grey: Uint8Array.from([15, 60]) });
+});
+
+test("a chart per figure of the registry, a loss's own ones and the Fréchet distance only where measured", () => {
+  const { figures } = new Presets(execFileSync(GAN_BIN, ["presets", "--json"], { encoding: "utf8" }));
+  assert.deepEqual(quantities(figures).map(({ key, title, optional }) => [key, title, optional]), [
+    ["lossD", "loss D", false], ["lossG", "loss G", false], ["dReal", "D(x)", false], ["dFake", "D(G(z))", false],
+    ["penalty", "gradient penalty", true], ["balance", "k_t", true], ["convergence", "M_global", true],
+    ["fd", "Fréchet distance (lower is better)", true],
+  ]);
+  // A BEGAN run's k_t is a series; an MLP run beside it has none.
+  const began = record("began", { history: { step: [1, 2], lossD: [0.2, 0.3], balance: [0.001, 0.002] } });
+  const mlp = record("mlp", { history: { step: [1, 2], lossD: [1.3, 1.2], balance: [NaN, NaN] } });
+  assert.deepEqual(overlaySeries([began, mlp], "balance", () => "x").map((s) => [s.label, s.values]), [["began", [0.001, 0.002]]]);
+  assert.deepEqual(overlaySeries([mlp], "balance", () => "x"), [], "no chart of k_t for the MLP run alone");
 });
 
 test("two runs' slider steps, overlaid series and read-out", () => {
