@@ -5,6 +5,9 @@
 // an equilibrium loss's balance k_t and its convergence measure). Pure data (tested without a
 // page).
 
+/** The figures every loss measures, first in the registry's list: loss D, loss G, D(x), D(G(z)). */
+export const COMMON_FIGURES = 4;
+
 /** The camelCase property a figure's key (`loss_d`) is kept under (`lossD`). */
 export const seriesName = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 
@@ -58,7 +61,7 @@ export class RunHistory {
 
   /** The figures (`{ key, title, values }`) beyond the first four that some step measured. */
   extraSeries() {
-    return this.figures.slice(4)
+    return this.figures.slice(COMMON_FIGURES)
       .map(({ key, title }) => ({ key, title, values: this[seriesName(key)] }))
       .filter(({ values }) => values.some((v) => !Number.isNaN(v)));
   }

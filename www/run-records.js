@@ -6,21 +6,19 @@
 // experiments (scripts/experiments.sh's tables) as read-only runs. Pure data (tested without
 // a page).
 
-import { seriesName } from "./run-history.js";
+import { COMMON_FIGURES, seriesName } from "./run-history.js";
 
 /** Frames kept per run at most: beyond, every other one goes and the spacing doubles. */
 export const MAX_FRAMES = 24;
 /** A frame's longest side at most, in pixels (larger grids are averaged down). */
 export const MAX_FRAME_SIDE = 240;
 
-/** Figures every loss measures (loss D, loss G, D(x), D(G(z))): their charts always show. */
-const COMMON_FIGURES = 4;
-
 /**
  * The quantities the Runs panel overlays, one chart each: the registry's figures (`figures`,
  * `{ key, title }` in the trainer's order) under their series names, then the quality meter's
  * Fréchet distance. `optional` ones (a loss's own figures: the gradient penalty, k_t,
- * M_global; and the distance) chart only where a shown run measured them.
+ * M_global; and the distance) chart only where a shown run measured them; the common
+ * figures' charts always show.
  * @param {{ key: string, title: string }[]} figures
  */
 export function quantities(figures) {

@@ -6,6 +6,7 @@
 // (panel-parts.js).
 
 import { nextChunk } from "./run-loop.js";
+import { COMMON_FIGURES } from "./run-history.js";
 import { $ } from "./page.js";
 
 const CHUNK_TARGET_MS = 200; // wall time one train() call should take while playing
@@ -195,10 +196,10 @@ export const playMethods = {
   findDivergence(figures, steps, mode, first) {
     for (let i = 0; i < steps; i++) {
       const stride = this.history.stride;
-      const extra = this.presets.figures.map((_, j) => j).slice(4);
+      const extra = this.presets.figures.map((_, j) => j).slice(COMMON_FIGURES);
       for (const j of [...MEASURED[mode], ...extra]) {
         const v = figures[stride * i + j];
-        if (!Number.isFinite(v) && !(j >= 4 && Number.isNaN(v))) {
+        if (!Number.isFinite(v) && !(j >= COMMON_FIGURES && Number.isNaN(v))) {
           return `Training diverged at step ${first + i}: ${this.presets.figures[j].title} is ${v}. ` +
             "Lower the learning rate and press Reset.";
         }
