@@ -196,7 +196,17 @@ pub fn presets() -> Vec<Preset> {
             legacy_explorer_name: "began",
             title: "BEGAN (autoencoder discriminator, balance k_t)",
             model: ModelConfig::Began(BeganConfig::default()),
-            train: TrainConfig::default().with_loss(GanLoss::Began),
+            // γ 1 and Adam at 2e-4 (PyTorch-GAN's rate), where the paper has γ 0.5 and 1e-4
+            // (`--loss began`): on MNIST's mostly blank images the fakes' energy stayed above
+            // 0.5·L(x), so k_t never left 0 and the generator drew stripes the autoencoder
+            // reconstructs well; at γ 1, k_t rises from the start and it draws digits
+            // (weights/README.md).
+            train: TrainConfig {
+                lr_g: 2e-4,
+                lr_d: 2e-4,
+                gamma: Some(1.0),
+                ..TrainConfig::default().with_loss(GanLoss::Began)
+            },
             steps: 1500,
             shipped: "began",
             also_shipped_for: &[],

@@ -361,13 +361,14 @@ describe("the Runs panel", { timeout: 20 * 60_000 }, () => {
       assert.deepEqual(drawn[key], { series: "1", seriesPoints: `${STEPS}`, hidden: false }, `${key}: BEGAN's alone`);
     }
     assert.equal(drawn.penalty.hidden, true, "no run measured a gradient penalty");
-    // The run's own figures: k_t in [0, 1] (at 0 while the fakes' energy is above γ·L(x), as
-    // in a run's first steps), M_global = L(x) + |γ·L(x) − L(G(z))| (γ 0.5), drawn in BEGAN's
-    // colour only (k_t's flat line falls between pixel rows: its pixels are blends).
-    const { balance, convergence, dReal, dFake } = await page.evaluate(() => window.ganStudio.runs.records[0].history);
+    // The run's own figures: k_t in [0, 1], M_global = L(x) + |γ·L(x) − L(G(z))| with the
+    // run's γ, drawn in BEGAN's colour only.
+    const { history, train } = await page.evaluate(() => window.ganStudio.runs.records[0]);
+    const { balance, convergence, dReal, dFake } = history;
     assert.ok(balance.every((k) => k >= 0 && k <= 1), `k_t ${balance}`);
+    assert.equal(train.gamma, 1, "the BEGAN preset's γ");
     convergence.forEach((m, i) => {
-      const gap = Math.abs(0.5 * dReal[i] - dFake[i]);
+      const gap = Math.abs(train.gamma * dReal[i] - dFake[i]);
       assert.ok(Math.abs(m - (dReal[i] + gap)) < 1e-4, `M_global ${m} at step ${i + 1}, from L(x) ${dReal[i]} and L(G(z)) ${dFake[i]}`);
     });
     const [began, mlp] = await pixelsOf(page, "convergence", COLORS);
