@@ -84,8 +84,9 @@ let missed = 0;
 /** "met" or "missed" for a figure against its bound (at most), or "not measured". */
 function verdict(value, bound, what) {
   if (!known(value)) return `not measured (${what})`;
-  if (value > bound) missed += 1;
-  return `${value <= bound ? "met" : "**missed**"} (${what})`;
+  const met = value <= bound;
+  if (!met) missed += 1;
+  return `${met ? "met" : "**missed**"} (${what})`;
 }
 
 console.log("");
