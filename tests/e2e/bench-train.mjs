@@ -98,12 +98,13 @@ function installProbe() {
   const probe = { dispatches: [], kernels: [], reads: [] };
   globalThis.__ganBenchProbe = probe;
   const now = () => performance.timeOrigin + performance.now();
-  const wrap = (proto, name, before) => {
+  // Replaces proto[name] with a call to the original followed by `after(args, result)`.
+  const wrap = (proto, name, after) => {
     const original = proto?.[name];
     if (typeof original !== "function") return;
     proto[name] = function (...args) {
       const result = original.apply(this, args);
-      before.call(this, args, result);
+      after.call(this, args, result);
       return result;
     };
   };
