@@ -194,10 +194,11 @@ export const playMethods = {
 
   /** The message for the first NaN or infinite figure that `mode` measures, or null. */
   findDivergence(figures, steps, mode, first) {
+    const stride = this.history.stride;
+    const extra = this.presets.figures.map((_, j) => j).slice(COMMON_FIGURES);
+    const checked = [...MEASURED[mode], ...extra];
     for (let i = 0; i < steps; i++) {
-      const stride = this.history.stride;
-      const extra = this.presets.figures.map((_, j) => j).slice(COMMON_FIGURES);
-      for (const j of [...MEASURED[mode], ...extra]) {
+      for (const j of checked) {
         const v = figures[stride * i + j];
         if (!Number.isFinite(v) && !(j >= COMMON_FIGURES && Number.isNaN(v))) {
           return `Training diverged at step ${first + i}: ${this.presets.figures[j].title} is ${v}. ` +
