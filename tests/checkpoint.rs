@@ -9,8 +9,8 @@ use gan_studio::latent;
 use gan_studio::model::init::{materialize, seeded_init};
 use gan_studio::model::sample::{codes_for, sample};
 use gan_studio::model::{
-    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, MlpGanConfig,
-    ModelConfig, ModelKind,
+    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, InfoganPaperConfig,
+    MlpGanConfig, ModelConfig, ModelKind,
 };
 use gan_studio::preset::{preset_of_run, presets};
 use pollster::block_on;
@@ -67,6 +67,7 @@ fn all_models() -> Vec<ModelConfig> {
         ModelConfig::Cdcgan(CdcganConfig::half_width()),
         ModelConfig::Acgan(AcganConfig::default()),
         ModelConfig::Infogan(InfoganConfig::default()),
+        ModelConfig::InfoganPaper(InfoganPaperConfig::default()),
     ]
 }
 

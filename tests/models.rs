@@ -9,8 +9,8 @@ use gan_studio::model::init::{materialize, seeded_init as seeded};
 use gan_studio::model::sample::{codes_for, codes_tensor, z_tensor};
 use gan_studio::model::spectral::SpectralConv2d;
 use gan_studio::model::{
-    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, InitScheme,
-    MlpGanConfig, ModelConfig, ModelKind, trainable_params,
+    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, InfoganPaperConfig,
+    InitScheme, MlpGanConfig, ModelConfig, ModelKind, trainable_params,
 };
 use gan_studio::train::GanLoss;
 
@@ -41,6 +41,15 @@ fn parameter_counts_match_the_hand_computed_layer_lists() {
             ModelConfig::Cs231n(Cs231nConfig::default()),
             6_675_009,
             1_102_721,
+        ),
+        // The InfoGAN paper's MNIST networks: G (62 + 12)·1024 + 1024, BN 2·1024,
+        // 1024·6272 + 6272, BN 2·6272, ConvT 128·64·16, BN 2·64, ConvT 64·16 + 1; D 16·64 + 64,
+        // 64·128·16, BN 2·128, 6272·1024 + 1024, BN 2·1024, score 1024 + 1, Q 1024·128 + 128,
+        // BN 2·128, 128·12 + 12.
+        (
+            ModelConfig::InfoganPaper(InfoganPaperConfig::default()),
+            6_652_417,
+            6_692_045,
         ),
         // The DCGAN at 64x64, one block more each way: G 100·256·16, BN 512, 256·128·16,
         // BN 256, 128·64·16, BN 128, 64·32·16, BN 64, 32·16; D 16·32, BN 64, 32·64·16, BN 128,
@@ -218,10 +227,16 @@ fn acgan_scores_real_or_fake_and_the_digit() {
 
 #[test]
 fn infogan_takes_its_codes_and_its_q_head_answers_them() {
-    let kind = ModelKind::Infogan;
-    assert_eq!(kind.code_size(), 12, "10 categories and 2 continuous codes");
-    assert_eq!((kind.heads().classes, kind.heads().continuous), (10, 2));
-    shapes_and_range(ModelConfig::Infogan(InfoganConfig::default()));
+    // On the DCGAN's networks (32x32) and on the paper's own (28x28).
+    for config in [
+        ModelConfig::Infogan(InfoganConfig::default()),
+        ModelConfig::InfoganPaper(InfoganPaperConfig::default()),
+    ] {
+        let kind = config.kind();
+        assert_eq!(kind.code_size(), 12, "10 categories and 2 continuous codes");
+        assert_eq!((kind.heads().classes, kind.heads().continuous), (10, 2));
+        shapes_and_range(config);
+    }
 }
 
 #[test]

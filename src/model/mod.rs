@@ -16,6 +16,7 @@ pub mod conv;
 pub mod cs231n;
 pub mod dcgan;
 pub mod infogan;
+pub mod infogan_paper;
 pub mod init;
 pub mod mlp;
 pub mod norm;
@@ -33,6 +34,7 @@ pub use dcgan::{
     CodedGenerator, DcganConfig, DcganDiscriminator, DcganGenerator, DiscriminatorNorm,
 };
 pub use infogan::InfoganConfig;
+pub use infogan_paper::InfoganPaperConfig;
 pub use init::InitScheme;
 pub use mlp::{MlpDiscriminator, MlpGanConfig, MlpGenerator};
 pub use registry::{Discriminator, Generator, ModelConfig, ModelKind};

@@ -14,7 +14,8 @@ use super::variant::{
 };
 use super::{
     acgan::AcganConfig, began::BeganConfig, cdcgan::CdcganConfig, cs231n::Cs231nConfig,
-    dcgan::DcganConfig, infogan::InfoganConfig, mlp::MlpGanConfig, wgan_gp::WganGpConfig,
+    dcgan::DcganConfig, infogan::InfoganConfig, infogan_paper::InfoganPaperConfig,
+    mlp::MlpGanConfig, wgan_gp::WganGpConfig,
 };
 use crate::latent::Prior;
 use crate::model::InitScheme;
@@ -348,6 +349,8 @@ registry! {
     Acgan => AcganConfig,
     /// InfoGAN: a DCGAN with latent codes that its discriminator's Q head recovers.
     Infogan => InfoganConfig,
+    /// InfoGAN on the paper's own MNIST networks at 28x28.
+    InfoganPaper => InfoganPaperConfig,
     /// CS231N's convolutional GAN on 28x28 images.
     Cs231n => Cs231nConfig,
     /// WGAN-GP: the DCGAN's generator and a critic without BatchNorm whose input gradient a
