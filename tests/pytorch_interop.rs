@@ -315,6 +315,7 @@ fn the_export_has_the_keys_and_shapes_of_the_sequential() {
     assert_eq!(metadata["gan_studio.model"], "dcgan");
     assert_eq!(metadata["gan_studio.nz"], "8");
     assert_eq!(metadata["gan_studio.ngf"], "4");
+    assert_eq!(metadata["gan_studio.image_size"], "32");
     // BatchNorm's running variance starts at 1 and its gamma near 1 (DCGAN init).
     assert!(tensors["1.running_var"].1.iter().all(|&v| v == 1.0));
 

@@ -9,8 +9,8 @@
 //! PyTorch's `load_state_dict` fills it in (0) for a state dict without it, strict or not.
 //!
 //! The file's metadata names the model and its settings (`gan_studio.model`,
-//! `gan_studio.nz`, `gan_studio.ngf`, `gan_studio.layout`), so a loader can build the right
-//! module.
+//! `gan_studio.nz`, `gan_studio.ngf`, `gan_studio.image_size`, `gan_studio.layout`), so a
+//! loader can build the right module.
 
 use burn_store::{BurnToPyTorchAdapter, ModuleSnapshot, SafetensorsStore};
 use thiserror::Error;
@@ -41,6 +41,7 @@ pub fn export_generator(
         .metadata("gan_studio.nz", model.nz().to_string())
         .metadata("gan_studio.prior", model.prior().name())
         .metadata("gan_studio.code_size", kind.code_size().to_string())
+        .metadata("gan_studio.image_size", model.image_size().to_string())
         .metadata("gan_studio.layout", layout(kind));
     for setting in kind.info().settings {
         let value = model.setting(setting.key).unwrap_or_default();
