@@ -18,8 +18,8 @@ use crate::model::sample::codes_for;
 use crate::model::variant::NZ;
 use crate::model::wgan_gp::WganGpConfig;
 use crate::model::{
-    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, InitScheme,
-    MlpGanConfig, ModelConfig, ModelKind,
+    AcganConfig, CdcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, InfoganPaperConfig,
+    InitScheme, MlpGanConfig, ModelConfig, ModelKind,
 };
 use crate::train::figures::FIGURES;
 use crate::train::{GanLoss, OptimizerKind, TRAIN_LIMITS, TrainConfig};
@@ -229,7 +229,9 @@ pub fn presets() -> Vec<Preset> {
             aliases: &[],
             legacy_explorer_name: "infogan",
             title: "InfoGAN (latent codes it learns to use)",
-            model: ModelConfig::Infogan(InfoganConfig::default()),
+            // The paper's own MNIST networks: on the DCGAN's, the categorical code merged
+            // look-alike digits (weights/README.md).
+            model: ModelConfig::InfoganPaper(InfoganPaperConfig::default()),
             // The InfoGAN paper's MNIST rates: G (which the information term also trains)
             // at 1e-3, D at 2e-4.
             train: TrainConfig {
@@ -238,6 +240,23 @@ pub fn presets() -> Vec<Preset> {
             },
             steps: 1500,
             shipped: "infogan",
+            also_shipped_for: &[],
+            progress_cols: 8,
+        },
+        Preset {
+            name: "infogan-dcgan",
+            aliases: &[],
+            legacy_explorer_name: "infogan-dcgan",
+            title: "InfoGAN on the DCGAN's networks (32×32)",
+            // The infogan preset until its codes were found to merge look-alike digits
+            // here; its files still load, and a run compares the two networks.
+            model: ModelConfig::Infogan(InfoganConfig::default()),
+            train: TrainConfig {
+                lr_g: 1e-3,
+                ..TrainConfig::default()
+            },
+            steps: 1500,
+            shipped: "infogan-dcgan",
             also_shipped_for: &[],
             progress_cols: 8,
         },

@@ -570,8 +570,9 @@ fn the_gan_family_trains_and_samples_from_the_command_line() {
         "{err}"
     );
 
-    // ACGAN and InfoGAN draw a row per digit (code); InfoGAN sweeps a continuous code.
-    for model in ["acgan", "infogan"] {
+    // ACGAN (32x32) and InfoGAN (the paper's 28x28) draw a row per digit (code); InfoGAN
+    // sweeps a continuous code.
+    for (model, side) in [("acgan", 32), ("infogan", 28)] {
         let weights = dir.join(format!("{model}.bpk"));
         ok(&[
             "train",
@@ -600,11 +601,12 @@ fn the_gan_family_trains_and_samples_from_the_command_line() {
             s(&rows),
         ]);
         let png = read_png(&rows);
-        assert_eq!((png.0, png.1), (3 * 33 + 1, 10 * 33 + 1), "{model}");
+        let cell = side as u32 + 1;
+        assert_eq!((png.0, png.1), (3 * cell + 1, 10 * cell + 1), "{model}");
         // each column keeps its z down the rows; rows differ by their digit (code)
         assert_ne!(
-            png_cell(&png, 0, 0, 32, 1),
-            png_cell(&png, 1, 0, 32, 1),
+            png_cell(&png, 0, 0, side, 1),
+            png_cell(&png, 1, 0, side, 1),
             "{model}"
         );
     }
@@ -626,10 +628,10 @@ fn the_gan_family_trains_and_samples_from_the_command_line() {
         s(&sweep),
     ]);
     let png = read_png(&sweep);
-    assert_eq!((png.0, png.1), (5 * 33 + 1, 2 * 33 + 1));
+    assert_eq!((png.0, png.1), (5 * 29 + 1, 2 * 29 + 1));
     assert_ne!(
-        png_cell(&png, 0, 0, 32, 1),
-        png_cell(&png, 0, 4, 32, 1),
+        png_cell(&png, 0, 0, 28, 1),
+        png_cell(&png, 0, 4, 28, 1),
         "c1 at -2 and at 2 draw differently"
     );
     let err = fails(&[
@@ -642,7 +644,9 @@ fn the_gan_family_trains_and_samples_from_the_command_line() {
         s(&sweep),
     ]);
     assert!(
-        err.contains("--code-sweep needs a checkpoint of a model with latent codes (infogan)"),
+        err.contains(
+            "--code-sweep needs a checkpoint of a model with latent codes (infogan, infogan-paper)"
+        ),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(dir);

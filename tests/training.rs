@@ -6,7 +6,7 @@ use gan_studio::data::MnistSet;
 use gan_studio::latent;
 use gan_studio::model::sample::{codes_for, codes_tensor, sample};
 use gan_studio::model::{
-    AcganConfig, DcganConfig, DiscriminatorNorm, InfoganConfig, MlpGanConfig, ModelConfig,
+    AcganConfig, DcganConfig, DiscriminatorNorm, InfoganPaperConfig, MlpGanConfig, ModelConfig,
     ModelKind, Sizes,
 };
 use gan_studio::train::auxiliary::generator_term;
@@ -227,7 +227,10 @@ fn the_auxiliary_heads_learn_what_they_are_asked() {
             }),
             40,
         ),
-        (ModelConfig::Infogan(InfoganConfig::default()), 150),
+        (
+            ModelConfig::InfoganPaper(InfoganPaperConfig::default()),
+            150,
+        ),
     ] {
         let kind = model.kind();
         let config = TrainConfig {

@@ -21,7 +21,7 @@ const presets = new Presets(execFileSync(GAN_BIN, ["presets", "--json"], { encod
 test("the registry: names, aliases and the old explorer names", () => {
   assert.equal(presets.default.name, "dcgan");
   assert.deepEqual(presets.list.map((p) => p.name).sort(),
-    ["acgan", "began", "cdcgan", "cdcgan-half", "cs231n", "cs231n-mlp", "dcgan", "dcgan-64", "infogan", "mlp", "wgan", "wgan-gp", "wgan-sn"]);
+    ["acgan", "began", "cdcgan", "cdcgan-half", "cs231n", "cs231n-mlp", "dcgan", "dcgan-64", "infogan", "infogan-dcgan", "mlp", "wgan", "wgan-gp", "wgan-sn"]);
   assert.equal(presets.named("dcgan-64").model.image_size, 64, "the 64x64 DCGAN");
   assert.equal(presets.named("cdcgan").model.ngf, 128, "cdcgan is the course's width");
   assert.equal(presets.named("cdcgan-half").model.ngf, 64);

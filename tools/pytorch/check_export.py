@@ -7,6 +7,7 @@ for seeded z (and digits), writes them as reference samples and has `gan compare
 for the same z: it prints the largest absolute difference and fails above 1e-4.
 
     cargo build --release
+    ~/.cache/gan-studio/bench-venv/bin/pip install safetensors   # once
     ~/.cache/gan-studio/bench-venv/bin/python tools/pytorch/check_export.py [--gan PATH]
 """
 
@@ -74,8 +75,10 @@ def main():
             g = ns["cs231n_generator"](nz, int(meta["gan_studio.ngf"]))
         elif kind == "cdcgan":
             g = ns["ConditionalGenerator"](nz, int(meta["gan_studio.ngf"]))
+        elif kind == "infogan-paper":
+            g = ns["infogan_generator"](nz + code, int(meta["gan_studio.ngf"]))
         else:
-            g = ns["dcgan_generator"](nz + code, int(meta["gan_studio.ngf"]))
+            g = ns["dcgan_generator"](nz + code, int(meta["gan_studio.ngf"]), int(meta["gan_studio.image_size"]))
         g.load_state_dict(load_file(path))  # strict
         g.eval()
 
@@ -93,7 +96,9 @@ def main():
                 if code:
                     codes.append(onehot)  # acgan's digit, infogan's categorical code
                     codes.append(torch.zeros(COUNT, code - 10))  # infogan's continuous codes at 0
-                images = g(torch.cat(codes, 1)[:, :, None, None])
+                inputs = torch.cat(codes, 1)
+                # the paper's InfoGAN G opens with a Linear; the DCGAN's with a ConvTranspose2d
+                images = g(inputs if kind == "infogan-paper" else inputs[:, :, None, None])
         samples = {
             "model": name,
             "nz": nz,
@@ -109,7 +114,7 @@ def main():
         line = run(args.gan, "compare", "--weights", weights, "--samples", f"{name}.json")
         diff = float(line.split("= ")[1].split()[0])
         worst = max(worst, diff)
-        print(f"{name:12} {kind:8} nz {nz:3} {len(meta)} metadata keys  {line}")
+        print(f"{name:12} {kind:13} nz {nz:3} {len(meta)} metadata keys  {line}")
     print(f"largest difference over every shipped generator: {worst:.3e}")
 
 
