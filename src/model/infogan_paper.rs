@@ -3,8 +3,9 @@
 //! convolutions, and a discriminator of two 4x4 stride-2 convolutions and a fully connected
 //! layer of 1024, whose Q head has a hidden layer of its own. The codes and the information
 //! term are [`super::infogan`]'s; only the networks differ. On these networks the categorical
-//! code takes the digit within a few thousand steps, where on the DCGAN's (32x32,
-//! all-convolutional) it merged look-alike digits (weights/README.md has both runs).
+//! code came to mean the digit (seed 1: 91.7% purity over all ten digits; seeds 2 to 4 at
+//! 79-88%), where on the DCGAN's (32x32, all-convolutional) it merged look-alike digits
+//! (64.6%, 7 digits; weights/README.md has every run).
 
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::{BatchNorm, Linear};

@@ -114,7 +114,7 @@ def main():
         line = run(args.gan, "compare", "--weights", weights, "--samples", f"{name}.json")
         diff = float(line.split("= ")[1].split()[0])
         worst = max(worst, diff)
-        print(f"{name:12} {kind:13} nz {nz:3} {len(meta)} metadata keys  {line}")
+        print(f"{name:13} {kind:13} nz {nz:3} {len(meta)} metadata keys  {line}")
     print(f"largest difference over every shipped generator: {worst:.3e}")
 
 
