@@ -21,6 +21,16 @@ pub const CODE_SIZE: usize = CATEGORIES + CONTINUOUS_CODES;
 /// The discriminator's outputs: the real/fake logit, the categorical code's logits and the
 /// continuous codes' estimates.
 pub const OUTPUTS: usize = 1 + CATEGORIES + CONTINUOUS_CODES;
+/// The codes an InfoGAN generator takes, whichever its networks.
+pub const CODES: Codes = Codes::Latent {
+    categories: CATEGORIES,
+    continuous: CONTINUOUS_CODES,
+};
+/// The Q head an InfoGAN discriminator answers with, whichever its networks.
+pub const HEADS: Heads = Heads {
+    classes: CATEGORIES,
+    continuous: CONTINUOUS_CODES,
+};
 
 /// Settings of the InfoGAN.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,16 +66,10 @@ impl Architecture for InfoganConfig {
         title: "InfoGAN (32×32)",
         image_size: 32,
         image_sizes: &[32],
-        codes: Codes::Latent {
-            categories: CATEGORIES,
-            continuous: CONTINUOUS_CODES,
-        },
+        codes: CODES,
         discriminator_reads_labels: false,
         output: Output::Score,
-        heads: Heads {
-            classes: CATEGORIES,
-            continuous: CONTINUOUS_CODES,
-        },
+        heads: HEADS,
         input_gradient: false,
         settings: NGF_NDF,
         torch: TorchLayout::SEQUENTIAL,

@@ -14,14 +14,13 @@ use burn::tensor::activation::{relu, tanh};
 use serde::{Deserialize, Serialize};
 
 use super::activation::leaky_relu;
-use super::infogan::{CATEGORIES, CODE_SIZE};
+use super::infogan::{CODE_SIZE, CODES, HEADS};
 use super::init::{InitScheme, K4_S2_P1, batch_norm, conv, conv_transpose, linear};
 use super::norm;
 use super::variant::{
-    Architecture, Codes, DiscriminatorNet, GeneratorNet, Heads, NGF_NDF, Output, TorchLayout,
-    VariantInfo,
+    Architecture, DiscriminatorNet, GeneratorNet, NGF_NDF, Output, TorchLayout, VariantInfo,
 };
-use crate::latent::{CONTINUOUS_CODES, Prior};
+use crate::latent::Prior;
 
 /// Side of the images: MNIST's own.
 const SIDE: usize = 28;
@@ -67,16 +66,10 @@ impl Architecture for InfoganPaperConfig {
         title: "InfoGAN, the paper's networks (28×28)",
         image_size: SIDE,
         image_sizes: &[SIDE],
-        codes: Codes::Latent {
-            categories: CATEGORIES,
-            continuous: CONTINUOUS_CODES,
-        },
+        codes: CODES,
         discriminator_reads_labels: false,
         output: Output::Score,
-        heads: Heads {
-            classes: CATEGORIES,
-            continuous: CONTINUOUS_CODES,
-        },
+        heads: HEADS,
         input_gradient: false,
         settings: NGF_NDF,
         torch: TorchLayout {
